@@ -1,0 +1,65 @@
+"""Plain data describing one letter. Everything the renderer needs, nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """A postal address as printed in the DIN 5008 address field.
+
+    `lines` are the lines above the street line (name, company, department).
+    `street` may be a "Postfach 1234" line or empty (large recipients have their own postcode).
+    """
+
+    lines: Tuple[str, ...]
+    street: str
+    postcode: str
+    city: str
+
+    def printable_lines(self) -> Tuple[str, ...]:
+        body = tuple(line for line in self.lines if line)
+        if self.street:
+            body += (self.street,)
+        return body + (f"{self.postcode} {self.city}".strip(),)
+
+
+@dataclass(frozen=True)
+class SpecialTermination:
+    """An extraordinary cancellation (Sonderkündigung): the legal ground and its facts."""
+
+    ground: str  # "price_change" | "slow_internet" | "relocation" | "death" | "important_reason"
+    statement: str  # German sentence(s) stating the facts, e.g. "Mit Schreiben vom 01.10.2026 ..."
+    legal_basis: str  # e.g. "§ 57 Abs. 1 TKG"
+
+
+@dataclass(frozen=True)
+class LetterData:
+    reference: str  # e.g. "KB-2026-7F3K9Q", printed in the footer and the information block
+    sender: PostalAddress  # lines == (full name,)
+    recipient: PostalAddress  # provider's cancellation address
+    place: str  # place for "Ort, Datum" (usually the sender's city)
+    letter_date: dt.date
+    subject_kind: str  # "contract" | "option"
+    subject_label: str  # "Mobilfunkvertrag", "DSL-Vertrag", "Mitgliedschaft", or option name
+    holder_name: str  # contract holder (== sender name, except for the death case)
+    customer_number: Optional[str] = None
+    contract_number: Optional[str] = None
+    phone_number: Optional[str] = None  # normalised, e.g. "0176 12345678"
+    requested_end: Optional[dt.date] = None  # None = "zum nächstmöglichen Zeitpunkt"
+    confirmation_email: Optional[str] = None
+    postal_note: str = "Einwurf-Einschreiben"  # printed in the address field's note zone
+    special: Optional[SpecialTermination] = None
+    enclosures: Tuple[str, ...] = ()
+    # optional extras (issue 5)
+    revoke_sepa_mandate: bool = False
+    object_to_advertising: bool = False
+    request_number_porting: bool = False
+    date_of_birth: Optional[dt.date] = None
+    customer_password: Optional[str] = None  # o2 "Kundenkennzahl" and the like
+    # reminder letter (no confirmation received)
+    reminder_of: Optional[Tuple[str, dt.date]] = None  # (reference, date of the first letter)
+    extra_paragraphs: Tuple[str, ...] = field(default=())
