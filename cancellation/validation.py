@@ -1,0 +1,676 @@
+"""Parse and validate single answers a user types into the chat.
+
+Every parser takes the raw text and returns a clean value or raises
+`InvalidInput` with a short German message (addressing the user as "Sie") that
+says what is wrong and gives an example. No other exception may escape: the
+dialogue shows `.message` to the user verbatim.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import phonenumbers
+
+MAX_ANSWER_CHARS = 500
+MAX_NAME_CHARS = 200
+MAX_ADDRESS_CHARS = 300
+MAX_END_DATE_YEARS_AHEAD = 10
+
+EXAMPLE_END_DATE = "31.05.2027 oder „nächstmöglich“"
+
+
+class InvalidInput(ValueError):
+    """An answer that cannot be used; `message` is shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    street: str | None
+    postcode: str | None
+    city: str | None
+
+
+@dataclass(frozen=True)
+class ContractReference:
+    phone_number: str | None
+    contract_number: str | None
+
+
+# --------------------------------------------------------------------------
+# shared text helpers
+
+
+def _require_text(text: object, max_chars: int, too_long_message: str) -> str:
+    """NFC-normalise, drop control characters, trim; raise on empty/too long."""
+    if not isinstance(text, str):
+        raise InvalidInput("Ich habe keine Antwort erhalten. Bitte schreiben Sie Ihre Angabe als Text.")
+    # Control characters (including NUL) are never part of a real answer and
+    # would break the PDF and the database; format characters (ZWJ) are kept.
+    cleaned = "".join(
+        " " if ch in "\t\r\n\v\f" else ch
+        for ch in unicodedata.normalize("NFC", text)
+        if ch in "\t\r\n\v\f" or unicodedata.category(ch) != "Cc"
+    )
+    cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise InvalidInput("Ihre Antwort war leer. Bitte schreiben Sie Ihre Angabe in das Textfeld.")
+    if len(cleaned) > max_chars:
+        raise InvalidInput(too_long_message)
+    return cleaned
+
+
+def _keep_lines(text: object, max_chars: int, too_long_message: str) -> list[str]:
+    """Like `_require_text` but keeps line breaks (for multi-line addresses)."""
+    if not isinstance(text, str):
+        raise InvalidInput("Ich habe keine Antwort erhalten. Bitte schreiben Sie Ihre Angabe als Text.")
+    if len(text) > max_chars * 4:
+        raise InvalidInput(too_long_message)
+    lines = []
+    for raw_line in unicodedata.normalize("NFC", text).splitlines():
+        line = "".join(ch for ch in raw_line if unicodedata.category(ch) != "Cc")
+        line = " ".join(line.split())
+        if line:
+            lines.append(line)
+    if not lines:
+        raise InvalidInput("Ihre Antwort war leer. Bitte schreiben Sie Ihre Angabe in das Textfeld.")
+    if sum(len(line) for line in lines) > max_chars:
+        raise InvalidInput(too_long_message)
+    return lines
+
+
+def fold(text: str) -> str:
+    """Lower-case, spell umlauts out and drop accents, for keyword matching."""
+    lowered = text.casefold()
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        lowered = lowered.replace(umlaut, spelled)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _has_letter(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("L") for ch in text)
+
+
+_TOO_LONG = "Ihre Antwort ist sehr lang. Bitte schreiben Sie nur die gefragte Angabe, zum Beispiel {example}."
+
+
+# --------------------------------------------------------------------------
+# skip answers
+
+_SKIP_PATTERNS = [
+    r"nein( danke)?",
+    r"ne+",
+    r"noe",
+    r"kein(e|en|s)?( (nummer|ahnung|angabe|e-?mail|mail))?",
+    r"ohne( (nummer|e-?mail|mail))?",
+    r"(ich )?weiss (ich )?(es |die nummer |das )?nicht",
+    r"(ich )?weiss nicht( genau)?",
+    r"keine ahnung",
+    r"(das |die )?(hab|habe) ich (leider )?(nicht|keine)( zur hand| parat| da)?",
+    r"(ich )?(hab|habe) (leider )?(keine|keinen|sie nicht|die nicht|nicht)( zur hand| parat| da)?",
+    r"(bitte )?ueberspringen( bitte)?",
+    r"skip",
+    r"weiter",
+    r"nicht (vorhanden|bekannt|zur hand)",
+    r"unbekannt",
+    r"k\.? ?a\.?",
+    r"n/?a",
+    r"gibt es nicht",
+    r"brauche? ich nicht",
+    r"moechte ich nicht (angeben)?",
+    r"lieber nicht",
+]
+_SKIP_RE = re.compile(r"^(?:" + "|".join(_SKIP_PATTERNS) + r")$")
+
+
+def is_skip_answer(text: str) -> bool:
+    """True for answers meaning "I don't have it / skip this question"."""
+    if not isinstance(text, str) or len(text) > 100:
+        return False
+    stripped = " ".join(text.split())
+    if stripped and all(ch in "-–—_/.x" for ch in stripped.replace(" ", "")):
+        return stripped != "."  # a lone dot is more likely a typo than an answer
+    folded = fold(stripped)
+    folded = re.sub(r"[!?.,;:)(\"'„“”]+", " ", folded)
+    folded = " ".join(folded.split())
+    return bool(folded) and bool(_SKIP_RE.match(folded))
+
+
+# --------------------------------------------------------------------------
+# name
+
+_NAME_PREFIX_RE = re.compile(
+    r"^(?:(?:ich\s+hei(?:ß|ss)e|mein\s+name\s+(?:ist|lautet)|name\s*:)\s+)", re.IGNORECASE
+)
+
+
+# Markup such as "<b>Max</b>" is kept as data (escaped when rendered); these
+# characters however never occur in names and mostly come from pasted code.
+_NOT_IN_NAMES = frozenset(";={}|\\#$%^*~`_")
+
+
+def parse_full_name(text: str) -> str:
+    """A person's full name in any script; HTML and apostrophes kept verbatim."""
+    name = _require_text(
+        text,
+        MAX_ANSWER_CHARS * 4,
+        "Der Name ist zu lang. Bitte schreiben Sie nur Vor- und Nachnamen, zum Beispiel Anna Müller.",
+    )
+    name = _NAME_PREFIX_RE.sub("", name).strip(" ,;")
+    if is_skip_answer(name):
+        raise InvalidInput(
+            "Ohne Ihren Namen kann ich kein Kündigungsschreiben erstellen. Bitte schreiben Sie Vor- und "
+            "Nachnamen, zum Beispiel Anna Müller."
+        )
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidInput(
+            f"Der Name ist mit {len(name)} Zeichen zu lang (höchstens {MAX_NAME_CHARS}). "
+            "Bitte schreiben Sie nur Vor- und Nachnamen, zum Beispiel Anna Müller."
+        )
+    if not _has_letter(name):
+        raise InvalidInput(
+            "Das sieht nicht wie ein Name aus. Bitte schreiben Sie Ihren Vor- und Nachnamen, zum Beispiel Anna Müller."
+        )
+    if "@" in name or re.search(r"https?://|www\.", name, re.IGNORECASE):
+        raise InvalidInput(
+            "Bitte schreiben Sie hier nur Ihren Namen, keine E-Mail- oder Web-Adresse, zum Beispiel Anna Müller."
+        )
+    if sum(ch.isdigit() for ch in name) >= 3:
+        raise InvalidInput(
+            "Ein Name enthält normalerweise keine Ziffern. Bitte schreiben Sie Ihren Vor- und Nachnamen, "
+            "zum Beispiel Anna Müller."
+        )
+    if any(ch in _NOT_IN_NAMES for ch in name):
+        raise InvalidInput(
+            "Ein Name enthält normalerweise keine Zeichen wie ; = # oder *. Bitte schreiben Sie Ihren Vor- "
+            "und Nachnamen, zum Beispiel Anna Müller."
+        )
+    if any(unicodedata.category(ch) == "So" for ch in name):
+        raise InvalidInput(
+            "Bitte schreiben Sie Ihren Namen ohne Emojis oder Symbole, zum Beispiel Anna Müller."
+        )
+    if len(name.split()) > 12:
+        raise InvalidInput(
+            "Das sieht eher nach einem Satz als nach einem Namen aus. Bitte schreiben Sie nur Vor- und "
+            "Nachnamen, zum Beispiel Anna Müller."
+        )
+    return name
+
+
+# --------------------------------------------------------------------------
+# postcode, street, city
+
+_POSTCODE_MESSAGE = "Eine Postleitzahl hat fünf Ziffern, zum Beispiel 10115."
+_POSTCODE_PREFIX_RE = re.compile(r"^(?:plz|postleitzahl|d\s*-|de\s*-)\s*:?\s*", re.IGNORECASE)
+
+
+def parse_postcode(text: str) -> str:
+    """A German postcode: exactly five digits ("PLZ 10115" accepted)."""
+    raw = _require_text(text, MAX_ANSWER_CHARS, _POSTCODE_MESSAGE)
+    candidate = _POSTCODE_PREFIX_RE.sub("", raw).strip()
+    if re.fullmatch(r"[0-9]{2} ?[0-9]{3}", candidate):
+        candidate = candidate.replace(" ", "")
+    else:
+        # "10115 Berlin" is a friendly answer to "Ihre Postleitzahl?": take the number.
+        match = re.fullmatch(r"([0-9]{5})\s+[^\W\d_][^\d]*", candidate)
+        if not match:
+            raise InvalidInput(_POSTCODE_MESSAGE)
+        candidate = match.group(1)
+    if candidate.startswith("00"):
+        raise InvalidInput("Deutsche Postleitzahlen beginnen nicht mit 00. Bitte prüfen Sie die Zahl, zum Beispiel 10115.")
+    return candidate
+
+
+_STREET_MESSAGE = (
+    "Bitte geben Sie Straße und Hausnummer an, zum Beispiel Musterstraße 5."
+)
+_HOUSE_NUMBER = r"[0-9]{1,4}\s?[a-zA-Z]?(?:\s?[-–/]\s?[0-9]{1,4}\s?[a-zA-Z]?)?"
+_STREET_RE = re.compile(
+    r"^(?P<name>[^\W\d_][^\n]*?[^\W\d_.]\.?|[^\W\d_]{2,}\.?)\s*,?\s+(?P<number>" + _HOUSE_NUMBER + r")$"
+)
+_POSTFACH_RE = re.compile(r"\b(?:postfach|pf\.?|postbox|packstation|postlagernd)\b", re.IGNORECASE)
+
+
+def _normalise_house_number(number: str) -> str:
+    number = number.replace("–", "-")
+    return re.sub(r"\s+", "", number)
+
+
+def _match_street(segment: str) -> str | None:
+    segment = segment.strip(" ,;")
+    match = _STREET_RE.match(segment)
+    if not match:
+        return None
+    name = match.group("name").strip(" ,")
+    if not _has_letter(name) or _POSTFACH_RE.search(name):
+        return None
+    return f"{name} {_normalise_house_number(match.group('number'))}"
+
+
+def parse_street(text: str) -> str:
+    """Street and house number of a home address ("Musterstraße 5", "Am Markt 3-5")."""
+    raw = _require_text(text, MAX_ANSWER_CHARS, _TOO_LONG.format(example="Musterstraße 5"))
+    if _POSTFACH_RE.search(raw):
+        raise InvalidInput(
+            "Bitte geben Sie Ihre Wohnanschrift an, kein Postfach, zum Beispiel Musterstraße 5."
+        )
+    street = _match_street(raw)
+    if street:
+        return street
+    if len(raw) <= MAX_ADDRESS_CHARS:
+        # Users often answer with the whole address; the street part is what we asked for.
+        try:
+            parts = parse_address(raw)
+        except InvalidInput:
+            parts = None
+        if parts and parts.street:
+            return parts.street
+    if _has_letter(raw) and not re.search(r"[0-9]", raw):
+        raise InvalidInput(
+            "Mir fehlt die Hausnummer. Bitte geben Sie Straße und Hausnummer an, zum Beispiel Musterstraße 5."
+        )
+    raise InvalidInput(_STREET_MESSAGE)
+
+
+_CITY_MESSAGE = "Bitte schreiben Sie den Namen Ihres Wohnorts, zum Beispiel Berlin oder Frankfurt am Main."
+_CITY_RE = re.compile(r"^[^\W\d_][^\W\d_ .'’()/-]*(?:[ .'’()/-]+[^\W\d_][^\W\d_.'’()/-]*)*[.)]?$")
+
+
+def parse_city(text: str) -> str:
+    """A town name ("Berlin", "Frankfurt am Main", "Halle (Saale)"); a leading postcode is dropped."""
+    raw = _require_text(text, MAX_ANSWER_CHARS, _TOO_LONG.format(example="Berlin"))
+    if is_skip_answer(raw):
+        raise InvalidInput("Für das Kündigungsschreiben brauche ich Ihren Wohnort, zum Beispiel Berlin.")
+    city = re.sub(r"^(?:(?:d|de)\s*-\s*)?[0-9]{5}\s+", "", raw).strip(" ,;")
+    if re.search(r"[0-9]", city):
+        raise InvalidInput(_CITY_MESSAGE)
+    if len(city) > 80 or not _CITY_RE.match(city):
+        raise InvalidInput(_CITY_MESSAGE)
+    return city
+
+
+_ADDRESS_MESSAGE = (
+    "Ich konnte in Ihrer Antwort keine Anschrift erkennen. Bitte schreiben Sie Straße, Hausnummer, "
+    "Postleitzahl und Ort, zum Beispiel Musterstraße 5, 10115 Berlin."
+)
+_POSTCODE_CITY_RE = re.compile(
+    r"(?<![0-9])(?:(?:D|DE)\s*-\s*)?(?P<postcode>[0-9]{5})(?![0-9])\s*(?P<city>[^,;\n0-9]*)"
+)
+_STREET_WORD_RE = re.compile(
+    r"(?:stra(?:ß|ss)e|str\.?|weg|platz|allee|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|graben|"
+    r"wall|zeile|stieg|kamp|twiete|hof|berg|feld|garten|park|tor)$",
+    re.IGNORECASE,
+)
+
+
+_NOT_A_CITY = frozenset(
+    {"hallo", "hi", "hey", "moin", "servus", "ja", "nein", "danke", "ok", "okay", "test", "stopp", "hilfe", "abbrechen"}
+)
+
+
+def _split_city(city_part: str) -> tuple[str | None, str]:
+    """Split "Berlin Musterstraße" (postcode-first answers) into city and leftover."""
+    words = city_part.split()
+    if not words:
+        return None, ""
+    # The street follows the city only when a house number is still to come;
+    # the street then starts at the first word that looks like a street name.
+    for index, word in enumerate(words[1:], start=1):
+        if _STREET_WORD_RE.search(word.strip(",.")) and index < len(words):
+            return " ".join(words[:index]), " ".join(words[index:])
+    return " ".join(words), ""
+
+
+def parse_address(text: str) -> AddressParts:
+    """Street, postcode and city from a whole address answer; missing parts are None."""
+    lines = _keep_lines(text, MAX_ADDRESS_CHARS, _TOO_LONG.format(example="Musterstraße 5, 10115 Berlin"))
+    joined = "\n".join(lines)
+    postcode = city = street = None
+    leftovers: list[str] = []
+
+    match = _POSTCODE_CITY_RE.search(joined)
+    if match:
+        postcode = match.group("postcode")
+        if postcode.startswith("00"):
+            postcode = None
+        city_text, rest_after_city = _split_city(match.group("city").strip(" ,;"))
+        if city_text:
+            try:
+                city = parse_city(city_text)
+            except InvalidInput:
+                city = None
+        leftovers.append(joined[: match.start()])
+        leftovers.append(rest_after_city + " " + joined[match.end():])
+    else:
+        leftovers.append(joined)
+
+    segments = [seg for part in leftovers for seg in re.split(r"[,;\n]", part) if seg.strip()]
+    for segment in segments:
+        candidate = _match_street(segment)
+        if candidate:
+            street = candidate
+            break
+    if street is None and postcode is None:
+        # Without a postcode only a capitalised segment without digits that is
+        # not a street name counts as the town; "hallo" or "ja" must not.
+        for segment in segments:
+            segment = segment.strip(" ,;")
+            if (
+                segment[:1].isupper()
+                and not re.search(r"[0-9]", segment)
+                and not _STREET_WORD_RE.search(segment.split()[-1])
+                and fold(segment) not in _NOT_A_CITY
+                and not is_skip_answer(segment)
+            ):
+                try:
+                    city = parse_city(segment)
+                    break
+                except InvalidInput:
+                    continue
+    if street is None and postcode is None and city is None:
+        raise InvalidInput(_ADDRESS_MESSAGE)
+    return AddressParts(street=street, postcode=postcode, city=city)
+
+
+# --------------------------------------------------------------------------
+# end date
+
+_MONTHS = {
+    "januar": 1, "jan": 1, "jaenner": 1, "jaen": 1,
+    "februar": 2, "feb": 2, "febr": 2,
+    "maerz": 3, "marz": 3, "maer": 3, "mrz": 3,
+    "april": 4, "apr": 4,
+    "mai": 5,
+    "juni": 6, "jun": 6,
+    "juli": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10,
+    "november": 11, "nov": 11,
+    "dezember": 12, "dez": 12,
+}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+_ASAP_RE = re.compile(
+    r"naechst\s*-?\s*moeglich|fruehest\s*-?\s*moeglich|schnellst\s*-?\s*moeglich|"
+    r"so (schnell|bald|frueh) wie (moeglich|es geht)|moeglichst (schnell|bald|frueh)|"
+    r"\basap\b|\bsofort\b|\begal\b|\bumgehend\b|"
+    r"naechste[rn]? (moegliche[rn]? )?(termin|zeitpunkt)|"
+    r"zum naechsten (moeglichen )?(termin|zeitpunkt)|"
+    r"\bfristgerecht\b|\bordentlich\b"
+)
+
+_ISO_RE = re.compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![0-9])")
+_NUMERIC_RE = re.compile(
+    r"(?<![0-9.])(?P<d>[0-9]{1,2})\s?[./]\s?(?P<m>[0-9]{1,2})\s?[./]?(?:\s?(?P<y>[0-9]{4}|[0-9]{2}))?(?![0-9])"
+)
+_NAMED_RE = re.compile(
+    r"(?<![0-9])(?P<d>[0-9]{1,2})\s?\.?\s*(?P<month>" + _MONTH_NAMES + r")\b\.?(?:\s*(?P<y>[0-9]{4}|[0-9]{2}))?(?![0-9])"
+)
+_END_OF_MONTH_RE = re.compile(
+    r"\bende\s+(?:des\s+monats\s+)?(?P<month>" + _MONTH_NAMES + r")\b\.?(?:\s*(?P<y>[0-9]{4}))?"
+)
+_MONTH_END_RE = re.compile(r"\b(?:monatsende|ende\s+(?:des|diese[sn])\s+monats)\b")
+
+
+@dataclass(frozen=True)
+class _DateParts:
+    day: int | None  # None: last day of the month
+    month: int
+    year: int | None  # None: next occurrence after today
+    text: str
+
+
+def _full_year(year_text: str | None) -> int | None:
+    if year_text is None:
+        return None
+    year = int(year_text)
+    return 2000 + year if len(year_text) == 2 else year
+
+
+def _find_date_parts(folded: str) -> _DateParts | None:
+    match = _ISO_RE.search(folded)
+    if match:
+        return _DateParts(int(match["d"]), int(match["m"]), int(match["y"]), match.group(0))
+    match = _END_OF_MONTH_RE.search(folded)
+    if match:
+        return _DateParts(None, _MONTHS[match["month"]], _full_year(match["y"]), match.group(0))
+    match = _NAMED_RE.search(folded)
+    if match:
+        return _DateParts(int(match["d"]), _MONTHS[match["month"]], _full_year(match["y"]), match.group(0))
+    match = _NUMERIC_RE.search(folded)
+    if match:
+        return _DateParts(int(match["d"]), int(match["m"]), _full_year(match["y"]), match.group(0))
+    return None
+
+
+def _format(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _resolve(parts: _DateParts, today: date) -> date:
+    """Turn parsed parts into a date after `today`, raising InvalidInput if impossible or past."""
+    if not 1 <= parts.month <= 12:
+        raise InvalidInput(
+            f"Einen Monat {parts.month} gibt es nicht. Bitte schreiben Sie das Datum so: {EXAMPLE_END_DATE}."
+        )
+
+    def build(year: int) -> date | None:
+        if not 1 <= year <= 9999:
+            return None
+        last = calendar.monthrange(year, parts.month)[1]
+        day = last if parts.day is None else parts.day
+        if not 1 <= day <= last:
+            return None
+        return date(year, parts.month, day)
+
+    if parts.year is not None:
+        result = build(parts.year)
+        if result is None:
+            shown = f"{parts.day:02d}.{parts.month:02d}.{parts.year}" if parts.day else parts.text
+            raise InvalidInput(
+                f"Den {shown} gibt es nicht. Bitte prüfen Sie das Datum, zum Beispiel {EXAMPLE_END_DATE}."
+            )
+    else:
+        if parts.day is not None and parts.day > 31 or parts.day == 0:
+            raise InvalidInput(
+                f"Einen Tag {parts.day} gibt es nicht. Bitte schreiben Sie das Datum so: {EXAMPLE_END_DATE}."
+            )
+        result = None
+        # Next occurrence strictly after today; 29.02. may need up to eight years.
+        for year in range(today.year, today.year + 9):
+            candidate = build(year)
+            if candidate is not None and candidate > today:
+                result = candidate
+                break
+        if result is None:
+            raise InvalidInput(
+                f"Dieses Datum gibt es nicht. Bitte prüfen Sie Tag und Monat, zum Beispiel {EXAMPLE_END_DATE}."
+            )
+    if result <= today:
+        example = _format(today + timedelta(days=60))
+        raise InvalidInput(
+            f"Das Datum muss in der Zukunft liegen, zum Beispiel {example} – oder schreiben Sie „nächstmöglich“."
+        )
+    if result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
+        raise InvalidInput(
+            f"Das Datum liegt sehr weit in der Zukunft. Bitte prüfen Sie das Jahr, zum Beispiel {EXAMPLE_END_DATE}."
+        )
+    return result
+
+
+def find_end_date(text: str, today: date) -> date | None:
+    """The first date expression in `text` resolved after `today`, or None; raises on impossible dates."""
+    folded = fold(text)
+    parts = _find_date_parts(folded)
+    if parts is None:
+        if _MONTH_END_RE.search(folded):
+            end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+            if end <= today:
+                following = end + timedelta(days=1)
+                end = date(following.year, following.month, calendar.monthrange(following.year, following.month)[1])
+            return end
+        return None
+    return _resolve(parts, today)
+
+
+def is_asap_answer(text: str) -> bool:
+    return bool(_ASAP_RE.search(fold(text)))
+
+
+def parse_end_date(text: str, today: date) -> date | None:
+    """The desired end date after `today`; None means "zum nächstmöglichen Zeitpunkt"."""
+    raw = _require_text(text, MAX_ANSWER_CHARS, _TOO_LONG.format(example=EXAMPLE_END_DATE))
+    end = find_end_date(raw, today)
+    if end is not None:
+        return end
+    if is_asap_answer(raw):
+        return None
+    raise InvalidInput(
+        f"Ich konnte kein Datum erkennen. Bitte schreiben Sie zum Beispiel {EXAMPLE_END_DATE}."
+    )
+
+
+# --------------------------------------------------------------------------
+# phone, customer number, contract reference, e-mail
+
+_PHONE_MESSAGE = "Bitte geben Sie eine Telefonnummer mit Vorwahl an, zum Beispiel 0176 12345678."
+_PHONE_LABEL_RE = re.compile(
+    r"^(?:(?:meine\s+)?(?:tel(?:efon)?(?:nummer)?|handy(?:nummer)?|mobil(?:nummer)?|rufnummer|"
+    r"telefonnr|tel\.?\s*-?\s*nr|nummer|nr)\.?\s*(?:ist|lautet)?\s*:?\s*)",
+    re.IGNORECASE,
+)
+_PHONE_CHARS_RE = re.compile(r"^\+?[0-9 ()/.\-–]+$")
+
+
+def parse_phone(text: str) -> str:
+    """A phone number in national format ("0176 12345678", "030 1234567"); foreign ones international."""
+    raw = _require_text(text, MAX_ANSWER_CHARS, _PHONE_MESSAGE)
+    candidate = _PHONE_LABEL_RE.sub("", raw).strip()
+    if not _PHONE_CHARS_RE.match(candidate):
+        raise InvalidInput(
+            "Eine Telefonnummer besteht nur aus Ziffern (und ggf. +, Leerzeichen oder /), zum Beispiel 0176 12345678."
+        )
+    digits = re.sub(r"[^0-9]", "", candidate)
+    if len(digits) < 6:
+        raise InvalidInput(
+            "Die Telefonnummer ist zu kurz. Bitte geben Sie sie mit Vorwahl an, zum Beispiel 0176 12345678."
+        )
+    if len(digits) > 17:
+        raise InvalidInput(
+            "Die Telefonnummer ist zu lang. Bitte prüfen Sie sie, zum Beispiel 0176 12345678."
+        )
+    if not candidate.startswith(("+", "0", "(")):
+        raise InvalidInput(_PHONE_MESSAGE)
+    try:
+        number = phonenumbers.parse(candidate.replace("–", "-"), "DE")
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(_PHONE_MESSAGE) from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput(
+            "Diese Telefonnummer scheint nicht zu stimmen. Bitte prüfen Sie sie, zum Beispiel 0176 12345678."
+        )
+    if phonenumbers.region_code_for_number(number) == "DE":
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_REFERENCE_CHARS_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./_#:-]*$")
+_CUSTOMER_LABEL_RE = re.compile(
+    r"^(?:(?:meine|die)\s+)?(?:kunden\s*-?\s*(?:nummer|nr\.?)|kd\.?\s*-?\s*nr\.?|kundennr\.?|kunden-?id|"
+    r"kundenkonto(?:nummer)?|mitglieds\s*-?\s*(?:nummer|nr\.?)|nr\.?|nummer|id)\s*(?:ist|lautet)?\s*[:#]?\s*",
+    re.IGNORECASE,
+)
+_CONTRACT_LABEL_RE = re.compile(
+    r"^(?:(?:meine|die)\s+)?(?:vertrags\s*-?\s*(?:nummer|nr\.?)|vertragsnr\.?|vertragskonto(?:nummer)?|"
+    r"auftrags\s*-?\s*(?:nummer|nr\.?)|nr\.?|nummer)\s*(?:ist|lautet)?\s*[:#]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _parse_reference(text: str, label_re: re.Pattern[str], what: str, example: str) -> str:
+    raw = _require_text(text, MAX_ANSWER_CHARS, f"Die {what} ist zu lang. Bitte prüfen Sie sie, zum Beispiel {example}.")
+    value = label_re.sub("", raw).strip(" ,;")
+    if len(value) < 3:
+        raise InvalidInput(f"Die {what} ist zu kurz. Bitte schreiben Sie sie vollständig, zum Beispiel {example}.")
+    if len(value) > 40:
+        raise InvalidInput(
+            f"Die {what} ist zu lang (höchstens 40 Zeichen). Bitte prüfen Sie sie, zum Beispiel {example}."
+        )
+    if not re.search(r"[0-9]", value):
+        raise InvalidInput(
+            f"Eine {what} enthält Ziffern. Bitte schreiben Sie sie so, wie sie auf Ihrer Rechnung steht, "
+            f"zum Beispiel {example} – oder „weiß ich nicht“."
+        )
+    if not _REFERENCE_CHARS_RE.match(value):
+        raise InvalidInput(
+            f"Die {what} enthält ungewöhnliche Zeichen. Bitte schreiben Sie nur Buchstaben, Ziffern und "
+            f"Bindestriche, zum Beispiel {example}."
+        )
+    return value
+
+
+def parse_customer_number(text: str) -> str | None:
+    """The customer number as written, or None when the user does not have it."""
+    if is_skip_answer(text):
+        return None
+    return _parse_reference(text, _CUSTOMER_LABEL_RE, "Kundennummer", "K-123456789")
+
+
+def _looks_like_phone(text: str) -> bool:
+    candidate = _PHONE_LABEL_RE.sub("", " ".join(text.split())).strip()
+    return bool(_PHONE_CHARS_RE.match(candidate)) and candidate.startswith(("+", "0", "(0"))
+
+
+def parse_contract_reference(text: str) -> ContractReference | None:
+    """A phone number (mobile/landline contracts) or a contract number; None for skip answers."""
+    if is_skip_answer(text):
+        return None
+    raw = _require_text(text, MAX_ANSWER_CHARS, "Die Angabe ist zu lang. Bitte schreiben Sie nur die Rufnummer oder Vertragsnummer, zum Beispiel 0176 12345678.")
+    if _looks_like_phone(raw):
+        try:
+            return ContractReference(phone_number=parse_phone(raw), contract_number=None)
+        except InvalidInput:
+            pass  # e.g. "0123456" is more likely a contract number than a broken phone number
+    return ContractReference(
+        phone_number=None,
+        contract_number=_parse_reference(raw, _CONTRACT_LABEL_RE, "Vertragsnummer", "V-2024-123456"),
+    )
+
+
+_EMAIL_LABEL_RE = re.compile(r"^(?:(?:meine\s+)?e-?mail(?:-?adresse)?\s*(?:ist|lautet)?\s*:?\s*|mailto:)", re.IGNORECASE)
+_EMAIL_LOCAL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_EMAIL_LABEL_PART_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_EMAIL_MESSAGE = "Das sieht nicht wie eine E-Mail-Adresse aus. Bitte prüfen Sie sie, zum Beispiel anna.mueller@example.de."
+
+
+def parse_email(text: str) -> str | None:
+    """An e-mail address (domain lower-cased), or None when the user does not want to give one."""
+    if is_skip_answer(text):
+        return None
+    raw = _require_text(text, MAX_ANSWER_CHARS, _EMAIL_MESSAGE)
+    candidate = _EMAIL_LABEL_RE.sub("", raw).strip(" <>,;.")
+    if " " in candidate or candidate.count("@") != 1 or len(candidate) > 254:
+        raise InvalidInput(_EMAIL_MESSAGE)
+    local, domain = candidate.split("@")
+    if not local or len(local) > 64 or not _EMAIL_LOCAL_RE.match(local):
+        raise InvalidInput(_EMAIL_MESSAGE)
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise InvalidInput(_EMAIL_MESSAGE) from None
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_EMAIL_LABEL_PART_RE.match(label) for label in labels):
+        raise InvalidInput(_EMAIL_MESSAGE)
+    if not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]+", labels[-1]):
+        raise InvalidInput(_EMAIL_MESSAGE)
+    return f"{local}@{domain.lower()}"
