@@ -1,0 +1,25 @@
+from cancellation.advice import sending_advice
+
+
+def joined(*args):
+    return " ".join(sending_advice(*args))
+
+
+def test_registered_letter_advice_reminds_to_request_delivery_record():
+    text = joined(None, False, False, None)
+    assert "Einwurf-Einschreiben" in text
+    assert "Auslieferungsbeleg" in text and "15 Monaten" in text
+    assert "Vormerkung" in text
+
+
+def test_textform_only_for_contracts_after_2016():
+    assert "§ 309 Nr. 13 BGB" in joined(None, True, True, True)
+    assert "unterschriebenen Brief" in joined(None, True, True, False)
+
+
+def test_button_fax_and_email_mentioned_only_when_available():
+    with_all = joined(True, True, True, True)
+    assert "§ 312k BGB" in with_all and "Sendebericht" in with_all and "E-Mail ist schnell" in with_all
+    without = joined(False, False, False, True)
+    assert "Kündigungsbutton" not in without and "Sendebericht" not in without
+    assert "E-Mail ist schnell" not in without
