@@ -75,7 +75,7 @@ def verify_entries(
     count = 0
     for entry in entries:
         if entry.id != expected_id:
-            return _broken(count, entry.id, f"Eintrag {expected_id} fehlt (nächster ist {entry.id})")
+            return _broken(count, expected_id, f"Eintrag {expected_id} fehlt (nächster ist {entry.id})")
         if entry.prev_hash != previous_hash:
             return _broken(count, entry.id, "Verkettung unterbrochen (prev_hash passt nicht)")
         recomputed = entry_hash(
