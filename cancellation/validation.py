@@ -49,10 +49,20 @@ class ContractReference:
 # shared text helpers
 
 
-def _require_text(text: object, max_chars: int, too_long_message: str) -> str:
+def _empty(example: str) -> InvalidInput:
+    return InvalidInput(f"Ihre Antwort war leer. Bitte schreiben Sie Ihre Angabe, zum Beispiel {example}.")
+
+
+def _too_long(example: str) -> InvalidInput:
+    return InvalidInput(
+        f"Ihre Antwort ist sehr lang. Bitte schreiben Sie nur die gefragte Angabe, zum Beispiel {example}."
+    )
+
+
+def _require_text(text: object, max_chars: int, example: str) -> str:
     """NFC-normalise, drop control characters, trim; raise on empty/too long."""
     if not isinstance(text, str):
-        raise InvalidInput("Ich habe keine Antwort erhalten. Bitte schreiben Sie Ihre Angabe als Text.")
+        raise _empty(example)
     # Control characters (including NUL) are never part of a real answer and
     # would break the PDF and the database; format characters (ZWJ) are kept.
     cleaned = "".join(
@@ -62,18 +72,18 @@ def _require_text(text: object, max_chars: int, too_long_message: str) -> str:
     )
     cleaned = " ".join(cleaned.split())
     if not cleaned:
-        raise InvalidInput("Ihre Antwort war leer. Bitte schreiben Sie Ihre Angabe in das Textfeld.")
+        raise _empty(example)
     if len(cleaned) > max_chars:
-        raise InvalidInput(too_long_message)
+        raise _too_long(example)
     return cleaned
 
 
-def _keep_lines(text: object, max_chars: int, too_long_message: str) -> list[str]:
+def _keep_lines(text: object, max_chars: int, example: str) -> list[str]:
     """Like `_require_text` but keeps line breaks (for multi-line addresses)."""
     if not isinstance(text, str):
-        raise InvalidInput("Ich habe keine Antwort erhalten. Bitte schreiben Sie Ihre Angabe als Text.")
+        raise _empty(example)
     if len(text) > max_chars * 4:
-        raise InvalidInput(too_long_message)
+        raise _too_long(example)
     lines = []
     for raw_line in unicodedata.normalize("NFC", text).splitlines():
         line = "".join(ch for ch in raw_line if unicodedata.category(ch) != "Cc")
@@ -81,9 +91,9 @@ def _keep_lines(text: object, max_chars: int, too_long_message: str) -> list[str
         if line:
             lines.append(line)
     if not lines:
-        raise InvalidInput("Ihre Antwort war leer. Bitte schreiben Sie Ihre Angabe in das Textfeld.")
+        raise _empty(example)
     if sum(len(line) for line in lines) > max_chars:
-        raise InvalidInput(too_long_message)
+        raise _too_long(example)
     return lines
 
 
@@ -100,7 +110,6 @@ def _has_letter(text: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in text)
 
 
-_TOO_LONG = "Ihre Antwort ist sehr lang. Bitte schreiben Sie nur die gefragte Angabe, zum Beispiel {example}."
 
 
 # --------------------------------------------------------------------------
@@ -160,11 +169,7 @@ _NOT_IN_NAMES = frozenset(";={}|\\#$%^*~`_")
 
 def parse_full_name(text: str) -> str:
     """A person's full name in any script; HTML and apostrophes kept verbatim."""
-    name = _require_text(
-        text,
-        MAX_ANSWER_CHARS * 4,
-        "Der Name ist zu lang. Bitte schreiben Sie nur Vor- und Nachnamen, zum Beispiel Anna Müller.",
-    )
+    name = _require_text(text, MAX_ANSWER_CHARS * 4, "Anna Müller")
     name = _NAME_PREFIX_RE.sub("", name).strip(" ,;")
     if is_skip_answer(name):
         raise InvalidInput(
@@ -215,7 +220,7 @@ _POSTCODE_PREFIX_RE = re.compile(r"^(?:plz|postleitzahl|d\s*-|de\s*-)\s*:?\s*", 
 
 def parse_postcode(text: str) -> str:
     """A German postcode: exactly five digits ("PLZ 10115" accepted)."""
-    raw = _require_text(text, MAX_ANSWER_CHARS, _POSTCODE_MESSAGE)
+    raw = _require_text(text, MAX_ANSWER_CHARS, "10115")
     candidate = _POSTCODE_PREFIX_RE.sub("", raw).strip()
     if re.fullmatch(r"[0-9]{2} ?[0-9]{3}", candidate):
         candidate = candidate.replace(" ", "")
@@ -258,7 +263,7 @@ def _match_street(segment: str) -> str | None:
 
 def parse_street(text: str) -> str:
     """Street and house number of a home address ("Musterstraße 5", "Am Markt 3-5")."""
-    raw = _require_text(text, MAX_ANSWER_CHARS, _TOO_LONG.format(example="Musterstraße 5"))
+    raw = _require_text(text, MAX_ANSWER_CHARS, "Musterstraße 5")
     if _POSTFACH_RE.search(raw):
         raise InvalidInput(
             "Bitte geben Sie Ihre Wohnanschrift an, kein Postfach, zum Beispiel Musterstraße 5."
@@ -287,7 +292,7 @@ _CITY_RE = re.compile(r"^[^\W\d_][^\W\d_ .'’()/-]*(?:[ .'’()/-]+[^\W\d_][^\W
 
 def parse_city(text: str) -> str:
     """A town name ("Berlin", "Frankfurt am Main", "Halle (Saale)"); a leading postcode is dropped."""
-    raw = _require_text(text, MAX_ANSWER_CHARS, _TOO_LONG.format(example="Berlin"))
+    raw = _require_text(text, MAX_ANSWER_CHARS, "Berlin")
     if is_skip_answer(raw):
         raise InvalidInput("Für das Kündigungsschreiben brauche ich Ihren Wohnort, zum Beispiel Berlin.")
     city = re.sub(r"^(?:(?:d|de)\s*-\s*)?[0-9]{5}\s+", "", raw).strip(" ,;")
@@ -332,7 +337,7 @@ def _split_city(city_part: str) -> tuple[str | None, str]:
 
 def parse_address(text: str) -> AddressParts:
     """Street, postcode and city from a whole address answer; missing parts are None."""
-    lines = _keep_lines(text, MAX_ADDRESS_CHARS, _TOO_LONG.format(example="Musterstraße 5, 10115 Berlin"))
+    lines = _keep_lines(text, MAX_ADDRESS_CHARS, "Musterstraße 5, 10115 Berlin")
     joined = "\n".join(lines)
     postcode = city = street = None
     leftovers: list[str] = []
@@ -529,7 +534,7 @@ def is_asap_answer(text: str) -> bool:
 
 def parse_end_date(text: str, today: date) -> date | None:
     """The desired end date after `today`; None means "zum nächstmöglichen Zeitpunkt"."""
-    raw = _require_text(text, MAX_ANSWER_CHARS, _TOO_LONG.format(example=EXAMPLE_END_DATE))
+    raw = _require_text(text, MAX_ANSWER_CHARS, EXAMPLE_END_DATE)
     end = find_end_date(raw, today)
     if end is not None:
         return end
@@ -554,7 +559,7 @@ _PHONE_CHARS_RE = re.compile(r"^\+?[0-9 ()/.\-–]+$")
 
 def parse_phone(text: str) -> str:
     """A phone number in national format ("0176 12345678", "030 1234567"); foreign ones international."""
-    raw = _require_text(text, MAX_ANSWER_CHARS, _PHONE_MESSAGE)
+    raw = _require_text(text, MAX_ANSWER_CHARS, "0176 12345678")
     candidate = _PHONE_LABEL_RE.sub("", raw).strip()
     if not _PHONE_CHARS_RE.match(candidate):
         raise InvalidInput(
@@ -598,7 +603,7 @@ _CONTRACT_LABEL_RE = re.compile(
 
 
 def _parse_reference(text: str, label_re: re.Pattern[str], what: str, example: str) -> str:
-    raw = _require_text(text, MAX_ANSWER_CHARS, f"Die {what} ist zu lang. Bitte prüfen Sie sie, zum Beispiel {example}.")
+    raw = _require_text(text, MAX_ANSWER_CHARS, example)
     value = label_re.sub("", raw).strip(" ,;")
     if len(value) < 3:
         raise InvalidInput(f"Die {what} ist zu kurz. Bitte schreiben Sie sie vollständig, zum Beispiel {example}.")
@@ -635,7 +640,7 @@ def parse_contract_reference(text: str) -> ContractReference | None:
     """A phone number (mobile/landline contracts) or a contract number; None for skip answers."""
     if is_skip_answer(text):
         return None
-    raw = _require_text(text, MAX_ANSWER_CHARS, "Die Angabe ist zu lang. Bitte schreiben Sie nur die Rufnummer oder Vertragsnummer, zum Beispiel 0176 12345678.")
+    raw = _require_text(text, MAX_ANSWER_CHARS, "0176 12345678 oder V-2024-123456")
     if _looks_like_phone(raw):
         try:
             return ContractReference(phone_number=parse_phone(raw), contract_number=None)
@@ -657,7 +662,7 @@ def parse_email(text: str) -> str | None:
     """An e-mail address (domain lower-cased), or None when the user does not want to give one."""
     if is_skip_answer(text):
         return None
-    raw = _require_text(text, MAX_ANSWER_CHARS, _EMAIL_MESSAGE)
+    raw = _require_text(text, MAX_ANSWER_CHARS, "anna.mueller@example.de")
     candidate = _EMAIL_LABEL_RE.sub("", raw).strip(" <>,;.")
     if " " in candidate or candidate.count("@") != 1 or len(candidate) > 254:
         raise InvalidInput(_EMAIL_MESSAGE)
