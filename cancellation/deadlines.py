@@ -154,13 +154,14 @@ def compute_deadline(terms: ContractTerms, received: dt.date) -> DeadlineResult:
             )
     elif new_rules and agreed_notice > 1:
         initial_notice = 1
+        cautious_receipt = add_months(term_end(terms.start, terms.initial_term_months), -agreed_notice)
         certain = False
         rules.append(RULE_NOTICE_CAP)
         sentences.append(
             f"Eine Kündigungsfrist von {agreed_notice} Monaten ist in Allgemeinen Geschäftsbedingungen "
             f"für Verträge ab dem 01.03.2022 in der Regel unwirksam ({RULE_NOTICE_CAP}); "
             "gerechnet wird deshalb mit einem Monat. Wer ganz vorsichtig sein will, sorgt für Zugang "
-            f"bis zum {format_date(add_months(term_end(terms.start, terms.initial_term_months), -agreed_notice))}."
+            f"bis zum {format_date(cautious_receipt)}."
         )
 
     initial_end = term_end(terms.start, terms.initial_term_months)
@@ -222,9 +223,10 @@ def compute_deadline(terms: ContractTerms, received: dt.date) -> DeadlineResult:
         # initial term. Whether the extension then ends on its first day is not settled.
         earliest_end = initial_end + dt.timedelta(days=1)
         certain = False
+        cited = _cite(RULE_EVENT_PERIOD, RULE_PERIOD_END, notice_month_end)
         sentences.append(
             f"Die Monatsfrist ab Zugang ({format_date(received)}) liefe schon am "
-            f"{format_date(one_month_after)} ab ({_cite(RULE_EVENT_PERIOD, RULE_PERIOD_END, notice_month_end)}), "
+            f"{format_date(one_month_after)} ab ({cited}), "
             "also vor dem Ende der Mindestlaufzeit. Gerechnet ist deshalb mit dem ersten Tag nach der "
             f"Mindestlaufzeit, dem {format_date(earliest_end)}; ob der Anbieter das so sieht, ist nicht "
             "abschließend geklärt."
@@ -302,6 +304,8 @@ def _cite(first: str, second: str, month_end: bool) -> str:
 
 
 def _months_text(months: int, dative: bool = False) -> str:
+    if months == 0:
+        return "keine"
     if dative:
         return "einem Monat" if months == 1 else f"{months} Monaten"
     return "ein Monat" if months == 1 else f"{months} Monate"

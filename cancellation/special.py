@@ -34,6 +34,7 @@ URGENT_DAYS = 7
 FALLBACK_SENTENCE = "Der Brief kündigt deshalb hilfsweise ordentlich zum nächstmöglichen Zeitpunkt."
 
 FactValue = Union[dt.date, str, None]
+Facts = Mapping[str, FactValue]
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def assess(
 # --- one assessor per ground -----------------------------------------------------------------
 
 
-def _assess_price_change(facts: Mapping[str, FactValue], today: dt.date, received: dt.date) -> SpecialAssessment:
+def _assess_price_change(facts: Facts, today: dt.date, received: dt.date) -> SpecialAssessment:
     basis = LEGAL_BASIS["price_change"]
     notice_received = _date(facts, "notice_received")
     effective = _date(facts, "change_effective")
@@ -243,7 +244,7 @@ def _assess_price_change(facts: Mapping[str, FactValue], today: dt.date, receive
     )
 
 
-def _assess_slow_internet(facts: Mapping[str, FactValue], today: dt.date, received: dt.date) -> SpecialAssessment:
+def _assess_slow_internet(facts: Facts, today: dt.date, received: dt.date) -> SpecialAssessment:
     basis = LEGAL_BASIS["slow_internet"]
     fixed_line = _yes_no(_text(facts, "fixed_line"))
     speed = _text(facts, "contracted_speed")
@@ -300,7 +301,7 @@ def _assess_slow_internet(facts: Mapping[str, FactValue], today: dt.date, receiv
     )
 
 
-def _assess_relocation(facts: Mapping[str, FactValue], today: dt.date, received: dt.date) -> SpecialAssessment:
+def _assess_relocation(facts: Facts, today: dt.date, received: dt.date) -> SpecialAssessment:
     basis = LEGAL_BASIS["relocation"]
     move_date = _date(facts, "move_date")
     new_address = _text(facts, "new_address")
@@ -331,8 +332,11 @@ def _assess_relocation(facts: Mapping[str, FactValue], today: dt.date, received:
             "Die Meldebestätigung erhalten Sie erst nach der Anmeldung am neuen Wohnort; Sie können sie "
             "nachreichen."
         )
-    moved = "ziehe am {0} an folgende Anschrift um" if move_date > today else "bin am {0} an folgende Anschrift umgezogen"
-    statement = f"Ich {moved.format(format_date(move_date))}: {new_address}."
+    when = format_date(move_date)
+    if move_date > today:
+        statement = f"Ich ziehe am {when} an folgende Anschrift um: {new_address}."
+    else:
+        statement = f"Ich bin am {when} an folgende Anschrift umgezogen: {new_address}."
     if available is False:
         statement += " Sie bieten den Dienst dort nach meiner Kenntnis nicht an."
     elif available is None:
