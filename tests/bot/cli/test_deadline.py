@@ -80,3 +80,14 @@ def test_module_entry_point_when_present():
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["earliest_end"] == "2026-05-31"
+
+
+def test_registered_in_operator_cli(capsys):
+    from bot.cli import main
+
+    code = main(["deadline", "--start", "2024-03-15", "--term-months", "24", "--received", "2026-02-15"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Frühestes Vertragsende (in der Regel): 15.03.2026" in out
+    assert "nach stillschweigender Verlängerung" in out
+    assert main(["deadline", "--start", "gestern", "--term-months", "24", "--received", "2026-02-15"]) == 2
