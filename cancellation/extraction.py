@@ -1,0 +1,323 @@
+"""Take clearly stated facts from a user's first free-text message.
+
+The message may be one sentence or a whole pasted letter. Everything here is
+conservative: a field stays None unless the text states it unambiguously; the
+dialogue asks for whatever is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cancellation.providers import Directory, load_directory
+from cancellation.validation import (
+    InvalidInput,
+    find_end_date,
+    fold,
+    parse_address,
+    parse_email,
+    parse_phone,
+)
+
+CONTRACT_TYPE_LABELS: dict[str, str] = {
+    "mobile": "Mobilfunkvertrag",
+    "dsl": "DSL-Vertrag",
+    "cable": "Kabelanschluss-Vertrag",
+    "fibre": "Glasfaser-Vertrag",
+    "landline": "Festnetzvertrag",
+    "tv": "TV-Abonnement",
+    "energy": "Stromliefervertrag",
+    "gas": "Gasliefervertrag",
+    "gym": "Mitgliedschaft",
+    "streaming": "Abonnement",
+    "press": "Abonnement",
+    "insurance": "Versicherungsvertrag",
+    "other": "Vertrag",
+}
+
+MAX_EXTRACTION_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Facts:
+    end_date: date | None = None
+    end_asap: bool = False
+    customer_number: str | None = None
+    contract_number: str | None = None
+    phone_number: str | None = None
+    email: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    subject_kind: str | None = None  # "contract" or "option"
+    option_name: str | None = None
+    contract_type: str | None = None
+    provider: str | None = None  # provider key in the directory
+
+
+# --------------------------------------------------------------------------
+# numbers and references
+
+_REFERENCE_VALUE = r"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9/.\-]|\s(?=[0-9]))*[A-Za-z0-9])"
+_CUSTOMER_NUMBER_RE = re.compile(
+    r"(?:kunden\s*-?\s*(?:nummer|nr\.?)|kd\.?\s*-?\s*nr\.?|kundennr\.?|kunden-?id)"
+    r"\s*(?:ist|lautet|lautet:)?\s*[:#]?\s*" + _REFERENCE_VALUE,
+    re.IGNORECASE,
+)
+_CONTRACT_NUMBER_RE = re.compile(
+    r"(?:vertrags\s*-?\s*(?:nummer|nr\.?)|vertragsnr\.?|vertragskonto(?:nummer)?)"
+    r"\s*(?:ist|lautet)?\s*[:#]?\s*" + _REFERENCE_VALUE,
+    re.IGNORECASE,
+)
+_PHONE_RE = re.compile(
+    r"\b(?:rufnummer|handynummer|mobilnummer|mobilfunknummer|telefonnummer|handy-?nr\.?|tel\.?|telefon|nummer)"
+    r"\s*(?:ist|lautet|:)?\s*:?\s*(?P<value>(?:\+|00|0|\(0)[0-9 ()/\-]{5,22}[0-9])",
+    re.IGNORECASE,
+)
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+def _reference(pattern: re.Pattern[str], text: str) -> str | None:
+    for match in pattern.finditer(text):
+        value = match.group("value").strip()
+        if 3 <= len(value) <= 40 and re.search(r"[0-9]", value):
+            return value
+    return None
+
+
+def _phone(text: str) -> str | None:
+    for match in _PHONE_RE.finditer(text):
+        try:
+            return parse_phone(match.group("value"))
+        except InvalidInput:
+            continue
+    return None
+
+
+def _email(text: str) -> str | None:
+    for match in _EMAIL_RE.finditer(text):
+        try:
+            return parse_email(match.group(0))
+        except InvalidInput:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------
+# end date
+
+_DATE_TRIGGER_RE = re.compile(
+    r"\b(?:zum|per|bis\s+zum|bis|ab\s+dem|ab|mit\s+wirkung\s+zum|spaetestens\s+zum|wirksam\s+zum)\s+"
+    r"(?P<expr>(?:ende\s+)?[^\n,;]{1,30})"
+)
+_END_ASAP_RE = re.compile(
+    r"naechst\s*-?\s*moeglich|fruehest\s*-?\s*moeglich|schnellst\s*-?\s*moeglich|"
+    r"so (?:schnell|bald|frueh) wie moeglich|\basap\b"
+)
+
+
+def _end_date(folded: str, today: date) -> date | None:
+    # Only dates introduced by "zum", "per", "bis" ... count: a letter also
+    # carries its own date and maybe a birth date, which are not end dates.
+    for match in _DATE_TRIGGER_RE.finditer(folded):
+        try:
+            found = find_end_date(match.group("expr"), today)
+        except InvalidInput:
+            continue
+        if found is not None:
+            return found
+    for match in re.finditer(r"\bende\s+(?:des\s+monats\s+)?[a-z]+\b(?:\s+[0-9]{4})?", folded):
+        try:
+            found = find_end_date(match.group(0), today)
+        except InvalidInput:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+# --------------------------------------------------------------------------
+# subject: contract or option, option name, contract type
+
+_GENERIC_OPTION_WORDS = frozenset(
+    {"option", "optionen", "tarifoption", "tarifoptionen", "zusatzoption", "zusatzoptionen", "paket",
+     "pakete", "zusatzpaket", "zusatzpakete", "buchungsoption", "kuendigungsoption"}
+)
+_NOT_OPTIONS = frozenset({"komplettpaket", "kombipaket", "internetpaket", "festnetzpaket", "gesamtpaket"})
+_OPTION_WORD_RE = re.compile(r"\b(?P<word>[\w\-]*(?:option|optionen|paket|pakete|pass))\b", re.IGNORECASE)
+_NAMED_OPTIONS = {
+    "multicard": "MultiCard",
+    "multi-card": "MultiCard",
+    "multi card": "MultiCard",
+    "multisim": "MultiSIM",
+    "multi-sim": "MultiSIM",
+    "multi sim": "MultiSIM",
+    "streamon": "StreamOn",
+    "stream on": "StreamOn",
+    "gigadepot": "GigaDepot",
+    "giga depot": "GigaDepot",
+    "travelmania": "TravelMania",
+}
+_CONTRACT_WORD_RE = re.compile(
+    r"\b\w*(?:vertrag|vertrages|vertrags|mitgliedschaft|abo|abos|abonnement|anschluss|tarif)\b", re.IGNORECASE
+)
+_KEEP_CONTRACT_RE = re.compile(
+    r"(?:vertrag|tarif|mitgliedschaft|abo)\w*\s+(?:\w+\s+){0,4}?"
+    r"(?:soll\w*|moechte\s+ich|will\s+ich|moecht\w*)?\s*(?:weiter\s*(?:laufen|behalten|nutzen)|behalten|bleib\w*|"
+    r"laeuft\s+weiter|unveraendert)"
+    r"|\bnur\s+(?:die|das|den|meine|mein|meinen)?\s*[\w\-]*(?:option|paket|pass)",
+)
+_CANCEL_RE = re.compile(r"kuendig|beenden|abbestellen|abmelden|stornier", re.IGNORECASE)
+
+# Ordered: more specific words first ("Kabel-Internet" is cable, not dsl).
+_CONTRACT_TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("fibre", r"\bglasfaser\w*|\bftth\b"),
+    ("cable", r"\bkabel\w*|\bkabelanschluss"),
+    ("dsl", r"\bv?dsl\w*|\binternet\w*|\bwlan\b|\bbreitband\w*"),
+    ("landline", r"\bfestnetz\w*|\btelefonanschluss\w*"),
+    ("mobile", r"\bhandy\w*|\bmobilfunk\w*|\bsmartphone\w*|\bsim-?karte\w*|\bprepaid\w*|\bmobilvertrag\w*"),
+    ("energy", r"\bstrom\w*|\boekostrom\w*"),
+    ("gas", r"\b(?:erd)?gas(?:vertrag|liefer\w*|tarif\w*|anbieter|versorg\w*)?\b"),
+    ("gym", r"\bfitness\w*|\bgym\b|\bsportstudio\w*|\bmuckibude\b"),
+    ("streaming", r"\bstreaming\w*|\bnetflix\b|\bspotify\b|\bdazn\b|\bdisney\s*\+|\bprime video\b"),
+    ("tv", r"\bpay-?tv\b|\bfernseh\w*|\btv\b|\bsky\b"),
+    ("press", r"\bzeitung\w*|\bzeitschrift\w*|\bmagazin\w*|\bzeitungsabo\w*"),
+    ("insurance", r"versicherung\w*|\bpolice\b"),
+)
+
+
+def _contract_type(folded: str) -> str | None:
+    for contract_type, pattern in _CONTRACT_TYPE_PATTERNS:
+        if re.search(pattern, folded):
+            return contract_type
+    return None
+
+
+def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
+    """Whether an option is mentioned, its specific name if any, and where."""
+    for alias, canonical in _NAMED_OPTIONS.items():
+        position = folded.find(alias)
+        if position >= 0:
+            return True, canonical, position
+    for match in _OPTION_WORD_RE.finditer(text):
+        word = match.group("word")
+        folded_word = fold(word)
+        if folded_word in _NOT_OPTIONS or folded_word.endswith(("reisepass", "personalausweis")):
+            continue
+        if folded_word in _GENERIC_OPTION_WORDS:
+            return True, None, match.start()
+        if folded_word.endswith(("option", "optionen", "paket", "pakete", "pass")):
+            name = word.strip("-")
+            return True, name, match.start()
+    return False, None, None
+
+
+def _subject_kind(
+    folded: str, option_found: bool, option_position: int | None, contract_type: str | None, provider: str | None
+) -> str | None:
+    contract_match = _CONTRACT_WORD_RE.search(folded)
+    if option_found:
+        if _KEEP_CONTRACT_RE.search(folded) or contract_match is None:
+            return "option"
+        # Both mentioned: the one named first is what is being cancelled
+        # ("die Datenoption in meinem Handyvertrag" vs "den Vertrag inkl. aller Optionen").
+        assert option_position is not None
+        return "option" if option_position <= contract_match.start() else "contract"
+    if contract_match is not None and _CANCEL_RE.search(folded):
+        return "contract"
+    if _CANCEL_RE.search(folded) and (contract_type or provider):
+        return "contract"
+    return None
+
+
+# --------------------------------------------------------------------------
+# address
+
+
+def _address(text: str, directory: Directory) -> tuple[str | None, str | None, str | None]:
+    """The user's own address: the first address block that is not a provider's."""
+    provider_postcodes = {
+        address.postcode
+        for provider in directory.providers
+        for address in (provider.address, *provider.alternative_addresses)
+        if address is not None
+    }
+    lines = [line.strip() for line in text.splitlines()]
+    for index, line in enumerate(lines):
+        match = re.search(r"(?<![0-9])[0-9]{5}(?![0-9])\s+[A-ZÄÖÜ]", line)
+        if not match:
+            continue
+        postcode = match.group(0)[:5]
+        if postcode in provider_postcodes:
+            continue
+        block = "\n".join(lines[max(0, index - 1): index + 1])
+        try:
+            parts = parse_address(block)
+        except InvalidInput:
+            continue
+        if parts.postcode == postcode and parts.city:
+            return parts.street, parts.postcode, parts.city
+    return None, None, None
+
+
+_INLINE_ADDRESS_RE = re.compile(
+    r"(?P<street>[A-ZÄÖÜ][\w.\-]*(?:\s+[\w.\-]+){0,3}?\s*(?:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|ring|damm)"
+    r"\s+[0-9]{1,4}\s?[a-zA-Z]?(?:-[0-9]{1,4})?)\s*,?\s*(?:in\s+)?(?P<postcode>[0-9]{5})\s+(?P<city>[A-ZÄÖÜ][\w\-]*)"
+)
+
+
+def _inline_address(text: str) -> tuple[str | None, str | None, str | None]:
+    match = _INLINE_ADDRESS_RE.search(text)
+    if not match:
+        return None, None, None
+    try:
+        parts = parse_address(f"{match['street']}, {match['postcode']} {match['city']}")
+    except InvalidInput:
+        return None, None, None
+    return parts.street, parts.postcode, parts.city
+
+
+# --------------------------------------------------------------------------
+
+
+def extract_facts(text: str, today: date, directory: Directory | None = None) -> Facts:
+    """Facts clearly stated in `text`; every field not stated stays None/False."""
+    if not isinstance(text, str) or not text.strip():
+        return Facts()
+    text = text[:MAX_EXTRACTION_CHARS]
+    directory = directory or load_directory()
+    folded = fold(text)
+
+    match = directory.match(text)
+    provider = match.provider.key if match else None
+
+    contract_type = _contract_type(folded)
+    if contract_type is None and match and len(match.provider.categories) == 1:
+        contract_type = match.provider.categories[0]
+
+    option_found, option_name, option_position = _option(text, folded)
+    subject_kind = _subject_kind(folded, option_found, option_position, contract_type, provider)
+    if subject_kind != "option":
+        option_name = None
+
+    street, postcode, city = _inline_address(text)
+    if postcode is None:
+        street, postcode, city = _address(text, directory)
+
+    return Facts(
+        end_date=_end_date(folded, today),
+        end_asap=bool(_END_ASAP_RE.search(folded)),
+        customer_number=_reference(_CUSTOMER_NUMBER_RE, text),
+        contract_number=_reference(_CONTRACT_NUMBER_RE, text),
+        phone_number=_phone(text),
+        email=_email(text),
+        street=street,
+        postcode=postcode,
+        city=city,
+        subject_kind=subject_kind,
+        option_name=option_name,
+        contract_type=contract_type,
+        provider=provider,
+    )

@@ -1,0 +1,159 @@
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cancellation.extraction import CONTRACT_TYPE_LABELS, Facts, extract_facts
+from cancellation.providers import CONTRACT_TYPES
+
+TODAY = date(2026, 11, 26)
+
+PASTED_LETTER = """Max Mustermann
+Musterstrasse 5
+80331 Muenchen
+
+Telefónica Germany GmbH & Co. OHG
+Kundenbetreuung
+90345 Nürnberg
+
+München, 20.11.2026
+
+Kündigung meines Mobilfunkvertrags
+Rufnummer: 0176 12345678
+Kundennummer: 1234567890
+
+Sehr geehrte Damen und Herren,
+
+hiermit kündige ich meinen Mobilfunkvertrag fristgerecht zum nächstmöglichen Zeitpunkt.
+Bitte bestätigen Sie mir die Kündigung schriftlich an max@example.de.
+
+Mit freundlichen Grüßen
+Max Mustermann
+geb. 01.01.1980
+"""
+
+
+def test_pasted_letter_yields_the_senders_facts_not_the_providers():
+    facts = extract_facts(PASTED_LETTER, TODAY)
+    assert facts.provider == "o2"
+    assert facts.contract_type == "mobile"
+    assert facts.subject_kind == "contract"
+    assert facts.phone_number == "0176 12345678"
+    assert facts.customer_number == "1234567890"
+    assert facts.email == "max@example.de"
+    assert (facts.street, facts.postcode, facts.city) == ("Musterstrasse 5", "80331", "Muenchen")
+    assert facts.end_asap is True
+    # The letter date and the birth date are not end dates.
+    assert facts.end_date is None
+
+
+def test_sentence_with_date_and_phone():
+    facts = extract_facts(
+        "Ich möchte meinen Handyvertrag bei Vodafone zum 31.05.2027 kündigen. Meine Rufnummer ist 0176 12345678.",
+        TODAY,
+    )
+    assert facts == Facts(
+        end_date=date(2027, 5, 31), phone_number="0176 12345678", subject_kind="contract",
+        contract_type="mobile", provider="vodafone",
+    )
+
+
+@pytest.mark.parametrize(
+    "text, end_date",
+    [
+        ("Ich will meinen DSL Vertrag bei 1und1 zum Ende Mai kündigen", date(2027, 5, 31)),
+        ("Kündigung per 31.12.2026", date(2026, 12, 31)),
+        ("bitte zum 1. Juni kündigen", date(2027, 6, 1)),
+        ("Ich habe den Vertrag am 01.03.2024 abgeschlossen", None),
+        ("Kündigung zum 31.02.2027", None),
+    ],
+)
+def test_end_dates_need_a_trigger_word_and_must_be_possible(text, end_date):
+    assert extract_facts(text, TODAY).end_date == end_date
+
+
+@pytest.mark.parametrize(
+    "text, option_name",
+    [
+        ("Hallo, ich will die Datenoption in meinem o2 Vertrag kündigen, der Vertrag soll weiterlaufen.", "Datenoption"),
+        ("Ich möchte meine Multicard bei der Telekom kündigen", "MultiCard"),
+        ("Bitte nur mein Sky-Paket kündigen", "Sky-Paket"),
+        ("Ich möchte das Auslandspaket kündigen, den Handyvertrag aber behalten", "Auslandspaket"),
+        ("StreamOn abbestellen bitte", "StreamOn"),
+        ("Ich will eine Tarifoption kündigen, der Vertrag bleibt", None),
+    ],
+)
+def test_options_are_recognised(text, option_name):
+    facts = extract_facts(text, TODAY)
+    assert facts.subject_kind == "option"
+    assert facts.option_name == option_name
+
+
+@pytest.mark.parametrize(
+    "text, contract_type",
+    [
+        ("Ich möchte meinen Handyvertrag inklusive aller Optionen kündigen", "mobile"),
+        ("Ich möchte meine Mitgliedschaft im Fitnessstudio kündigen", "gym"),
+        ("Mein Stromvertrag soll gekündigt werden", "energy"),
+        ("Ich kündige mein Zeitungsabo", "press"),
+        ("Kündigung meiner Hausratversicherung", "insurance"),
+        ("kündigung kabel internet vodafon", "cable"),
+        ("Glasfaser Vertrag kündigen", "fibre"),
+        ("Festnetz kündigen", "landline"),
+        ("Netflix kündigen", "streaming"),
+        ("Gasvertrag kündigen", "gas"),
+    ],
+)
+def test_contract_cancellations(text, contract_type):
+    facts = extract_facts(text, TODAY)
+    assert facts.subject_kind == "contract"
+    assert facts.contract_type == contract_type
+    assert facts.option_name is None
+
+
+def test_references_after_their_labels():
+    facts = extract_facts(
+        "Kd.-Nr. K-778899, Vertrags-Nr.: 2024/55-1, Handynummer +49 151 12345678, mail anna@example.de", TODAY
+    )
+    assert facts.customer_number == "K-778899"
+    assert facts.contract_number == "2024/55-1"
+    assert facts.phone_number == "01511 2345678"
+    assert facts.email == "anna@example.de"
+
+
+def test_inline_address_and_provider_in_sentence():
+    facts = extract_facts(
+        "Ich wohne in der Musterstraße 5, 10115 Berlin und will meinen Stromvertrag bei Vattenfall kündigen, "
+        "Kundennummer: 400123456, Vertragsnummer 998877",
+        TODAY,
+    )
+    assert (facts.street, facts.postcode, facts.city) == ("Musterstraße 5", "10115", "Berlin")
+    assert facts.provider == "vattenfall"
+    assert facts.customer_number == "400123456"
+    assert facts.contract_number == "998877"
+
+
+@pytest.mark.parametrize(
+    "text", ["Hallo", "Wie wird das Wetter morgen?", "ja", "nein", "", "Ich heiße Müller und wohne in Berlin"]
+)
+def test_nothing_is_invented(text):
+    assert extract_facts(text, TODAY) == Facts()
+
+
+def test_a_bare_number_is_not_a_phone_number():
+    assert extract_facts("Ich möchte kündigen, 0176 12345678", TODAY).phone_number is None
+
+
+def test_labels_cover_every_contract_type():
+    assert set(CONTRACT_TYPE_LABELS) == set(CONTRACT_TYPES)
+    assert CONTRACT_TYPE_LABELS["mobile"] == "Mobilfunkvertrag"
+    assert CONTRACT_TYPE_LABELS["dsl"] == "DSL-Vertrag"
+    assert CONTRACT_TYPE_LABELS["gym"] == "Mitgliedschaft"
+    assert CONTRACT_TYPE_LABELS["streaming"] == "Abonnement"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_extraction_never_raises(text):
+    assert isinstance(extract_facts(text, TODAY), Facts)
