@@ -28,6 +28,8 @@ class ChainVerification:
     entries: int
     first_broken_id: int | None = None
     reason: str | None = None
+    # Hash of the last entry: an operator can note it elsewhere to detect a rewritten chain.
+    last_hash: str | None = None
 
 
 def canonical_json(value: Any) -> bytes:
@@ -101,7 +103,7 @@ def verify_entries(
         return _broken(count, recorded_last_id + 1, "Eintrag nach dem vermerkten Kettenende")
     if previous_hash != head_hash:
         return _broken(count, max(last_id, 1), "letzter Eintrag passt nicht zum vermerkten Kettenende")
-    return ChainVerification(ok=True, entries=count)
+    return ChainVerification(ok=True, entries=count, last_hash=previous_hash if count else None)
 
 
 def _broken(count: int, entry_id: int, reason: str) -> ChainVerification:
