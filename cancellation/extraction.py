@@ -223,8 +223,8 @@ def _subject_kind(
             return "option"
         # Both mentioned: the one named first is what is being cancelled
         # ("die Datenoption in meinem Handyvertrag" vs "den Vertrag inkl. aller Optionen").
-        assert option_position is not None
-        return "option" if option_position <= contract_match.start() else "contract"
+        first_is_option = option_position is not None and option_position <= contract_match.start()
+        return "option" if first_is_option else "contract"
     if contract_match is not None and _CANCEL_RE.search(folded):
         return "contract"
     if _CANCEL_RE.search(folded) and (contract_type or provider):
