@@ -1,0 +1,9 @@
+"""PDF rendering of cancellation letters: `render(LetterData) -> bytes`.
+
+Importing the package is cheap: reportlab and the fonts are loaded on the first render.
+"""
+
+from letters.model import LetterData, PostalAddress, SpecialTermination
+from letters.render import render
+
+__all__ = ["render", "LetterData", "PostalAddress", "SpecialTermination"]
