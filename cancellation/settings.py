@@ -93,7 +93,8 @@ def _absolute_sqlite_url(url: URL, project_root: Path) -> URL:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise SettingsError(
-            f"DATABASE_URL: Verzeichnis {path.parent} kann nicht angelegt werden ({error.strerror})."
+            f"DATABASE_URL: Verzeichnis {path.parent} kann nicht angelegt werden "
+            f"({error.strerror})."
         ) from None
     return url.set(database=str(path))
 

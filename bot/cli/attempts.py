@@ -196,7 +196,7 @@ def show_lines(
         ("Status", record.status),
         ("Brief SHA-256", record.letter_sha256 or "-"),
         ("Bezug auf", record.related_reference or "-"),
-        ("Details", json.dumps(dict(record.details), ensure_ascii=False) if record.details else "-"),
+        ("Details", _plain(dict(record.details)) if record.details else "-"),
     ]
     if record.forgotten and record.forgotten_at is not None:
         fields.append(("Gelöscht am (UTC)", record.forgotten_at.isoformat()))

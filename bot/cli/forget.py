@@ -31,7 +31,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             if record is None:
                 raise CommandError(f"Unbekannte Referenz: {args.reference}")
             if record.forgotten:
-                print(f"{record.reference}: personenbezogene Daten waren bereits gelöscht.", file=out)
+                print(
+                    f"{record.reference}: personenbezogene Daten waren bereits gelöscht.",
+                    file=out,
+                )
                 return 0
             result = log.forget_attempt(record.reference)
     except CommandError as error:

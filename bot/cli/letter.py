@@ -33,7 +33,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             if record is None:
                 raise CommandError(f"Unbekannte Referenz: {args.reference}")
             if record.letter_sha256 is None:
-                raise CommandError(f"{record.reference} ist ein Hotline-Anruf, dazu gibt es keinen Brief.")
+                raise CommandError(
+                    f"{record.reference} ist ein Hotline-Anruf, dazu gibt es keinen Brief."
+                )
             pdf = log.letter_pdf(record.reference)
             if pdf is None:
                 raise CommandError(

@@ -77,7 +77,8 @@ def verify_entries(
     count = 0
     for entry in entries:
         if entry.id != expected_id:
-            return _broken(count, expected_id, f"Eintrag {expected_id} fehlt (nächster ist {entry.id})")
+            reason = f"Eintrag {expected_id} fehlt (nächster ist {entry.id})"
+            return _broken(count, expected_id, reason)
         if entry.prev_hash != previous_hash:
             return _broken(count, entry.id, "Verkettung unterbrochen (prev_hash passt nicht)")
         recomputed = entry_hash(
@@ -102,7 +103,8 @@ def verify_entries(
     if last_id > recorded_last_id:
         return _broken(count, recorded_last_id + 1, "Eintrag nach dem vermerkten Kettenende")
     if previous_hash != head_hash:
-        return _broken(count, max(last_id, 1), "letzter Eintrag passt nicht zum vermerkten Kettenende")
+        reason = "letzter Eintrag passt nicht zum vermerkten Kettenende"
+        return _broken(count, max(last_id, 1), reason)
     return ChainVerification(ok=True, entries=count, last_hash=previous_hash if count else None)
 
 

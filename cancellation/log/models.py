@@ -75,7 +75,9 @@ class Attempt(Base):
     requested_end = Column(String(10), nullable=True)
     status = Column(String(32), nullable=False)
     letter_sha256 = Column(String(HASH_LENGTH), nullable=True)
-    person_id = Column(Integer, ForeignKey("persons.id", ondelete="SET NULL"), nullable=True, index=True)
+    person_id = Column(
+        Integer, ForeignKey("persons.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     related_reference = Column(String(REFERENCE_LENGTH), nullable=True)
     idempotency_key = Column(String(200), nullable=True, unique=True)
     details = Column(JSON, nullable=False)

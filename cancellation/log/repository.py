@@ -19,7 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cancellation.log import migrate
-from cancellation.log.chain import ChainVerification, LogEntry, entry_hash, timestamp, verify_entries
+from cancellation.log.chain import (
+    ChainVerification,
+    LogEntry,
+    entry_hash,
+    timestamp,
+    verify_entries,
+)
 from cancellation.log.engine import SQLITE_DEFERRED, create_log_engine, is_postgresql, is_sqlite
 from cancellation.log.models import (
     CHAIN_HEAD_ID,
@@ -177,9 +183,9 @@ class AttemptLog:
                     session.add(attempt)
                     session.flush()
                     session.add(Letter(attempt_id=attempt.id, pdf=bytes(pdf)))
-                    event = (
-                        EVENT_REMINDER_CREATED if kind == KIND_REMINDER_LETTER else EVENT_LETTER_CREATED
-                    )
+                    event = EVENT_LETTER_CREATED
+                    if kind == KIND_REMINDER_LETTER:
+                        event = EVENT_REMINDER_CREATED
                     _append(session, head, reference, event, _public_payload(attempt), now)
                     return _record(attempt)
             except IntegrityError:
@@ -329,7 +335,11 @@ class AttemptLog:
         canonical = normalise_reference(reference)
         if canonical is None:
             return []
-        query = select(LogEntryRow).where(LogEntryRow.reference == canonical).order_by(LogEntryRow.id)
+        query = (
+            select(LogEntryRow)
+            .where(LogEntryRow.reference == canonical)
+            .order_by(LogEntryRow.id)
+        )
         with self._read() as session:
             return [_log_entry(row) for row in session.execute(query).scalars()]
 
