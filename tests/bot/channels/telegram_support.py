@@ -1,3 +1,5 @@
+"""Shared pieces of the Telegram channel tests: fake Rasa, fake ledger, Sanic test server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,12 +9,13 @@ import threading
 import uuid
 from typing import Any, AsyncIterator, Iterator
 
+import aiohttp
 import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from sanic.response import text
 
-from bot.channels.telegram import TelegramInput
+from bot.channels.telegram import SECRET_HEADER, TelegramInput
 from bot.channels.telegram_config import TelegramConfig
 from tests.support.fake_telegram import TOKEN, FakeBotApi
 
@@ -107,6 +110,13 @@ async def serving(channel: TelegramInput, collector: Collector) -> AsyncIterator
         server.close()
         await server.wait_closed()
         await server.after_stop()
+
+
+async def post(url: str, update: Any, secret: str | None = SECRET) -> int:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{url}/webhook", json=update, headers=headers) as response:
+            return response.status
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from typing import Any
 from bot.channels.telegram_api import BotApiClient
 from bot.channels.telegram_ledger import AsyncLedger
 from bot.channels.telegram_output import TelegramOutput, letter_filename
-from tests.bot.channels.conftest import InMemoryLedger, run
+from tests.bot.channels.telegram_support import InMemoryLedger, api, run  # noqa: F401 (fixture)
 from tests.support.fake_telegram import TOKEN, FakeBotApi
 
 CHAT = "4711"

@@ -8,8 +8,16 @@ from bot.channels.telegram_handler import UpdateHandler
 from bot.channels.telegram_ledger import AsyncLedger
 from bot.channels.telegram_output import TelegramOutput
 from bot.channels.telegram_polling import offset_key, poll_forever
-from tests.bot.channels.conftest import SECRET, Collector, InMemoryLedger, config_for, run, serving
-from tests.bot.channels.test_telegram_webhook import post
+from tests.bot.channels.telegram_support import (  # noqa: F401 (api is a fixture)
+    SECRET,
+    Collector,
+    InMemoryLedger,
+    api,
+    config_for,
+    post,
+    run,
+    serving,
+)
 from tests.support.fake_telegram import BOT_ID, TOKEN, FakeBotApi, callback_update, text_update
 
 CHAT = 5150

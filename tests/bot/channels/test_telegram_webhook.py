@@ -3,28 +3,21 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import aiohttp
-
-from bot.channels.telegram import SECRET_HEADER, TelegramInput
+from bot.channels.telegram import TelegramInput
 from bot.channels.telegram_config import TelegramConfig
-from tests.bot.channels.conftest import (
+from tests.bot.channels.telegram_support import (  # noqa: F401 (api is a fixture)
+    api,
     SECRET,
     Collector,
     InMemoryLedger,
     config_for,
+    post,
     run,
     serving,
 )
 from tests.support.fake_telegram import FakeBotApi, callback_update, text_update
 
 CHAT = 4711
-
-
-async def post(url: str, update: Any, secret: str | None = SECRET) -> int:
-    headers = {SECRET_HEADER: secret} if secret is not None else {}
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{url}/webhook", json=update, headers=headers) as response:
-            return response.status
 
 
 def channel_for(api: FakeBotApi, ledger: InMemoryLedger, **overrides: Any) -> TelegramInput:
