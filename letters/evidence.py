@@ -71,6 +71,7 @@ def render_evidence_report(report: EvidenceReport) -> bytes:
     small = Style(fonts.regular, 8, 10)
     small_bold = Style(fonts.bold, 8, 10)
     hash_style = Style(fonts.regular, 7, 9, gray=0.3)
+    hash_value = Style(fonts.regular, 7.5, 12.5)
     left, width = din.LEFT_MARGIN, din.TEXT_WIDTH
 
     flow = Flow(TOP, TOP, din.BODY_BOTTOM)
@@ -95,6 +96,8 @@ def render_evidence_report(report: EvidenceReport) -> bytes:
     label_width = 50.0
     for label, value in summary:
         style = bold if label == "Hash-Kette" and not report.chain_ok else body
+        if label.startswith("SHA-256"):
+            style = hash_value  # one unbroken line, so it can be compared with sha256sum output
         lines = wrap(value or "–", style, width - label_width)
         flow.ensure_room(body.leading_mm)
         flow.ops.append(TextOp(left, flow.y + body.ascent_mm, f"{label}:", body))

@@ -127,7 +127,9 @@ def _address_field(data: LetterData, styles: _Styles) -> List[Op]:
 
 
 def _information_block(data: LetterData, styles: _Styles) -> List[TextOp]:
-    left, width = din.INFO_BLOCK_LEFT, din.INFO_BLOCK_WIDTH - 5.0
+    # DIN allows the block to run to 200 mm; stopping at the 20 mm right margin keeps one text edge.
+    left = din.INFO_BLOCK_LEFT
+    width = min(din.INFO_BLOCK_WIDTH, din.PAGE_WIDTH - din.RIGHT_MARGIN - din.INFO_BLOCK_LEFT)
     y = din.INFO_BLOCK_TOP
     ops: List[TextOp] = []
 

@@ -20,7 +20,7 @@ REMINDER_DEADLINE_DAYS = 14
 NEXT_POSSIBLE = "zum nächstmöglichen Zeitpunkt"
 
 
-_CITATION_PREFIX = re.compile(r"(?<!\S)(§§?|Art\.|Abs\.|Nr\.|S\.) (?=\S)")
+_CITATION_PREFIX = re.compile(r"(§§?|\b(?:Art|Abs|Nr|S)\.) (?=\S)")
 _LAW_ABBREVIATION = re.compile(r" (?=(?:TKG|BGB|EGBGB|DSGVO|UWG|RDG|VVG)\b)")
 
 
