@@ -1,0 +1,132 @@
+"""The web chat channel: Rasa's socket.io channel with two fixes for the rasa-webchat widget.
+
+credentials.yml:
+
+    bot.channels.socketio.WebChatInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+      session_persistence: true
+      metadata_key: customData
+
+Fix 1, RasaHQ/rasa#13027: the stock `session_request` handler calls `sio.enter_room(...)` without
+`await`. From python-socketio 5.10 on that is a coroutine, so the browser never joins its
+session's room and never receives a bot reply. The override awaits it whenever it is awaitable,
+so it works with the pinned python-socketio 5.9.0 and with later versions.
+
+Fix 2: the stock channel trusts whatever `session_id` a client sends, and that id becomes the
+Rasa sender id. Sender ids share one tracker store with the other channels, so a client could
+send "12345" and read or write (for example: delete the data of) the conversation of Telegram
+chat 12345. Here a socket may only use the session id the server confirmed to it, and a session
+id must look like the 32 hex digits the server hands out.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint
+from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+
+SESSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# Key in python-socketio's per-connection session store.
+CONFIRMED_SESSION_KEY = "confirmed_session_id"
+
+
+def acceptable_session_id(requested: Any) -> str:
+    """The session id to confirm to a client: its own if well-formed, otherwise a fresh one."""
+    if isinstance(requested, str) and SESSION_ID_PATTERN.match(requested):
+        return requested
+    return uuid.uuid4().hex
+
+
+class WebChatInput(SocketIOInput):
+    """Socket.io input for the rasa-webchat widget on our own web page."""
+
+    @classmethod
+    def name(cls) -> Text:
+        # Recorded as the input channel of every web message (the action server maps
+        # "socketio" to the attempt-log channel "web"); it is also the URL prefix, which keeps
+        # the health route at /webhooks/socketio/ like the stock channel.
+        return "socketio"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        socketio_webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None  # set by SocketIOInput.blueprint
+
+        # Registering a handler for an event again replaces the stock one.
+        sio.on("session_request", namespace=self.namespace)(
+            self._session_request_handler(sio)
+        )
+        sio.on(self.user_message_evt, namespace=self.namespace)(
+            self._user_message_handler(sio, on_new_message)
+        )
+        return socketio_webhook
+
+    def _session_request_handler(
+        self, sio: AsyncServer
+    ) -> Callable[[Text, Optional[Dict]], Awaitable[None]]:
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            requested = (data or {}).get("session_id") if isinstance(data, dict) else None
+            session_id = acceptable_session_id(requested)
+            if self.session_persistence:
+                entered = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(entered):
+                    await entered
+            await sio.save_session(
+                sid, {CONFIRMED_SESSION_KEY: session_id}, namespace=self.namespace
+            )
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+            logger.debug(f"Socket {sid} joined web chat session {session_id}.")
+
+        return session_request
+
+    def _user_message_handler(
+        self, sio: AsyncServer, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Callable[[Text, Dict], Awaitable[None]]:
+        async def handle_message(sid: Text, data: Dict) -> None:
+            if not isinstance(data, dict):
+                return
+            if self.session_persistence:
+                session = await sio.get_session(sid, namespace=self.namespace)
+                confirmed = session.get(CONFIRMED_SESSION_KEY)
+                if not confirmed or data.get("session_id") != confirmed:
+                    logger.warning(
+                        f"Ignoring a web chat message from socket {sid}: its session id was "
+                        "not confirmed to this socket (send `session_request` first)."
+                    )
+                    return
+                sender_id = confirmed
+            else:
+                sender_id = sid
+
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            text = data.get("message")
+            message = UserMessage(
+                text if isinstance(text, str) else "",
+                SocketIOOutput(sio, self.bot_message_evt),
+                sender_id,
+                input_channel=self.name(),
+                metadata=metadata,
+            )
+            await on_new_message(message)
+
+        return handle_message

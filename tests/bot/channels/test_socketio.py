@@ -1,0 +1,185 @@
+"""The web chat's socket.io channel, driven by a real socket.io client as the widget does."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import pytest
+import socketio
+
+from bot.channels.socketio import WebChatInput, acceptable_session_id
+from rasa.core.channels.channel import InputChannel
+from tests.bot.channels.web_support import Server, serving
+
+CREDENTIALS = {
+    "user_message_evt": "user_uttered",
+    "bot_message_evt": "bot_uttered",
+    "session_persistence": True,
+    "metadata_key": "customData",
+}
+
+
+def _channel() -> InputChannel:
+    return WebChatInput.from_credentials(dict(CREDENTIALS))
+
+
+class WidgetClient:
+    """What rasa-webchat does on the wire: session_request, then user_uttered with the id."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.bot_messages: List[Dict[str, Any]] = []
+        self.confirmed: "asyncio.Future[str] | None" = None
+
+        @self.client.on("bot_uttered")
+        async def bot_uttered(data: Dict[str, Any]) -> None:
+            self.bot_messages.append(data)
+
+        @self.client.on("session_confirm")
+        async def session_confirm(session_id: str) -> None:
+            if self.confirmed is not None and not self.confirmed.done():
+                self.confirmed.set_result(session_id)
+
+    async def connect(self, transports: Optional[List[str]] = None) -> None:
+        await self.client.connect(
+            self.base_url, socketio_path="/socket.io", transports=transports or ["polling"]
+        )
+
+    async def request_session(self, session_id: Optional[str]) -> str:
+        self.confirmed = asyncio.get_running_loop().create_future()
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.confirmed, timeout=10)
+
+    async def say(self, text: str, session_id: Optional[str]) -> None:
+        await self.client.emit(
+            "user_uttered",
+            {"message": text, "customData": {"language": "de"}, "session_id": session_id},
+        )
+
+    async def wait_for_reply(self, count: int = 1, timeout: float = 10) -> List[Dict[str, Any]]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.bot_messages) < count and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        return list(self.bot_messages)
+
+    async def close(self) -> None:
+        await self.client.disconnect()
+
+
+def test_channel_name_is_socketio_for_the_attempt_log_and_widget_path() -> None:
+    channel = _channel()
+    assert channel.name() == "socketio"
+    assert channel.url_prefix() == "socketio"
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_reply_reaches_the_browser_with_session_persistence(transport: str) -> None:
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect([transport])
+        session_id = await widget.request_session(None)
+        await widget.say("Ich möchte kündigen", session_id)
+        replies = await widget.wait_for_reply()
+        await widget.close()
+
+        assert replies == [{"text": "Echo: Ich möchte kündigen"}]
+        [message] = server.agent.messages
+        assert message.sender_id == session_id
+        assert message.input_channel == "socketio"
+        assert message.metadata == {"language": "de"}
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+
+
+def test_reloaded_page_continues_the_same_conversation() -> None:
+    async def scenario(server: Server) -> None:
+        first = WidgetClient(server.base_url)
+        await first.connect()
+        session_id = await first.request_session(None)
+        await first.say("hallo", session_id)
+        await first.wait_for_reply()
+        await first.close()
+
+        # After a reload the widget asks for the session id it kept in sessionStorage.
+        again = WidgetClient(server.base_url)
+        await again.connect()
+        assert await again.request_session(session_id) == session_id
+        await again.say("weiter", session_id)
+        replies = await again.wait_for_reply()
+        await again.close()
+
+        assert replies == [{"text": "Echo: weiter"}]
+        assert [m.sender_id for m in server.agent.messages] == [session_id, session_id]
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+
+
+def test_a_client_cannot_pick_another_channels_conversation_id() -> None:
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect()
+        # "77" is what a Telegram chat id looks like in the shared tracker store.
+        confirmed = await widget.request_session("77")
+        assert confirmed != "77" and len(confirmed) == 32
+
+        await widget.say("Löschen Sie meine Daten", "77")
+        await asyncio.sleep(0.5)
+        await widget.close()
+        assert server.agent.messages == []
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+
+
+def test_a_client_cannot_write_into_a_session_confirmed_to_someone_else() -> None:
+    async def scenario(server: Server) -> None:
+        victim = WidgetClient(server.base_url)
+        await victim.connect()
+        victim_session = await victim.request_session(None)
+
+        attacker = WidgetClient(server.base_url)
+        await attacker.connect()
+        await attacker.request_session(None)
+        await attacker.say("Löschen Sie meine Daten", victim_session)
+        await asyncio.sleep(0.5)
+        await attacker.close()
+        await victim.close()
+
+        assert server.agent.messages == []
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+
+
+def test_message_before_session_request_is_ignored() -> None:
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect()
+        await widget.say("hallo", "0123456789abcdef0123456789abcdef")
+        await asyncio.sleep(0.5)
+        await widget.close()
+        assert server.agent.messages == []
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+
+
+@pytest.mark.parametrize(
+    "requested",
+    [None, "", "77", "../x", "0123456789ABCDEF0123456789ABCDEF", 42, {"a": 1}, "a" * 33],
+)
+def test_session_ids_other_than_server_issued_hex_are_replaced(requested: Any) -> None:
+    session_id = acceptable_session_id(requested)
+    assert session_id != requested
+    assert len(session_id) == 32 and set(session_id) <= set("0123456789abcdef")
+
+
+def test_a_well_formed_session_id_is_kept() -> None:
+    assert acceptable_session_id("0123456789abcdef0123456789abcdef") == (
+        "0123456789abcdef0123456789abcdef"
+    )
