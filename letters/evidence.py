@@ -153,7 +153,8 @@ def _table_row(
         wrap(text, bold if index == 2 else style, column_width - _CELL_GAP)
         for index, (text, (_, _, column_width)) in enumerate(zip(cells, _COLUMNS))
     ]
-    hash_lines = wrap(f"Hash: {entry.entry_hash}", hash_style, din.LEFT_MARGIN + din.TEXT_WIDTH - _COLUMNS[1][1])
+    hash_width = din.LEFT_MARGIN + din.TEXT_WIDTH - _COLUMNS[1][1]
+    hash_lines = wrap(f"Hash: {entry.entry_hash}", hash_style, hash_width)
     row_lines = max(len(lines) for lines in wrapped)
     row_height = row_lines * style.leading_mm + len(hash_lines) * hash_style.leading_mm + 1.2
     page_before = len(flow.pages)

@@ -7,7 +7,8 @@ those scripts is drawn with a real glyph instead of a blank box.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import FrozenSet
 
@@ -23,11 +24,24 @@ BOLD = "DejaVuSans-Bold"
 class FontNames:
     regular: str
     bold: str
+    # reportlab's TTF subsetter seeks in a file position shared by all documents, so two PDFs
+    # must not be written at the same time (threads in the action server); hold this while saving.
+    pdf_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+
+# Serialises the one-off registration so that concurrent first renders share one FontNames (and
+# so one pdf_lock). A lock holds no data; it is the only module-level object besides constants.
+_REGISTRATION_LOCK = threading.Lock()
+
+
+def registered_fonts() -> FontNames:
+    """Register the fonts with reportlab once per process; parsing the TTFs takes ~100 ms."""
+    with _REGISTRATION_LOCK:
+        return _register_once()
 
 
 @functools.lru_cache(maxsize=None)
-def registered_fonts() -> FontNames:
-    """Register the fonts with reportlab once per process; parsing a TTF takes ~20 ms."""
+def _register_once() -> FontNames:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.lib.fonts import addMapping

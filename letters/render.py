@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import List, Tuple
 
 from letters import din5008 as din
@@ -9,8 +10,8 @@ from letters.fonts import FontNames, registered_fonts
 from letters.model import LetterData, PostalAddress
 from letters.typesetting import (
     DocumentInfo,
-    Op,
     Flow,
+    Op,
     RuleOp,
     Style,
     TextOp,
@@ -20,7 +21,7 @@ from letters.typesetting import (
     wrap,
     write_pdf,
 )
-from letters.wording import Fields, LetterText, compose, german_date, sender_name
+from letters.wording import ENCLOSURES_HEADING, Fields, LetterText, compose, german_date, sender_name
 
 CREATOR = "Kündigungsassistent (letters.render)"
 BODY_SIZE = 10.0
@@ -29,13 +30,15 @@ SIGNATURE_SPACE = 14.0  # mm for the handwritten signature
 SIGNATURE_LINE_WIDTH = 70.0
 FIELD_LABEL_WIDTH = 36.0
 FIELD_INDENT = 5.0
+# Six recipient lines fill the 27.3 mm recipient zone exactly.
+RECIPIENT_LEADING = din.RECIPIENT_ZONE_HEIGHT / din.RECIPIENT_ZONE_MAX_LINES * din.MM_TO_PT
 
 
 def render(data: LetterData) -> bytes:
     """The letter as PDF bytes; equal input gives byte-identical output."""
     fonts = registered_fonts()
     text = compose(data)
-    styles = _Styles(fonts)
+    styles = _Styles.for_fonts(fonts)
     flow = Flow(din.SUBJECT_TOP, din.CONTINUATION_TOP, din.BODY_BOTTOM)
     flow.ops.extend(_letterhead(data.sender, styles))
     flow.ops.extend(_address_field(data, styles))
@@ -51,17 +54,31 @@ def render(data: LetterData) -> bytes:
     return write_pdf(flow.pages, info, f"Vorgangsnummer {data.reference}", draw_marks=True)
 
 
+@dataclass(frozen=True)
 class _Styles:
-    def __init__(self, fonts: FontNames) -> None:
-        self.body = Style(fonts.regular, BODY_SIZE, BODY_LEADING)
-        self.bold = Style(fonts.bold, BODY_SIZE, BODY_LEADING)
-        self.sender_name = Style(fonts.bold, 12, 15)
-        self.sender_detail = Style(fonts.regular, 9, 11.5)
-        self.return_line = Style(fonts.regular, 7, 8.5)
-        self.postal_note = Style(fonts.bold, 9, 10)
-        self.recipient = Style(fonts.regular, BODY_SIZE, 27.3 / 6 * din.MM_TO_PT)
-        self.info = Style(fonts.regular, 9, 12)
-        self.info_label = Style(fonts.regular, 7.5, 9, gray=0.35)
+    body: Style
+    bold: Style
+    sender_name: Style
+    sender_detail: Style
+    return_line: Style
+    postal_note: Style
+    recipient: Style
+    info: Style
+    info_label: Style
+
+    @classmethod
+    def for_fonts(cls, fonts: FontNames) -> "_Styles":
+        return cls(
+            body=Style(fonts.regular, BODY_SIZE, BODY_LEADING),
+            bold=Style(fonts.bold, BODY_SIZE, BODY_LEADING),
+            sender_name=Style(fonts.bold, 12, 15),
+            sender_detail=Style(fonts.regular, 9, 11.5),
+            return_line=Style(fonts.regular, 7, 8.5),
+            postal_note=Style(fonts.bold, 9, 10),
+            recipient=Style(fonts.regular, BODY_SIZE, RECIPIENT_LEADING),
+            info=Style(fonts.regular, 9, 12),
+            info_label=Style(fonts.regular, 7.5, 9, gray=0.35),
+        )
 
 
 def _first(lines: Tuple[str, ...]) -> str:
@@ -103,12 +120,9 @@ def _address_field(data: LetterData, styles: _Styles) -> List[Op]:
     left = din.ADDRESS_FIELD_LEFT + din.ADDRESS_FIELD_TEXT_INSET
     width = din.ADDRESS_FIELD_WIDTH - din.ADDRESS_FIELD_TEXT_INSET - 2.0
     top = din.ADDRESS_FIELD_TOP
-    return_line = " · ".join(
-        part
-        for part in (sender_name(data), data.sender.street, f"{data.sender.postcode} {data.sender.city}".strip())
-        if part
-    )
-    ops: List = []
+    sender_city = f"{data.sender.postcode} {data.sender.city}".strip()
+    return_line = " · ".join(part for part in (sender_name(data), data.sender.street, sender_city) if part)
+    ops: List[Op] = []
     return_text = fit_line(return_line, styles.return_line, width)
     return_baseline = top + 4.0
     ops.append(TextOp(left, return_baseline, return_text, styles.return_line))
@@ -180,9 +194,8 @@ def _body(flow: Flow, text: LetterText, styles: _Styles) -> None:
     _closing(flow, text, styles)
     if text.enclosures:
         flow.skip(blank)
-        heading_and_first = 2 * blank
-        flow.ensure_room(heading_and_first)
-        flow.line("Anlagen", styles.bold, left)
+        flow.ensure_room(2 * blank)  # never a lone heading at the foot of a page
+        flow.line(ENCLOSURES_HEADING, styles.bold, left)
         for item in text.enclosures:
             flow.paragraph(item, styles.body, left, width)
 

@@ -204,35 +204,36 @@ def write_pdf(
 
     fonts = registered_fonts()
     footer_style = Style(fonts.regular, FOOTER_STYLE_SIZE, 9, gray=0.35)
-    buffer = io.BytesIO()
-    # invariant=1 fixes the creation date and document id: equal input gives equal bytes, so the
-    # SHA-256 logged as evidence can be reproduced by re-rendering.
-    canvas = Canvas(
-        buffer,
-        pagesize=(din.PAGE_WIDTH * PT_PER_MM, din.PAGE_HEIGHT * PT_PER_MM),
-        invariant=1,
-        pageCompression=0,
-        initialFontName=fonts.regular,
-        lang="de-DE",
-    )
-    canvas.setTitle(info.title)
-    canvas.setAuthor(info.author)
-    canvas.setSubject(info.subject)
-    canvas.setCreator(info.creator)
-    if info.keywords:
-        canvas.setKeywords(info.keywords)
-    total = len(pages)
-    for number, ops in enumerate(pages, start=1):
-        page_ops: List[Op] = list(_marks()) if draw_marks else []
-        page_ops.extend(ops)
-        page_ops.append(TextOp(din.LEFT_MARGIN, din.FOOTER_BASELINE, footer_text, footer_style))
-        if total > 1:
-            page_label = f"Seite {number} von {total}"
-            right = din.PAGE_WIDTH - din.RIGHT_MARGIN
-            page_ops.append(TextOp(right, din.FOOTER_BASELINE, page_label, footer_style, "right"))
-        _draw_page(canvas, page_ops)
-        canvas.showPage()
-    canvas.save()
+    with fonts.pdf_lock:
+        buffer = io.BytesIO()
+        # invariant=1 fixes the creation date and document id: equal input gives equal bytes, so the
+        # SHA-256 logged as evidence can be reproduced by re-rendering.
+        canvas = Canvas(
+            buffer,
+            pagesize=(din.PAGE_WIDTH * PT_PER_MM, din.PAGE_HEIGHT * PT_PER_MM),
+            invariant=1,
+            pageCompression=0,
+            initialFontName=fonts.regular,
+            lang="de-DE",
+        )
+        canvas.setTitle(info.title)
+        canvas.setAuthor(info.author)
+        canvas.setSubject(info.subject)
+        canvas.setCreator(info.creator)
+        if info.keywords:
+            canvas.setKeywords(info.keywords)
+        total = len(pages)
+        for number, ops in enumerate(pages, start=1):
+            page_ops: List[Op] = list(_marks()) if draw_marks else []
+            page_ops.extend(ops)
+            page_ops.append(TextOp(din.LEFT_MARGIN, din.FOOTER_BASELINE, footer_text, footer_style))
+            if total > 1:
+                page_label = f"Seite {number} von {total}"
+                right = din.PAGE_WIDTH - din.RIGHT_MARGIN
+                page_ops.append(TextOp(right, din.FOOTER_BASELINE, page_label, footer_style, "right"))
+            _draw_page(canvas, page_ops)
+            canvas.showPage()
+        canvas.save()
     return buffer.getvalue()
 
 

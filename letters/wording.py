@@ -100,7 +100,7 @@ def compose(data: LetterData) -> LetterText:
     if is_death_case(data):
         body.append(_death_paragraph(data))
     if data.reminder_of:
-        body.append(_reminder_paragraph(data))
+        body.append(_reminder_paragraph(data, *data.reminder_of))
     body.append(_declaration(data, repeated=bool(data.reminder_of)))
     body.append(_identification(data))
     body.append(_confirmation_request(data))
@@ -195,9 +195,7 @@ def _death_paragraph(data: LetterData) -> str:
     return text
 
 
-def _reminder_paragraph(data: LetterData) -> str:
-    assert data.reminder_of is not None
-    first_reference, first_date = data.reminder_of
+def _reminder_paragraph(data: LetterData, first_reference: str, first_date: dt.date) -> str:
     thing = "die Option" if data.subject_kind == "option" else "den Vertrag"
     return (
         f"Mit meinem Schreiben vom {german_date(first_date)} (Vorgangsnummer {first_reference}) "

@@ -86,7 +86,8 @@ def test_timestamps_are_shown_in_utc(pdf_tools):
 
 
 def test_text_is_printed_literally_and_output_is_deterministic(pdf_tools):
-    hostile = report([entry(1, kind="<b>x</b>", description="<script>alert(1)</script> &amp; <font color=red>")])
+    description = "<script>alert(1)</script> &amp; <font color=red>"
+    hostile = report([entry(1, kind="<b>x</b>", description=description)])
     pdf = render_evidence_report(hostile)
     text = pdf_tools.flat(pdf)
     for fragment in ("<b>x</b>", "<script>alert(1)</script>", "&amp;", "<font color=red>"):

@@ -35,7 +35,8 @@ def test_characters_outside_the_font_are_reported():
 
 def test_international_names_come_out_of_the_pdf_as_typed(make_letter, pdf_tools):
     for name in NAMES:
-        letter = make_letter(sender=PostalAddress((name,), "Musterstraße 12", "10115", "Berlin"), holder_name=name)
+        sender = PostalAddress((name,), "Musterstraße 12", "10115", "Berlin")
+        letter = make_letter(sender=sender, holder_name=name)
         text = pdf_tools.flat(render(letter))
         assert f"Name: {name}" in text
         assert f"Mit freundlichen Grüßen {name}" in text

@@ -224,3 +224,26 @@ def test_recipient_with_too_many_lines_keeps_street_and_city_within_six_lines(ma
     assert recipient_lines[-2:] == ["Postfach 1234", "90345 Nürnberg"]
     assert recipient_lines[0] == "Zeile 1"
     assert recipient_lines[3].startswith("Zeile 4, Zeile 5")
+
+
+def test_letters_rendered_in_parallel_threads_are_identical_to_sequential_ones(make_letter):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ("Nguyễn Thị Minh Khai", "Zoë Ñúñez-Łukaszewicz", "Ђорђе Петровић", "Γεώργιος Παπαδόπουλος")
+    letters = [
+        make_letter(
+            sender=PostalAddress((names[n % 4],), "Musterstraße 12", "10115", "Berlin"),
+            holder_name=names[n % 4],
+            customer_number=str(100000 + n),
+        )
+        for n in range(40)
+    ]
+    sequential = [render(letter) for letter in letters]
+    previous_interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, as a busy server would
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            parallel = list(pool.map(render, letters))
+    finally:
+        sys.setswitchinterval(previous_interval)
+    assert parallel == sequential
