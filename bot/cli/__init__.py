@@ -11,9 +11,9 @@ import argparse
 import sys
 from typing import Sequence
 
-from bot.cli import attempts, deadline, forget, letter
+from bot.cli import attempts, deadline, forget, letter, migrate
 
-COMMAND_MODULES = (attempts, letter, forget, deadline)
+COMMAND_MODULES = (attempts, letter, forget, deadline, migrate)
 
 USAGE_ERROR = 2
 

@@ -1,0 +1,59 @@
+# Kündigungshilfe: `make run` starts the assistant, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean
+
+help:
+	@echo "make run       start the assistant (REST, web chat, Telegram) on http://127.0.0.1:5005"
+	@echo "make test      run the whole test suite"
+	@echo "make bench     load benchmark against running servers (start them with make run)"
+	@echo "make nlu-eval  NLU held-out evaluation (add ARGS=--crossval for cross-validation)"
+
+$(STAMP): requirements.lock scripts/find_python.sh
+	@python=$$(scripts/find_python.sh) && echo "Using $$python" && \
+	  ( [ -x $(VENV)/bin/python ] && $(VENV)/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' \
+	    || { rm -rf $(VENV) && "$$python" -m venv $(VENV); } )
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+webchat: bot/web/static/vendor/rasa-webchat/index.js
+
+bot/web/static/vendor/rasa-webchat/index.js: scripts/vendor_webchat.sh
+	scripts/vendor_webchat.sh
+
+model: $(STAMP)
+	scripts/train.sh
+
+run: $(STAMP) webchat model
+	scripts/run.sh
+
+validate: $(STAMP)
+	. scripts/env.sh && $(VENV)/bin/rasa data validate --config bot/config.yml --domain bot/domain --data data
+
+unit: $(STAMP)
+	. scripts/env.sh && $(VENV)/bin/python -m pytest tests --ignore=tests/e2e -q -p no:cacheprovider
+
+story-test: model
+	. scripts/env.sh && $(VENV)/bin/rasa test core --model models/current.tar.gz --stories tests/stories \
+	  --out results/stories --fail-on-prediction-errors --no-plot
+
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "The browser test needs Debian's chromium: apt-get install chromium" >&2; exit 1; }
+
+e2e: $(STAMP) webchat model browser
+	. scripts/env.sh && $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
+
+test: validate unit story-test e2e
+
+bench: $(STAMP)
+	. scripts/env.sh && $(VENV)/bin/python -m scripts.bench $(ARGS)
+
+nlu-eval: $(STAMP)
+	scripts/nlu_eval.sh $(ARGS)
+
+clean:
+	rm -rf models results test-artifacts .pytest_cache

@@ -1,0 +1,69 @@
+"""Reading and resetting the interview's answers on a tracker."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from cancellation.interview import required_fields
+from cancellation.providers import Provider
+
+from actions import services
+
+INTERVIEW_SLOTS = (
+    "subject_kind",
+    "provider",
+    "provider_key",
+    "provider_address",
+    "contract_type",
+    "option_name",
+    "full_name",
+    "street",
+    "postcode",
+    "city",
+    "customer_number",
+    "contract_reference",
+    "phone_number",
+    "contract_number",
+    "end_date",
+    "email",
+    "summary_confirmed",
+)
+# Answers about the person, kept for a second letter in the same conversation.
+PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "email")
+# Slots that belong to another one and are cleared with it.
+DEPENDENT_SLOTS = {
+    "provider": ("provider_key", "provider_address"),
+    "contract_reference": ("phone_number", "contract_number"),
+}
+
+CHANNEL_NAMES = {"socketio": "web", "telegram": "telegram", "rest": "rest"}
+
+
+def answers_of(tracker: Tracker) -> Dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in INTERVIEW_SLOTS}
+
+
+def provider_of(answers: Dict[str, Any]) -> Optional[Provider]:
+    key = answers.get("provider_key")
+    return services.directory().get(key) if key else None
+
+
+def interview_fields(answers: Dict[str, Any]) -> tuple:
+    provider = provider_of(answers)
+    has_address = provider is not None and provider.address is not None
+    return required_fields(answers, provider_has_address=has_address)
+
+
+def clear(slots: Iterable[str]) -> List[EventType]:
+    events: List[EventType] = []
+    for name in slots:
+        events.append(SlotSet(name, None))
+        events.extend(SlotSet(dependent, None) for dependent in DEPENDENT_SLOTS.get(name, ()))
+    return events + [SlotSet("summary_confirmed", None), SlotSet("failed_answers", 0)]
+
+
+def channel_of(tracker: Tracker) -> str:
+    return CHANNEL_NAMES.get(tracker.get_latest_input_channel() or "", "rest")

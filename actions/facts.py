@@ -1,0 +1,58 @@
+"""Take over what the user already said in the message that started the cancellation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from cancellation.extraction import extract_facts
+from cancellation.interview import ASAP
+
+from actions import services
+
+
+def facts_as_slots(text: str, today: dt.date) -> Dict[str, Any]:
+    facts = extract_facts(text, today)
+    slots: Dict[str, Any] = {
+        "subject_kind": facts.subject_kind,
+        "option_name": facts.option_name if facts.subject_kind == "option" else None,
+        "contract_type": facts.contract_type,
+        "customer_number": facts.customer_number,
+        "phone_number": facts.phone_number,
+        "contract_number": facts.contract_number,
+        "contract_reference": facts.phone_number or facts.contract_number,
+        "email": facts.email,
+        "street": facts.street,
+        "postcode": facts.postcode,
+        "city": facts.city,
+    }
+    if facts.end_date is not None:
+        slots["end_date"] = facts.end_date.isoformat()
+    elif facts.end_asap:
+        slots["end_date"] = ASAP
+    provider = services.directory().get(facts.provider) if facts.provider else None
+    if provider is not None:
+        slots.update(provider=provider.name, provider_key=provider.key)
+    return {name: value for name, value in slots.items() if value is not None}
+
+
+class ActionTakeOverFacts(Action):
+    """Runs before the interview starts: nothing the user already said is asked again."""
+
+    def name(self) -> Text:
+        return "action_take_over_facts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        slots = facts_as_slots(text, dt.date.today())
+        # A new request replaces the subject of an earlier letter, but keeps the person.
+        return [SlotSet("summary_confirmed", None), SlotSet("interview_paused", False)] + [
+            SlotSet(name, value) for name, value in slots.items()
+        ]

@@ -1,0 +1,220 @@
+"""Validation of the cancellation interview: one thin method per question.
+
+Each `validate_<slot>` hands the raw answer to a pure parser from `cancellation.validation`
+and turns `InvalidInput` into a friendly re-ask. Which questions are asked comes from
+`cancellation.interview.required_fields`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from cancellation import validation
+from cancellation.recipient import parse_company_name, parse_recipient_address
+from cancellation.subject import parse_contract_type, parse_option_name
+from cancellation.extraction import extract_facts
+from cancellation.interview import ASAP, CONFIRMED, SKIPPED, fields_named_in, is_confirmation
+from cancellation.validation import InvalidInput
+
+from actions import services
+from actions.answers import answers_of, clear, interview_fields
+
+Slots = Dict[Text, Any]
+
+# After this many unusable answers to the same question the bot adds a way out.
+PATIENCE = 2
+WAY_OUT = (
+    " Wenn Sie nicht weiterkommen: Schreiben Sie „warum?“, „zurück“ oder „abbrechen“."
+)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+class ValidateCancellationForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_cancellation_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        return list(interview_fields(answers_of(tracker)))
+
+    # -- shared mechanics -------------------------------------------------------------------
+
+    @staticmethod
+    def _parse(
+        slot: Text,
+        value: Any,
+        parse: Callable[[str], Slots],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Slots:
+        try:
+            slots = parse(str(value or ""))
+        except InvalidInput as error:
+            failures = int(tracker.get_slot("failed_answers") or 0) + 1
+            message = error.message + (WAY_OUT if failures >= PATIENCE else "")
+            dispatcher.utter_message(text=message)
+            return {slot: None, "failed_answers": failures}
+        return {**slots, "failed_answers": 0}
+
+    # -- one method per question --------------------------------------------------------------
+
+    def validate_subject_kind(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            facts = extract_facts(text, _today())
+            if facts.subject_kind:
+                slots: Slots = {"subject_kind": facts.subject_kind}
+                if facts.option_name and facts.subject_kind == "option":
+                    slots["option_name"] = facts.option_name
+                return slots
+            raise InvalidInput(
+                "Bitte sagen Sie mir, ob Sie den ganzen Vertrag oder nur eine Option kündigen "
+                "möchten, zum Beispiel „ganzer Vertrag“ oder „nur die Datenoption“."
+            )
+
+        return self._parse("subject_kind", value, parse, dispatcher, tracker)
+
+    def validate_provider(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            match = services.directory().match(text)
+            if match is not None:
+                provider = match.provider
+                return {"provider": provider.name, "provider_key": provider.key}
+            name = parse_company_name(text)
+            return {"provider": name, "provider_key": None}
+
+        return self._parse("provider", value, parse, dispatcher, tracker)
+
+    def validate_provider_address(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            address = parse_recipient_address(text, company=tracker.get_slot("provider"))
+            return {"provider_address": address}
+
+        return self._parse("provider_address", value, parse, dispatcher, tracker)
+
+    def validate_contract_type(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            contract_type = extract_facts(text, _today()).contract_type
+            return {"contract_type": contract_type or parse_contract_type(text)}
+
+        return self._parse("contract_type", value, parse, dispatcher, tracker)
+
+    def validate_option_name(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(
+            "option_name",
+            value,
+            lambda text: {"option_name": parse_option_name(text)},
+            dispatcher,
+            tracker,
+        )
+
+    def validate_full_name(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(
+            "full_name",
+            value,
+            lambda text: {"full_name": validation.parse_full_name(text)},
+            dispatcher,
+            tracker,
+        )
+
+    def validate_street(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            try:
+                parts = validation.parse_address(text)
+            except InvalidInput:
+                parts = None
+            if parts is not None and parts.street:
+                found = {"street": parts.street, "postcode": parts.postcode, "city": parts.city}
+                return {slot: part for slot, part in found.items() if part}
+            return {"street": validation.parse_street(text)}
+
+        return self._parse("street", value, parse, dispatcher, tracker)
+
+    def validate_postcode(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            try:
+                parts = validation.parse_address(text)
+            except InvalidInput:
+                parts = None
+            if parts is not None and parts.postcode and parts.city:
+                return {"postcode": parts.postcode, "city": parts.city}
+            return {"postcode": validation.parse_postcode(text)}
+
+        return self._parse("postcode", value, parse, dispatcher, tracker)
+
+    def validate_city(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(
+            "city", value, lambda text: {"city": validation.parse_city(text)}, dispatcher, tracker
+        )
+
+    def validate_customer_number(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            return {"customer_number": validation.parse_customer_number(text) or SKIPPED}
+
+        return self._parse("customer_number", value, parse, dispatcher, tracker)
+
+    def validate_contract_reference(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            reference = validation.parse_contract_reference(text)
+            if reference is None:
+                if tracker.get_slot("customer_number") in (None, SKIPPED):
+                    raise InvalidInput(
+                        "Ohne Kundennummer brauche ich die Rufnummer oder die Vertragsnummer, "
+                        "damit der Anbieter Ihren Vertrag findet, zum Beispiel 0176 12345678."
+                    )
+                return {"contract_reference": SKIPPED}
+            shown = reference.phone_number or reference.contract_number
+            return {
+                "contract_reference": shown,
+                "phone_number": reference.phone_number,
+                "contract_number": reference.contract_number,
+            }
+
+        return self._parse("contract_reference", value, parse, dispatcher, tracker)
+
+    def validate_end_date(self, value, dispatcher, tracker, domain) -> Slots:
+        def parse(text: str) -> Slots:
+            end = validation.parse_end_date(text, _today())
+            return {"end_date": end.isoformat() if end else ASAP}
+
+        return self._parse("end_date", value, parse, dispatcher, tracker)
+
+    def validate_email(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(
+            "email",
+            value,
+            lambda text: {"email": validation.parse_email(text) or SKIPPED},
+            dispatcher,
+            tracker,
+        )
+
+    def validate_summary_confirmed(self, value, dispatcher, tracker, domain) -> Slots:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = str(value or "")
+        if intent == "affirm" or is_confirmation(text):
+            return {"summary_confirmed": CONFIRMED}
+        named = fields_named_in(text)
+        if named:
+            dispatcher.utter_message(text="Gern, dann korrigieren wir das.")
+            return {event["name"]: None for event in clear(named)} | {"failed_answers": 0}
+        if intent in ("deny", "wrong"):
+            dispatcher.utter_message(response="utter_which_field")
+            return {"summary_confirmed": None}
+        dispatcher.utter_message(
+            text="Bitte bestätigen Sie mit „Ja“ oder sagen Sie, was ich ändern soll, "
+            "zum Beispiel „Postleitzahl ändern“."
+        )
+        return {"summary_confirmed": None}

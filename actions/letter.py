@@ -1,0 +1,88 @@
+"""Create the letter once the user confirmed the summary: render, log, hand out a link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+import letters
+from cancellation.letter_request import build_letter_data, personal_data, requested_end
+from cancellation.summary import subject_text
+
+from actions import services
+from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
+
+logger = logging.getLogger(__name__)
+
+
+def idempotency_key(conversation_id: str, answers: dict) -> str:
+    """Same conversation + same answers = the same letter (a double click logs nothing twice)."""
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{conversation_id}\n{canonical}".encode()).hexdigest()
+
+
+class ActionCreateLetter(Action):
+    def name(self) -> Text:
+        return "action_create_letter"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        answers = answers_of(tracker)
+        provider = provider_of(answers)
+        today = dt.date.today()
+        log = services.attempt_log()
+        try:
+            record = log.create_letter_attempt(
+                channel=channel_of(tracker),
+                conversation_id=tracker.sender_id,
+                provider=str(answers["provider"]),
+                subject_kind=answers.get("subject_kind") or "contract",
+                subject=subject_text(answers),
+                requested_end=requested_end(answers),
+                personal_data=personal_data(answers),
+                render=lambda reference: letters.render(
+                    build_letter_data(answers, provider, reference=reference, today=today)
+                ),
+                idempotency_key=idempotency_key(tracker.sender_id, answers),
+            )
+            token = log.issue_download_token(
+                record.reference, ttl=dt.timedelta(days=services.settings().letter_link_ttl_days)
+            )
+        except Exception:  # the user must get an answer, not silence
+            logger.exception("Creating the letter failed")
+            dispatcher.utter_message(response="utter_technical_problem")
+            return [SlotSet("summary_confirmed", None)]
+
+        url = f"{services.settings().public_base_url.rstrip('/')}/letters/{token}"
+        ready = f"Ihr Kündigungsschreiben ist fertig. Ihre Vorgangsnummer: {record.reference}."
+        if channel_of(tracker) == "telegram":
+            # Telegram gets the file itself, uploaded by the channel; no public link.
+            dispatcher.utter_message(text=ready)
+            dispatcher.utter_message(
+                json_message={
+                    "letter": {
+                        "reference": record.reference,
+                        "download_url": url,
+                        "filename": f"Kuendigung-{record.reference}.pdf",
+                    }
+                }
+            )
+        else:
+            days = services.settings().letter_link_ttl_days
+            dispatcher.utter_message(
+                text=f"{ready}\n[Brief herunterladen (PDF)]({url})\nDer Link ist {days} Tage gültig."
+            )
+        dispatcher.utter_message(response="utter_next_steps")
+        kept = set(PERSONAL_SLOTS)
+        return [SlotSet("last_reference", record.reference)] + [
+            SlotSet(name, None) for name in INTERVIEW_SLOTS if name not in kept
+        ]

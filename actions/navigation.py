@@ -1,0 +1,104 @@
+"""Moving around in the interview: why, what is, back, change, pause, resume, restart."""
+
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from cancellation.interview import FIELD_LABELS, fields_named_in, previous_field, term_named_in
+
+from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
+
+
+class ActionExplain(Action):
+    """ "warum brauchen Sie das?" / "was ist eine Kundennummer?" """
+
+    def name(self) -> Text:
+        return "action_explain"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        term = term_named_in(tracker.latest_message.get("text") or "")
+        requested = tracker.get_slot("requested_slot")
+        if term:
+            dispatcher.utter_message(response=f"utter_explain_{term}")
+        elif intent == "ask_why" and requested:
+            dispatcher.utter_message(response=f"utter_why_{requested}")
+        elif intent == "ask_why":
+            dispatcher.utter_message(response="utter_why_general")
+        else:
+            dispatcher.utter_message(response="utter_explain_general")
+        return []
+
+
+class ActionGoBack(Action):
+    """ "zurück" and "das ist falsch": ask the previous question again."""
+
+    def name(self) -> Text:
+        return "action_go_back"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if requested == "summary_confirmed":
+            dispatcher.utter_message(response="utter_which_field")
+            return []
+        answers = answers_of(tracker)
+        previous = previous_field(interview_fields(answers), requested, answers)
+        if previous is None:
+            dispatcher.utter_message(text="Das ist schon die erste Frage.")
+            return []
+        dispatcher.utter_message(text=f"Gern, zurück zu: {FIELD_LABELS.get(previous, previous)}.")
+        return clear([previous])
+
+
+class ActionChangeField(Action):
+    """ "die Postleitzahl ist falsch", "Name ändern" """
+
+    def name(self) -> Text:
+        return "action_change_field"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        named = fields_named_in(tracker.latest_message.get("text") or "")
+        if not named:
+            dispatcher.utter_message(response="utter_which_field")
+            return []
+        labels = ", ".join(FIELD_LABELS[name] for name in named)
+        dispatcher.utter_message(text=f"Gern, dann ändern wir: {labels}.")
+        return clear(named)
+
+
+class ActionPauseInterview(Action):
+    def name(self) -> Text:
+        return "action_pause_interview"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        dispatcher.utter_message(response="utter_paused")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("interview_paused", True)]
+
+
+class ActionResumeInterview(Action):
+    def name(self) -> Text:
+        return "action_resume_interview"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        if not any(answers_of(tracker).values()):
+            dispatcher.utter_message(response="utter_nothing_to_resume")
+        else:
+            dispatcher.utter_message(text="Gern, wir machen weiter.")
+        return [SlotSet("interview_paused", False)]
+
+
+class ActionRestartInterview(Action):
+    def name(self) -> Text:
+        return "action_restart_interview"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        dispatcher.utter_message(response="utter_restarted")
+        return [SlotSet(name, None) for name in INTERVIEW_SLOTS] + [
+            SlotSet("interview_paused", False),
+            SlotSet("failed_answers", 0),
+        ]

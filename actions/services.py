@@ -1,0 +1,30 @@
+"""Process-wide handles to stateless services, created on first use (never at import time).
+
+The attempt log holds an engine (a connection pool); the directory is read-only data. Neither
+holds conversation state, so any number of action server replicas can run side by side.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from cancellation.log import AttemptLog
+from cancellation.log.migrate import upgrade
+from cancellation.providers import Directory, load_directory
+from cancellation.settings import Settings
+
+
+@functools.lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@functools.lru_cache(maxsize=1)
+def attempt_log() -> AttemptLog:
+    upgrade(settings().database_url)
+    return AttemptLog.from_settings(settings())
+
+
+@functools.lru_cache(maxsize=1)
+def directory() -> Directory:
+    return load_directory()

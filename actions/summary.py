@@ -1,0 +1,31 @@
+"""Show all answers before the letter is made."""
+
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from cancellation.summary import summary_text
+
+from actions.answers import answers_of, provider_of
+
+BUTTONS = [
+    {"title": "Ja, Brief erstellen", "payload": "/affirm"},
+    {"title": "Etwas ändern", "payload": "/wrong"},
+]
+
+
+class ActionAskSummaryConfirmed(Action):
+    def name(self) -> Text:
+        return "action_ask_summary_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        answers = answers_of(tracker)
+        dispatcher.utter_message(text=summary_text(answers, provider_of(answers)), buttons=BUTTONS)
+        return []

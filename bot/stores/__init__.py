@@ -1,0 +1,1 @@
+"""Tracker and lock stores configured from the environment (see cancellation/settings.py)."""

@@ -1,0 +1,123 @@
+"""The cancellation interview: which answers a letter needs, and how users name them.
+
+Pure functions over a plain mapping of answers (slot name -> value), so the question plan,
+"zurück" and "die Postleitzahl ist falsch" can be tested without Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Mapping, Optional, Sequence, Tuple
+
+# Sentinel stored for an optional answer the user explicitly skipped ("weiß ich nicht", "keine").
+SKIPPED = "none"
+# Stored for "zum nächstmöglichen Zeitpunkt".
+ASAP = "asap"
+CONFIRMED = "yes"
+
+ADDRESS_FIELDS = ("street", "postcode", "city")
+
+FIELD_LABELS = {
+    "subject_kind": "Was gekündigt wird",
+    "provider": "Anbieter",
+    "provider_address": "Anschrift des Anbieters",
+    "contract_type": "Vertragsart",
+    "option_name": "Option",
+    "full_name": "Name",
+    "street": "Straße und Hausnummer",
+    "postcode": "Postleitzahl",
+    "city": "Ort",
+    "customer_number": "Kundennummer",
+    "contract_reference": "Rufnummer/Vertragsnummer",
+    "end_date": "Kündigung zum",
+    "email": "E-Mail für die Bestätigung",
+}
+
+
+def required_fields(answers: Mapping[str, Any], *, provider_has_address: bool) -> Tuple[str, ...]:
+    """The questions to ask, in order, given what is known so far."""
+    fields = ["subject_kind", "provider"]
+    if answers.get("provider") and not provider_has_address:
+        fields.append("provider_address")
+    if answers.get("subject_kind") == "option":
+        fields.append("option_name")
+    else:
+        fields.append("contract_type")
+    fields += ["full_name", *ADDRESS_FIELDS, "customer_number", "contract_reference"]
+    fields += ["end_date", "email", "summary_confirmed"]
+    return tuple(fields)
+
+
+def previous_field(fields: Sequence[str], current: Optional[str], answers: Mapping[str, Any]) -> Optional[str]:
+    """The last answered question before `current` (for "zurück")."""
+    index = fields.index(current) if current in fields else len(fields)
+    for name in reversed(fields[:index]):
+        if answers.get(name) is not None:
+            return name
+    return None
+
+
+def fold(text: str) -> str:
+    """Lower-case, umlauts spelled out, accents removed: "Straße" -> "strasse", "Ü" -> "ue"."""
+    text = text.lower().replace("ß", "ss")
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
+        text = text.replace(umlaut, spelled)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Ordered: more specific phrases first ("anbieteradresse" before "adresse", "kundennummer"
+# before "nummer").
+_FIELD_PATTERNS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    (r"anbieter\w*\s*(adresse|anschrift)|(adresse|anschrift) (des|vom) anbieters?|empfaenger", ("provider_address",)),
+    (r"kunden\s*-?\s*(nummer|nr)|kd\.?\s*-?\s*nr", ("customer_number",)),
+    (r"kundenkennzahl", ("customer_number",)),
+    (r"vertrags\s*-?\s*(nummer|nr)|rufnummer|handynummer|telefonnummer|mobilnummer|\bnummer\b", ("contract_reference",)),
+    (r"postleitzahl|\bplz\b", ("postcode",)),
+    (r"e-?\s*mail|\bmail\b", ("email",)),
+    (r"hausnummer|strasse|\bstr\b", ("street",)),
+    (r"adresse|anschrift|wohnsitz", ADDRESS_FIELDS),
+    (r"\bort\b|\bstadt\b|wohnort", ("city",)),
+    (r"vertragsart|art des vertrags|vertragstyp", ("contract_type",)),
+    (r"\boption\b|\bpaket\b", ("option_name",)),
+    (r"anbieter|provider|\bfirma\b|unternehmen", ("provider",)),
+    (r"datum|termin|zeitpunkt|kuendigungsdatum|vertragsende|\bende\b", ("end_date",)),
+    (r"\bname\b|\bnamen\b|vorname|nachname|familienname", ("full_name",)),
+)
+
+
+def fields_named_in(text: str) -> Tuple[str, ...]:
+    """Which answer(s) a correction like "die Postleitzahl ist falsch" refers to; () if none."""
+    folded = fold(text)
+    for pattern, fields in _FIELD_PATTERNS:
+        if re.search(pattern, folded):
+            return fields
+    return ()
+
+
+_TERM_PATTERNS: Tuple[Tuple[str, str], ...] = (
+    (r"kundenkennzahl|kennwort|kundenkennwort", "customer_password"),
+    (r"kunden\s*-?\s*(nummer|nr)", "customer_number"),
+    (r"vertrags\s*-?\s*(nummer|nr)", "contract_number"),
+    (r"einschreiben", "registered_mail"),
+    (r"naechstmoeglich|naechst moeglich|naechstmoegliche", "asap"),
+    (r"button|knopf", "button"),
+    (r"verschick|versend|schicken|senden|abschicken", "sending"),
+)
+
+
+def term_named_in(text: str) -> Optional[str]:
+    """The term a question like "was ist eine Kundennummer?" asks about, if one is known."""
+    folded = fold(text)
+    for pattern, term in _TERM_PATTERNS:
+        if re.search(pattern, folded):
+            return term
+    return None
+
+
+_YES = re.compile(r"^(ja|jo|jep|jawohl|genau|passt|stimmt( so)?|korrekt|richtig|ok(ay)?|alles (richtig|korrekt|gut)|ja,? .*)$")
+
+
+def is_confirmation(text: str) -> bool:
+    return bool(_YES.match(fold(text).strip(" .!")))

@@ -1,0 +1,58 @@
+"""Turn the interview's answers into the letter's data (no Rasa, no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping, Optional
+
+from letters import LetterData, PostalAddress
+
+from cancellation.interview import ASAP, SKIPPED
+from cancellation.providers import Provider
+from cancellation.summary import recipient_lines, subject_text
+
+
+def _given(value: Any) -> Optional[str]:
+    return None if value in (None, "", SKIPPED) else str(value)
+
+
+def requested_end(answers: Mapping[str, Any]) -> Optional[dt.date]:
+    value = answers.get("end_date")
+    return None if not value or value == ASAP else dt.date.fromisoformat(value)
+
+
+def recipient_address(answers: Mapping[str, Any], provider: Optional[Provider]) -> PostalAddress:
+    lines = recipient_lines(answers, provider)
+    postcode, _, city = lines[-1].partition(" ")
+    *head, street = lines[:-1] if len(lines) > 2 else (lines[0], "")
+    return PostalAddress(lines=tuple(head), street=street, postcode=postcode, city=city)
+
+
+def build_letter_data(
+    answers: Mapping[str, Any], provider: Optional[Provider], *, reference: str, today: dt.date
+) -> LetterData:
+    name = str(answers["full_name"])
+    city = str(answers["city"])
+    return LetterData(
+        reference=reference,
+        sender=PostalAddress(
+            lines=(name,), street=str(answers["street"]), postcode=str(answers["postcode"]), city=city
+        ),
+        recipient=recipient_address(answers, provider),
+        place=city,
+        letter_date=today,
+        subject_kind="option" if answers.get("subject_kind") == "option" else "contract",
+        subject_label=str(answers.get("option_name") or "") if answers.get("subject_kind") == "option" else subject_text(answers),
+        holder_name=name,
+        customer_number=_given(answers.get("customer_number")),
+        contract_number=_given(answers.get("contract_number")),
+        phone_number=_given(answers.get("phone_number")),
+        requested_end=requested_end(answers),
+        confirmation_email=_given(answers.get("email")),
+    )
+
+
+def personal_data(answers: Mapping[str, Any]) -> dict:
+    """What the attempt log stores once, deletable on request."""
+    keys = ("full_name", "street", "postcode", "city", "email", "customer_number", "phone_number", "contract_number", "provider_address")
+    return {key: answers[key] for key in keys if _given(answers.get(key)) is not None}

@@ -1,0 +1,55 @@
+"""Answers about who receives the letter: a company not in the directory and its address."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional
+
+from cancellation.validation import InvalidInput
+
+MAX_COMPANY_CHARS = 120
+_POSTCODE_CITY = re.compile(r"(?<!\d)(\d{5})\s+([^\n,;]+)")
+_ADDRESS_EXAMPLE = "„Musterfirma GmbH, Postfach 12 34, 12345 Musterstadt“"
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def parse_company_name(text: str) -> str:
+    """A provider that is not in the directory, as the user wrote it."""
+    name = " ".join(str(text).split())
+    if not name or not _has_letter(name):
+        raise InvalidInput("Bitte nennen Sie den Namen des Anbieters, zum Beispiel „Vodafone“ oder „Stadtwerke Musterstadt“.")
+    if len(name) > MAX_COMPANY_CHARS:
+        raise InvalidInput(
+            f"Der Name ist sehr lang. Bitte nennen Sie nur den Namen des Anbieters (höchstens {MAX_COMPANY_CHARS} Zeichen), "
+            "zum Beispiel „Stadtwerke Musterstadt“."
+        )
+    return name
+
+
+def parse_recipient_address(text: str, *, company: Optional[str]) -> Dict[str, object]:
+    """ "Musterfirma GmbH, Postfach 12 34, 12345 Musterstadt" -> lines, street, postcode, city.
+
+    The street line may be a "Postfach"; companies often have none ("Kundenservice, 53171 Bonn").
+    """
+    raw = str(text)
+    if len(raw) > 500:
+        raise InvalidInput(f"Die Anschrift ist zu lang. Bitte nur die Anschrift, zum Beispiel {_ADDRESS_EXAMPLE}.")
+    match = _POSTCODE_CITY.search(raw)
+    if match is None or not _has_letter(match.group(2)):
+        raise InvalidInput(
+            f"Bitte nennen Sie die vollständige Anschrift mit Postleitzahl und Ort, zum Beispiel {_ADDRESS_EXAMPLE}."
+        )
+    before = re.split(r"[\n,;]+", raw[: match.start()])
+    segments: List[str] = [" ".join(part.split()) for part in before if part.strip()]
+    street = segments.pop() if segments else ""
+    lines = [company] if company else []
+    lines += [segment for segment in segments if not company or segment.casefold() != company.casefold()]
+    return {
+        "lines": lines[:3],
+        "street": street,
+        "postcode": match.group(1),
+        "city": " ".join(match.group(2).split()),
+    }

@@ -1,0 +1,28 @@
+"""Answers about what is cancelled: the kind of contract, or the name of an option."""
+
+from __future__ import annotations
+
+from cancellation.validation import InvalidInput
+
+MAX_OPTION_CHARS = 100
+
+
+def parse_contract_type(text: str) -> str:
+    """Fallback when no known contract type was recognised: any plausible answer means "other"."""
+    cleaned = " ".join(str(text).split())
+    if not any(ch.isalpha() for ch in cleaned):
+        raise InvalidInput(
+            "Welche Art von Vertrag ist es? Zum Beispiel „Handyvertrag“, „DSL“, „Strom“ oder „Fitnessstudio“."
+        )
+    return "other"
+
+
+def parse_option_name(text: str) -> str:
+    name = " ".join(str(text).split()).strip("„“\"' ")
+    if not name or not any(ch.isalpha() for ch in name):
+        raise InvalidInput("Wie heißt die Option? Zum Beispiel „Datenoption 5 GB“ oder „Multicard“.")
+    if len(name) > MAX_OPTION_CHARS:
+        raise InvalidInput(
+            f"Der Name der Option ist sehr lang. Bitte höchstens {MAX_OPTION_CHARS} Zeichen, zum Beispiel „Datenoption 5 GB“."
+        )
+    return name

@@ -1,0 +1,72 @@
+"""The summary a user checks before the letter is made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, List, Mapping, Optional
+
+from cancellation.extraction import CONTRACT_TYPE_LABELS
+from cancellation.interview import ASAP, SKIPPED
+from cancellation.providers import Provider, ProviderAddress
+
+
+def end_date_text(value: Optional[str]) -> str:
+    if not value or value == ASAP:
+        return "zum nächstmöglichen Zeitpunkt"
+    return "zum " + dt.date.fromisoformat(value).strftime("%d.%m.%Y") + ", hilfsweise zum nächstmöglichen Zeitpunkt"
+
+
+def subject_text(answers: Mapping[str, Any]) -> str:
+    if answers.get("subject_kind") == "option":
+        return f"Option „{answers.get('option_name')}“"
+    return CONTRACT_TYPE_LABELS.get(answers.get("contract_type") or "other", "Vertrag")
+
+
+def recipient_lines(answers: Mapping[str, Any], provider: Optional[Provider]) -> List[str]:
+    """The provider's cancellation address as printed, from the user's answer or the directory."""
+    custom = answers.get("provider_address")
+    if custom:
+        lines = [line for line in custom.get("lines", []) if line]
+        if custom.get("street"):
+            lines.append(custom["street"])
+        return lines + [f"{custom.get('postcode', '')} {custom.get('city', '')}".strip()]
+    if provider is not None and provider.address is not None:
+        return address_lines(provider.legal_entity or provider.name, provider.address)
+    return [str(answers.get("provider") or "")]
+
+
+def address_lines(company: str, address: ProviderAddress) -> List[str]:
+    lines = [company, *(line for line in address.lines if line != company)]
+    if address.street:
+        lines.append(address.street)
+    return lines + [f"{address.postcode} {address.city}"]
+
+
+def _shown(value: Any) -> str:
+    return "–" if value in (None, "", SKIPPED) else str(value)
+
+
+def summary_text(answers: Mapping[str, Any], provider: Optional[Provider]) -> str:
+    rows = [
+        ("Kündigung", subject_text(answers)),
+        ("Anbieter", _shown(answers.get("provider"))),
+        ("Anschrift des Anbieters", ", ".join(recipient_lines(answers, provider))),
+        ("Ihr Name", _shown(answers.get("full_name"))),
+        ("Ihre Anschrift", f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}"),
+        ("Kundennummer", _shown(answers.get("customer_number"))),
+        ("Rufnummer/Vertragsnummer", _shown(answers.get("contract_reference"))),
+        ("Kündigung", end_date_text(answers.get("end_date"))),
+        ("E-Mail für die Bestätigung", _shown(answers.get("email"))),
+    ]
+    lines = ["Bitte prüfen Sie Ihre Angaben:"] + [f"• {label}: {value}" for label, value in rows]
+    if provider is not None and not answers.get("provider_address"):
+        lines.append(
+            f"Die Anbieteranschrift stammt aus meinem Verzeichnis (Stand {provider.checked_on:%d.%m.%Y}). "
+            "Maßgeblich ist die Anschrift auf Ihrer letzten Rechnung – weicht sie ab, schreiben Sie "
+            "„Anbieteradresse ändern“."
+        )
+        for alternative in provider.alternative_addresses:
+            shown = ", ".join(address_lines(provider.legal_entity or provider.name, alternative))
+            lines.append(f"Hinweis: Im Umlauf ist auch diese Anschrift: {shown}.")
+    lines.append("Stimmt alles? Dann erstelle ich den Brief. Sonst sagen Sie mir, was ich ändern soll.")
+    return "\n".join(lines)

@@ -1,0 +1,15 @@
+# Sourced by the scripts: documented defaults for every variable Rasa's ${VAR} substitution in
+# endpoints.yml / bot/credentials.yml needs (it fails on unset variables). See README.md.
+export RASA_TELEMETRY_ENABLED=false
+export PYTHONPATH="${PYTHONPATH:+$PYTHONPATH:}$(pwd)"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:${ACTION_PORT:-5055}/webhook}"
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${RASA_PORT:-5005}}"
+export TELEGRAM_TOKEN="${TELEGRAM_TOKEN:-}"
+export TELEGRAM_BOT_NAME="${TELEGRAM_BOT_NAME:-}"
+export TELEGRAM_WEBHOOK_URL="${TELEGRAM_WEBHOOK_URL:-}"
+export TELEGRAM_SECRET_TOKEN="${TELEGRAM_SECRET_TOKEN:-}"
+export TELEGRAM_API_BASE_URL="${TELEGRAM_API_BASE_URL:-https://api.telegram.org}"
+export TELEGRAM_MODE="${TELEGRAM_MODE:-webhook}"
+# Rasa's SQL tracker store defaults to a pool of 50 + 100 per process: far too many for PostgreSQL.
+export SQL_POOL_SIZE="${SQL_POOL_SIZE:-5}"
+export SQL_MAX_OVERFLOW="${SQL_MAX_OVERFLOW:-10}"

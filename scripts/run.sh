@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server (REST, web chat, Telegram channels) and stops both
+# on Ctrl-C or SIGTERM. Ports: RASA_PORT (5005), ACTION_PORT (5055).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+
+.venv/bin/python -m bot migrate >/dev/null
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo "Stopping ..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  exit 0
+}
+trap stop INT TERM EXIT
+
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" --quiet &
+pids+=($!)
+.venv/bin/rasa run --model models/current.tar.gz --endpoints endpoints.yml \
+  --credentials bot/credentials.yml --port "$RASA_PORT" --interface 127.0.0.1 --quiet &
+pids+=($!)
+
+# Tell the user where to go once Rasa answers.
+for _ in $(seq 1 180); do
+  if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then
+    echo
+    echo "Kündigungshilfe is running:"
+    echo "  web chat:  ${PUBLIC_BASE_URL}/"
+    echo "  REST:      http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
+    echo "Press Ctrl-C to stop."
+    break
+  fi
+  sleep 1
+done
+wait -n "${pids[@]}"
