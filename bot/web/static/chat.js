@@ -20,6 +20,21 @@
     return;
   }
 
+  // The widget turns Markdown links into <a> elements whatever their scheme, so a bot message
+  // that echoes "[x](javascript:...)" typed by the user would become a live link. The CSP
+  // already blocks javascript: URLs; this also keeps data:, file: and other schemes inert.
+  element.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target && event.target.closest ? event.target.closest("a") : null;
+      if (link && link.protocol !== "https:" && link.protocol !== "http:") {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    true
+  );
+
   var embedded = !window.matchMedia(MOBILE_QUERY).matches;
   document.documentElement.classList.add(embedded ? "chat-embedded" : "chat-launcher");
 
@@ -47,9 +62,9 @@
       userTextColor: "#ffffff",
       assistBackgoundColor: "#eef1f5",
       assistTextColor: "#1a1a1a",
+      // No session_confirm handler here: it would replace the widget's own, which shows the chat.
       onSocketEvent: {
         connect: function () { showStatus(""); },
-        session_confirm: function () { showStatus(""); },
         disconnect: function () {
           showStatus("Die Verbindung zum Chat ist unterbrochen. Sie wird automatisch neu aufgebaut …");
         },
