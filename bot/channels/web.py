@@ -223,12 +223,15 @@ class WebPageInput(InputChannel):
 
 
 class RootPageBlueprint(Blueprint):
-    """A blueprint that also serves the page at GET /.
+    """A blueprint that also serves the page at GET / and secures every HTML response.
 
     Rasa registers its own GET / ("Hello from Rasa", rasa.server.add_root_route) before the
     channel blueprints, and Sanic refuses a second route for the same path. So when that route
     exists, a request middleware answers GET / with the page before Rasa's handler runs; the
     route itself stays, so anything that checks "/" for HTTP 200 keeps working.
+
+    Sanic's own HTML error pages (unknown paths, errors in other channels) get the same
+    Content-Security-Policy and Referrer-Policy as our pages.
     """
 
     def __init__(
@@ -253,4 +256,12 @@ class RootPageBlueprint(Blueprint):
                 return page(request)
 
             self.add_route(index, "/", methods=["GET"])
+
+        async def secure_html(request: Request, response: HTTPResponse) -> None:
+            content_type = response.content_type or ""
+            if content_type.startswith("text/html"):
+                for name, value in html_headers(request.host).items():
+                    response.headers.setdefault(name, value)
+
+        app.register_middleware(secure_html, "response")
         super().register(app, options)

@@ -90,6 +90,13 @@ def test_rasa_health_routes_keep_working_next_to_the_page(server: Server) -> Non
     assert server.get("/webhooks/web/").status == 404
 
 
+def test_sanic_error_pages_get_the_same_security_headers(server: Server) -> None:
+    reply = server.get("/no-such-page", headers={"Accept": "text/html"})
+
+    assert reply.status == 404
+    _assert_html_is_locked_down(reply.headers)
+
+
 def test_csp_allows_the_websocket_only_to_the_pages_own_host() -> None:
     csp = content_security_policy("chat.example.org:5005")
     connect = next(part for part in csp.split("; ") if part.startswith("connect-src"))

@@ -9,7 +9,7 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterator, List, Mapping
+from typing import Any, Iterator, List, Mapping, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from rasa.server import add_root_route
@@ -52,11 +52,13 @@ class Server:
     port: int
     agent: _Agent
 
-    def get(self, raw_path: str) -> Reply:
+    def get(self, raw_path: str, headers: Optional[Mapping[str, str]] = None) -> Reply:
         """GET a path exactly as given (no client-side normalisation of `..` or `%2e`)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             connection.putrequest("GET", raw_path, skip_accept_encoding=True)
+            for name, value in (headers or {}).items():
+                connection.putheader(name, value)
             connection.endheaders()
             response = connection.getresponse()
             return Reply(
