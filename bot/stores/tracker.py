@@ -8,14 +8,18 @@ nothing of the turn, so the next message starts a fresh conversation with no tra
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import resilience
 from cancellation.settings import Settings
+
+# Rasa imports this module in every server process: the place to install process-wide behaviour.
+resilience.install()
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +50,3 @@ class ConversationStore(SQLTrackerStore):
             )
             session.commit()
         logger.info("Conversation %s deleted on the user's request", tracker.sender_id)
-
-    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        return await super().retrieve(sender_id)

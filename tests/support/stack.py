@@ -22,7 +22,8 @@ from typing import Dict, Iterator, List, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
-MODEL = ROOT / "models" / "current.tar.gz"
+# RASA_MODEL lets a developer test a model trained elsewhere (e.g. rasa train --out /tmp/x).
+MODEL = Path(os.environ.get("RASA_MODEL", ROOT / "models" / "current.tar.gz"))
 START_TIMEOUT_S = 240
 
 

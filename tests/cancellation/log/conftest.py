@@ -7,50 +7,14 @@ search_path, and dropped afterwards, so tests never see each other's rows.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from cancellation.log import AttemptLog
 from cancellation.log.migrate import upgrade
-
-POSTGRES_URLS = (
-    os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"),
-    "postgresql+psycopg2://root@127.0.0.1:5432/test",
-)
-
-
-def _postgres_admin_url() -> str:
-    errors = []
-    for url in POSTGRES_URLS:
-        engine = create_engine(url, future=True)
-        try:
-            with engine.connect():
-                return url
-        except OperationalError as error:
-            errors.append(f"{url}: {error.orig}")
-        finally:
-            engine.dispose()
-    raise RuntimeError("PostgreSQL for tests not reachable: " + "; ".join(errors))
-
-
-def _scratch_postgres(tag: str) -> Iterator[str]:
-    admin_url = _postgres_admin_url()
-    schema = f"t_{tag}_{secrets.token_hex(6)}"
-    admin = create_engine(admin_url, future=True)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield f"{admin_url}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
+from tests.support.databases import scratch_postgres
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
@@ -58,7 +22,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'attempts.db'}"
     else:
-        yield from _scratch_postgres("log")
+        yield from scratch_postgres("log")
 
 
 @pytest.fixture

@@ -1,0 +1,65 @@
+import datetime as dt
+
+from cancellation.interview import ASAP, SKIPPED
+from cancellation.letter_request import build_letter_data, personal_data
+from cancellation.providers import load_directory
+from cancellation.summary import summary_text
+
+ANSWERS = {
+    "subject_kind": "contract",
+    "provider": "o2",
+    "provider_key": "o2",
+    "contract_type": "mobile",
+    "full_name": "Nguyễn Thị Minh Khai",
+    "street": "Musterstraße 5",
+    "postcode": "10115",
+    "city": "Berlin",
+    "customer_number": "123456789",
+    "contract_reference": "0176 12345678",
+    "phone_number": "0176 12345678",
+    "end_date": ASAP,
+    "email": SKIPPED,
+}
+
+
+def test_letter_data_from_answers_with_directory_address():
+    provider = load_directory().get("o2")
+    data = build_letter_data(ANSWERS, provider, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
+    assert data.sender.lines == ("Nguyễn Thị Minh Khai",)
+    assert data.recipient.postcode == provider.address.postcode
+    assert provider.legal_entity in data.recipient.lines
+    assert data.subject_label == "Mobilfunkvertrag"
+    assert data.requested_end is None
+    assert data.confirmation_email is None  # skipped
+    assert data.phone_number == "0176 12345678"
+
+
+def test_letter_data_for_an_option_with_date_and_own_address():
+    answers = dict(
+        ANSWERS,
+        subject_kind="option",
+        option_name="Multicard",
+        provider="Fit AG",
+        provider_key=None,
+        provider_address={"lines": ["Fit AG"], "street": "Postfach 1", "postcode": "12345", "city": "Ort"},
+        end_date="2027-05-31",
+    )
+    data = build_letter_data(answers, None, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
+    assert data.subject_kind == "option" and data.subject_label == "Multicard"
+    assert data.requested_end == dt.date(2027, 5, 31)
+    assert data.recipient.lines == ("Fit AG",) and data.recipient.street == "Postfach 1"
+
+
+def test_personal_data_leaves_out_skipped_answers():
+    stored = personal_data(ANSWERS)
+    assert stored["full_name"] == "Nguyễn Thị Minh Khai"
+    assert "email" not in stored
+
+
+def test_summary_names_every_answer_and_the_directory_date():
+    provider = load_directory().get("o2")
+    text = summary_text(ANSWERS, provider)
+    for expected in ("Mobilfunkvertrag", "Nguyễn Thị Minh Khai", "Musterstraße 5, 10115 Berlin", "123456789",
+                     "0176 12345678", "zum nächstmöglichen Zeitpunkt", "letzten Rechnung",
+                     f"{provider.checked_on:%d.%m.%Y}"):
+        assert expected in text

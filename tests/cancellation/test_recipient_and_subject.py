@@ -1,0 +1,47 @@
+import pytest
+
+from cancellation.recipient import parse_company_name, parse_recipient_address
+from cancellation.subject import parse_contract_type, parse_option_name
+from cancellation.validation import InvalidInput
+
+
+def test_recipient_address_with_postfach():
+    address = parse_recipient_address(
+        "Stadtwerke Musterstadt GmbH, Postfach 12 34, 12345 Musterstadt", company="Stadtwerke Musterstadt GmbH"
+    )
+    assert address == {
+        "lines": ["Stadtwerke Musterstadt GmbH"],
+        "street": "Postfach 12 34",
+        "postcode": "12345",
+        "city": "Musterstadt",
+    }
+
+
+def test_recipient_address_multiline_with_department():
+    address = parse_recipient_address("Kundenservice\nHauptstr. 1\n80331 München", company="Fit AG")
+    assert address["lines"] == ["Fit AG", "Kundenservice"]
+    assert address["street"] == "Hauptstr. 1"
+    assert (address["postcode"], address["city"]) == ("80331", "München")
+
+
+@pytest.mark.parametrize("text", ["irgendwo", "Hauptstr. 1", "1234 Berlin", "", "x" * 600])
+def test_recipient_address_needs_postcode_and_city(text):
+    with pytest.raises(InvalidInput) as error:
+        parse_recipient_address(text, company="X")
+    assert "zum Beispiel" in error.value.message
+
+
+def test_company_name():
+    assert parse_company_name("  Stadtwerke   Kleinkleckersdorf ") == "Stadtwerke Kleinkleckersdorf"
+    for bad in ("", "12345", "x" * 200):
+        with pytest.raises(InvalidInput):
+            parse_company_name(bad)
+
+
+def test_option_and_contract_type():
+    assert parse_option_name("„Datenoption 5 GB“") == "Datenoption 5 GB"
+    assert parse_contract_type("Parkplatzmiete") == "other"
+    with pytest.raises(InvalidInput):
+        parse_option_name("???")
+    with pytest.raises(InvalidInput):
+        parse_contract_type("123")
