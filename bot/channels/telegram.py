@@ -20,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.telegram_api import BotApiClient, BotApiError
-from bot.channels.telegram_config import POLLING, WEBHOOK, TelegramConfig
+from bot.channels.telegram_config import WEBHOOK, TelegramConfig
 from bot.channels.telegram_handler import UpdateHandler
 from bot.channels.telegram_ledger import AsyncLedger, TelegramLedger, attempt_log_from_env
 from bot.channels.telegram_output import TelegramOutput
