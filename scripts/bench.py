@@ -114,7 +114,8 @@ def letter_link(replies: Sequence[dict]) -> Optional[str]:
 
 
 def summarise(
-    log: LevelLog, users: int, conversations: int, wall_s: float, render_ms_p50: Optional[float]
+    log: LevelLog, users: int, conversations: int, wall_s: float, render_ms_p50: Optional[float],
+    with_letters: bool = True,
 ) -> dict:
     durations = sorted(log.turn_ms)
     wall_s = max(wall_s, 1e-9)
@@ -131,7 +132,7 @@ def summarise(
         "p95_turn_ms": round(letter_bench.percentile(durations, 0.95), 1) if durations else None,
         "messages_per_s": round(len(durations) / wall_s, 2),
         "conversations_per_s": round(log.completed / wall_s, 3),
-        "letters_per_s": round(log.letters / wall_s, 3),
+        "letters_per_s": round(log.letters / wall_s, 3) if with_letters else None,
         "errors": sum(errors.values()),
         "letter_render_ms_p50": render_ms_p50,
         "error_kinds": errors,
@@ -229,7 +230,7 @@ async def run_level(settings: Settings, users: int, run_id: str, render_ms_p50: 
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-    return summarise(log, users, conversations, wall_s, render_ms_p50)
+    return summarise(log, users, conversations, wall_s, render_ms_p50, settings.script.ends_with_letter)
 
 
 async def reachable(settings: Settings) -> Optional[str]:

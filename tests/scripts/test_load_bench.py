@@ -162,6 +162,7 @@ def test_baseline_needs_no_letter(serve, capsys):
                                "--conversations-per-user", "1")
     assert code == 0
     assert result["errors"] == 0 and result["turns"] == 16
+    assert result["letters_per_s"] is None and result["letter_render_ms_p50"] is None
     assert len(bench.BASELINE.messages) == len(bench.CANCELLATION.messages)
     assert all(messages == list(bench.BASELINE.messages) for messages in bot.messages.values())
 
