@@ -679,3 +679,58 @@ def parse_email(text: str) -> str | None:
     if not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]+", labels[-1]):
         raise InvalidInput(_EMAIL_MESSAGE)
     return f"{local}@{domain.lower()}"
+
+
+# --------------------------------------------------------------------------
+# any date, past or future (contract start, day a notice was received, ...)
+
+EXAMPLE_ANY_DATE = "15.03.2024"
+MAX_PAST_DATE_YEARS_BACK = 50
+_RELATIVE_DAYS = {"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "uebermorgen": 2}
+_RELATIVE_DAY_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b")
+
+
+def parse_past_or_future_date(text: str, today: date) -> date:
+    """A calendar date before or after `today` ("15.03.2024", "3. März 24", "gestern").
+
+    A date without a year is the occurrence nearest to `today` (asked "when did you receive the
+    notice?" in January, "15.12." means last December).
+    """
+    raw = _require_text(text, MAX_ANSWER_CHARS, EXAMPLE_ANY_DATE)
+    folded = fold(raw)
+    parts = _find_date_parts(folded)
+    if parts is None:
+        relative = _RELATIVE_DAY_RE.search(folded)
+        if relative:
+            return today + timedelta(days=_RELATIVE_DAYS[relative.group(1)])
+        raise InvalidInput(
+            f"Ich konnte kein Datum erkennen. Bitte schreiben Sie es so: {EXAMPLE_ANY_DATE}."
+        )
+    if not 1 <= parts.month <= 12:
+        raise InvalidInput(
+            f"Einen Monat {parts.month} gibt es nicht. Bitte schreiben Sie das Datum so: {EXAMPLE_ANY_DATE}."
+        )
+
+    def build(year: int) -> date | None:
+        if not 1 <= year <= 9999:
+            return None
+        last = calendar.monthrange(year, parts.month)[1]
+        day = last if parts.day is None else parts.day
+        return date(year, parts.month, day) if 1 <= day <= last else None
+
+    if parts.year is not None:
+        result = build(parts.year)
+    else:
+        candidates = [build(year) for year in (today.year - 1, today.year, today.year + 1)]
+        found = [candidate for candidate in candidates if candidate is not None]
+        result = min(found, key=lambda day: abs((day - today).days)) if found else None
+    if result is None:
+        raise InvalidInput(
+            f"Dieses Datum gibt es nicht. Bitte prüfen Sie Tag und Monat, zum Beispiel {EXAMPLE_ANY_DATE}."
+        )
+    if result.year < today.year - MAX_PAST_DATE_YEARS_BACK or result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
+        raise InvalidInput(
+            f"Das Datum {_format(result)} liegt sehr weit entfernt. Bitte prüfen Sie das Jahr, "
+            f"zum Beispiel {EXAMPLE_ANY_DATE}."
+        )
+    return result
