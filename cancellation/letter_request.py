@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Mapping, Optional
 
 from letters import LetterData, PostalAddress
+from letters.model import SpecialTermination
 
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.providers import Provider
@@ -28,11 +29,26 @@ def recipient_address(answers: Mapping[str, Any], provider: Optional[Provider]) 
     return PostalAddress(lines=tuple(head), street=street, postcode=postcode, city=city)
 
 
+def special_termination(answers: Mapping[str, Any]) -> Optional[SpecialTermination]:
+    """The Sonderkündigung assessed in the special-termination interview, if any."""
+    special = answers.get("special_termination")
+    if not special:
+        return None
+    return SpecialTermination(
+        ground=str(special["ground"]),
+        statement=str(special.get("statement") or ""),
+        legal_basis=str(special.get("legal_basis") or ""),
+    )
+
+
 def build_letter_data(
     answers: Mapping[str, Any], provider: Optional[Provider], *, reference: str, today: dt.date
 ) -> LetterData:
     name = str(answers["full_name"])
     city = str(answers["city"])
+    special = answers.get("special_termination") or {}
+    # Only on death does the holder differ from the sender: the heir writes.
+    holder = str(special.get("holder_name") or "").strip() or name
     return LetterData(
         reference=reference,
         sender=PostalAddress(
@@ -43,12 +59,14 @@ def build_letter_data(
         letter_date=today,
         subject_kind="option" if answers.get("subject_kind") == "option" else "contract",
         subject_label=str(answers.get("option_name") or "") if answers.get("subject_kind") == "option" else subject_text(answers),
-        holder_name=name,
+        holder_name=holder,
         customer_number=_given(answers.get("customer_number")),
         contract_number=_given(answers.get("contract_number")),
         phone_number=_given(answers.get("phone_number")),
         requested_end=requested_end(answers),
         confirmation_email=_given(answers.get("email")),
+        special=special_termination(answers),
+        enclosures=tuple(str(item) for item in special.get("enclosures") or ()),
     )
 
 
