@@ -1,0 +1,115 @@
+"""Reading "ich habe heute zweimal vergeblich angerufen": how many calls, on which day.
+
+The attempt log stores every call as its own entry; what the user said about the time is kept
+as a note, because the exact minute of a call is usually unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Tuple
+from zoneinfo import ZoneInfo
+
+from cancellation.validation import InvalidInput, fold, parse_past_or_future_date
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MAX_CALLS = 20
+# A call on an earlier day without a time is logged at noon, local time.
+DEFAULT_CALL_HOUR = 12
+OUTCOME_UNREACHABLE = "unreachable"
+
+_COUNT_WORDS = {
+    "einmal": 1, "zweimal": 2, "dreimal": 3, "viermal": 4, "fuenfmal": 5, "sechsmal": 6,
+    "siebenmal": 7, "achtmal": 8, "neunmal": 9, "zehnmal": 10, "zwanzigmal": 20,
+    "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+    "neun": 9, "zehn": 10,
+}
+_COUNT_RE = re.compile(
+    r"\b(?P<n>\d{1,4}|" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + r")\s*(?:-\s*)?(?:x\b|mal\b)"
+)
+_SEVERAL_RE = re.compile(r"\b(mehrmals|mehrfach|oefter|oft|x-mal|zigmal|staendig|dauernd|immer wieder)\b")
+_DAYS_AGO = {"heute": 0, "gestern": 1, "vorgestern": 2}
+_WEEKDAYS = {"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonntag": 6}
+_DAY_RE = re.compile(r"\b(" + "|".join(_DAYS_AGO) + r")\b")
+_WEEKDAY_RE = re.compile(r"\b(?:am\s+|letzten\s+)?(" + "|".join(_WEEKDAYS) + r")\b")
+SEVERAL = 2  # "mehrmals": at least two calls, and no more is claimed
+
+
+@dataclass(frozen=True)
+class CallReport:
+    count: int
+    day: dt.date
+    day_stated: bool  # False: the user named no day, "today" is assumed
+    count_stated: bool  # False: no number given ("mehrmals" counts as two)
+
+
+def parse_call_report(text: str, today: dt.date) -> CallReport:
+    """Count and day of unsuccessful calls; defaults: one call, today. Never a future day."""
+    folded = fold(text or "")
+    count, count_stated = 1, False
+    match = _COUNT_RE.search(folded)
+    if match:
+        number = match.group("n")
+        count = int(number) if number.isdigit() else _COUNT_WORDS[number]
+        count_stated = True
+    else:
+        for word, value in _COUNT_WORDS.items():
+            if word.endswith("mal") and re.search(rf"\b{word}\b", folded):
+                count, count_stated = value, True
+                break
+        else:
+            if _SEVERAL_RE.search(folded):
+                count = SEVERAL
+    count = max(1, min(count, MAX_CALLS))
+
+    day, day_stated = today, False
+    relative = _DAY_RE.search(folded)
+    weekday = _WEEKDAY_RE.search(folded)
+    if relative:
+        day, day_stated = today - dt.timedelta(days=_DAYS_AGO[relative.group(1)]), True
+    elif weekday:
+        back = (today.weekday() - _WEEKDAYS[weekday.group(1)]) % 7
+        day, day_stated = today - dt.timedelta(days=back), True
+    else:
+        try:
+            stated = parse_past_or_future_date(text, today)
+        except InvalidInput:
+            stated = None
+        if stated is not None and stated <= today:
+            day, day_stated = stated, True
+    return CallReport(count=count, day=day, day_stated=day_stated, count_stated=count_stated)
+
+
+def call_times(report: CallReport, now: dt.datetime) -> Tuple[dt.datetime, ...]:
+    """One UTC timestamp per call: now for calls today, noon Berlin time for earlier days."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    local_now = now.astimezone(BERLIN)
+    if report.day >= local_now.date():
+        moment = now.astimezone(dt.timezone.utc)
+    else:
+        noon = dt.datetime.combine(report.day, dt.time(DEFAULT_CALL_HOUR), tzinfo=BERLIN)
+        moment = noon.astimezone(dt.timezone.utc)
+    return tuple(moment for _ in range(report.count))
+
+
+def call_note(report: CallReport, number: int) -> str:
+    """The note logged with call `number` (1-based): what the user said, in plain words."""
+    when = report.day.strftime("%d.%m.%Y")
+    how_many = f"{report.count} Anrufe" if report.count_stated else (
+        "mehrere Anrufe" if report.count > 1 else "ein Anruf"
+    )
+    return (
+        f"Anruf {number} von {report.count} ({how_many} am {when} laut Angabe im Chat, "
+        "Uhrzeit nicht genau bekannt): Hotline nicht erreicht."
+    )
+
+
+def calls_summary(report: CallReport, provider: str, references: Tuple[str, ...]) -> str:
+    what = "einen erfolglosen Anruf" if report.count == 1 else f"{report.count} erfolglose Anrufe"
+    return (
+        f"Ich habe {what} bei {provider} am {report.day.strftime('%d.%m.%Y')} protokolliert "
+        f"({', '.join(references)}). Die Einträge erscheinen in Ihrem Nachweis."
+    )
