@@ -122,6 +122,8 @@ class DownloadToken(Base):
     reference = Column(String(REFERENCE_LENGTH), nullable=False, index=True)
     created_at = Column(UTCDateTime, nullable=False)
     expires_at = Column(UTCDateTime, nullable=False, index=True)
+    # "letter" (the stored PDF) or "evidence" (the report, rendered when downloaded).
+    document = Column(String(16), nullable=False, server_default="letter")
 
 
 class TelegramUpdate(Base):

@@ -37,6 +37,10 @@ EVENT_FORGOTTEN = "forgotten"
 
 REQUESTED_END_ASAP = "asap"
 
+DOCUMENT_LETTER = "letter"
+DOCUMENT_EVIDENCE = "evidence"
+DOCUMENTS = frozenset({DOCUMENT_LETTER, DOCUMENT_EVIDENCE})
+
 
 
 class UnknownReference(LookupError):

@@ -41,6 +41,9 @@ from cancellation.log.models import (
 from cancellation.log.records import (
     CALL_STATUSES,
     CHANNELS,
+    DOCUMENT_EVIDENCE,
+    DOCUMENT_LETTER,
+    DOCUMENTS,
     EVENT_FORGOTTEN,
     EVENT_HOTLINE_CALL,
     EVENT_LETTER_CREATED,
@@ -358,16 +361,23 @@ class AttemptLog:
     # --- download links ---------------------------------------------------------------------
 
     def issue_download_token(
-        self, reference: str, *, ttl: timedelta, now: datetime | None = None
+        self,
+        reference: str,
+        *,
+        ttl: timedelta,
+        now: datetime | None = None,
+        document: str = DOCUMENT_LETTER,
     ) -> str:
-        """A new secret link token for the stored letter; only its SHA-256 is kept."""
+        """A new secret link token for the stored letter (or the evidence report); only its
+        SHA-256 is kept."""
         if ttl <= timedelta(0):
             raise ValueError("ttl must be positive")
+        _require_choice("document", document, DOCUMENTS)
         now = now or utc_now()
         token = secrets.token_urlsafe(32)
         with self._write() as session:
             attempt = _require_attempt(session, reference)
-            if session.get(Letter, attempt.id) is None:
+            if document == DOCUMENT_LETTER and session.get(Letter, attempt.id) is None:
                 raise ValueError(f"{attempt.reference} has no stored letter")
             session.execute(delete(DownloadToken).where(DownloadToken.expires_at <= now))
             session.add(
@@ -376,6 +386,7 @@ class AttemptLog:
                     reference=attempt.reference,
                     created_at=now,
                     expires_at=now + ttl,
+                    document=document,
                 )
             )
         return token
@@ -383,18 +394,33 @@ class AttemptLog:
     def resolve_download_token(
         self, token: str, *, now: datetime | None = None
     ) -> tuple[str, bytes] | None:
+        """Reference and PDF of a valid letter token (evidence tokens are not letters)."""
         now = now or utc_now()
         query = (
             select(DownloadToken.reference, DownloadToken.expires_at, Letter.pdf)
             .join(Attempt, Attempt.reference == DownloadToken.reference)
             .join(Letter, Letter.attempt_id == Attempt.id)
             .where(DownloadToken.token_sha256 == _token_hash(token))
+            .where(DownloadToken.document == DOCUMENT_LETTER)
         )
         with self._read() as session:
             row = session.execute(query).one_or_none()
         if row is None or row.expires_at <= now:
             return None
         return row.reference, bytes(row.pdf)
+
+    def resolve_evidence_token(self, token: str, *, now: datetime | None = None) -> str | None:
+        """The reference of a valid evidence-report token; the report is rendered by the caller."""
+        now = now or utc_now()
+        query = select(DownloadToken.reference, DownloadToken.expires_at).where(
+            DownloadToken.token_sha256 == _token_hash(token),
+            DownloadToken.document == DOCUMENT_EVIDENCE,
+        )
+        with self._read() as session:
+            row = session.execute(query).one_or_none()
+        if row is None or row.expires_at <= now:
+            return None
+        return row.reference
 
     # --- forgetting -------------------------------------------------------------------------
 

@@ -1,0 +1,76 @@
+import datetime as dt
+
+import pytest
+
+from cancellation.evidence import evidence_report_for
+from cancellation.log import AttemptLog
+from letters.evidence import render_evidence_report
+from tests.e2e.pdftext import pdf_text
+
+NOW = dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def log(tmp_path):
+    attempt_log = AttemptLog.from_url(f"sqlite:///{tmp_path / 'log.db'}", upgrade_schema=True)
+    yield attempt_log
+    attempt_log.dispose()
+
+
+def letter(log, conversation="conv-1", provider="o2"):
+    return log.create_letter_attempt(
+        channel="rest", conversation_id=conversation, provider=provider, subject_kind="contract",
+        subject="Mobilfunkvertrag", requested_end=dt.date(2027, 3, 14), personal_data={"full_name": "Erika Muster"},
+        render=lambda reference: b"%PDF-1.4 " + reference.encode(),
+    )
+
+
+def call(log, conversation="conv-1", provider="o2"):
+    return log.log_hotline_attempt(
+        channel="rest", conversation_id=conversation, provider=provider, subject="Vertrag",
+        called_at=dt.datetime(2026, 11, 25, 11, tzinfo=dt.timezone.utc), outcome="unreachable",
+        note="Anruf 1 von 1",
+    )
+
+
+def test_report_lists_letter_status_changes_and_calls_of_the_same_conversation(log):
+    first_call = call(log)
+    call(log, provider="Vodafone")  # another provider: not part of this cancellation
+    call(log, conversation="someone-else")  # another conversation: never shown
+    record = letter(log)
+    log.set_status(record.reference, "confirmed", details={"confirmed_end": "2027-03-14"})
+
+    report = evidence_report_for(log, record.reference, now=NOW)
+
+    kinds = [entry.kind for entry in report.entries]
+    assert kinds == ["Anruf bei der Hotline", "Kündigungsschreiben erstellt", "Status geändert"]
+    assert first_call.reference in report.entries[0].description
+    assert "25.11.2026 11:00 UTC – nicht erreicht" in report.entries[0].description
+    assert "bestätigtes Vertragsende 14.03.2027" in report.entries[2].description
+    assert report.status == "vom Anbieter bestätigt"
+    assert report.requested_end_text.startswith("zum 14.03.2027")
+    assert report.chain_ok and report.letter_sha256 == record.letter_sha256
+    # Nothing personal goes into the report.
+    assert "Erika" not in " ".join(entry.description for entry in report.entries)
+
+    text = pdf_text(render_evidence_report(report))
+    assert record.reference in text and "Anruf bei der Hotline" in text and "intakt" in text
+
+
+def test_unknown_reference_has_no_report(log):
+    assert evidence_report_for(log, "KB-2026-ZZZZZZ", now=NOW) is None
+
+
+def test_reminder_is_part_of_the_first_letters_report(log):
+    record = letter(log)
+    reminder = log.create_letter_attempt(
+        channel="rest", conversation_id="conv-1", provider="o2", subject_kind="contract",
+        subject="Mobilfunkvertrag", requested_end=None, personal_data={"full_name": "Erika Muster"},
+        render=lambda reference: b"%PDF-1.4 " + reference.encode(), kind="reminder_letter",
+        related_reference=record.reference,
+    )
+    report = evidence_report_for(log, record.reference, now=NOW)
+    reminder_entry = report.entries[-1]
+    assert reminder_entry.kind == "Erinnerungsschreiben erstellt"
+    assert f"{reminder.reference}" in reminder_entry.description
+    assert f"Erinnerung an {record.reference}" in reminder_entry.description
