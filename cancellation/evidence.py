@@ -24,12 +24,13 @@ from cancellation.log.records import (
 )
 from cancellation.summary import end_date_text
 
+# Short: the report's "Art" column is narrow.
 EVENT_LABELS = {
-    EVENT_LETTER_CREATED: "Kündigungsschreiben erstellt",
-    EVENT_REMINDER_CREATED: "Erinnerungsschreiben erstellt",
-    EVENT_HOTLINE_CALL: "Anruf bei der Hotline",
-    EVENT_STATUS_CHANGED: "Status geändert",
-    EVENT_FORGOTTEN: "Personenbezogene Daten gelöscht",
+    EVENT_LETTER_CREATED: "Brief erstellt",
+    EVENT_REMINDER_CREATED: "Erinnerung erstellt",
+    EVENT_HOTLINE_CALL: "Hotline-Anruf",
+    EVENT_STATUS_CHANGED: "Statusänderung",
+    EVENT_FORGOTTEN: "Daten gelöscht",
 }
 STATUS_LABELS = {
     "letter_created": "Brief erstellt",

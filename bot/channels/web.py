@@ -9,7 +9,8 @@ mounts a blueprint at the site root:
 
     GET /, GET /chat        the chat page (bot/web/index.html)
     GET /static/<path>      files under bot/web/static/ (page script, styles, vendored widget)
-    GET /letters/<token>    a letter PDF from the attempt log, while its download token is valid
+    GET /letters/<token>    a letter PDF from the attempt log, while its download token is valid;
+                            for an evidence token, the evidence report, rendered on the fly
 """
 
 from __future__ import annotations
@@ -116,6 +117,23 @@ def letter_filename(reference: str) -> str:
     return f"Kuendigung-{safe_reference}.pdf"
 
 
+def evidence_filename(reference: str) -> str:
+    safe_reference = re.sub(r"[^A-Za-z0-9-]", "", reference) or "Vorgang"
+    return f"Nachweis-{safe_reference}.pdf"
+
+
+def evidence_pdf(log: "AttemptLog", token: str) -> Optional[tuple]:
+    """(reference, PDF) for a valid evidence token: rendered now, so it shows the current log."""
+    from cancellation.evidence import evidence_report_for
+    from letters.evidence import render_evidence_report
+
+    reference = log.resolve_evidence_token(token)
+    if reference is None:
+        return None
+    report = evidence_report_for(log, reference)
+    return None if report is None else (reference, render_evidence_report(report))
+
+
 def is_plausible_token(token: str) -> bool:
     return bool(TOKEN_PATTERN.match(token))
 
@@ -203,6 +221,10 @@ class WebPageInput(InputChannel):
             log = self.attempt_log()
             # The attempt log uses blocking database calls; keep them off the event loop.
             found = await asyncio.to_thread(log.resolve_download_token, token)
+            filename = letter_filename
+            if found is None:
+                found = await asyncio.to_thread(evidence_pdf, log, token)
+                filename = evidence_filename
         except Exception:
             logger.exception("Letter download failed: the attempt log is unavailable.")
             return self._html_file(request, UNAVAILABLE_FILE, status=503)
@@ -213,7 +235,7 @@ class WebPageInput(InputChannel):
             pdf,
             content_type="application/pdf",
             headers={
-                "Content-Disposition": f'attachment; filename="{letter_filename(reference)}"',
+                "Content-Disposition": f'attachment; filename="{filename(reference)}"',
                 "Cache-Control": "no-store",
                 "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "no-referrer",

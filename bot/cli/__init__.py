@@ -11,9 +11,9 @@ import argparse
 import sys
 from typing import Sequence
 
-from bot.cli import attempts, deadline, forget, letter, migrate
+from bot.cli import attempts, deadline, evidence, forget, letter, migrate
 
-COMMAND_MODULES = (attempts, letter, forget, deadline, migrate)
+COMMAND_MODULES = (attempts, letter, evidence, forget, deadline, migrate)
 
 USAGE_ERROR = 2
 

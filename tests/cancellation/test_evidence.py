@@ -43,7 +43,7 @@ def test_report_lists_letter_status_changes_and_calls_of_the_same_conversation(l
     report = evidence_report_for(log, record.reference, now=NOW)
 
     kinds = [entry.kind for entry in report.entries]
-    assert kinds == ["Anruf bei der Hotline", "Kündigungsschreiben erstellt", "Status geändert"]
+    assert kinds == ["Hotline-Anruf", "Brief erstellt", "Statusänderung"]
     assert first_call.reference in report.entries[0].description
     assert "25.11.2026 11:00 UTC – nicht erreicht" in report.entries[0].description
     assert "bestätigtes Vertragsende 14.03.2027" in report.entries[2].description
@@ -54,7 +54,7 @@ def test_report_lists_letter_status_changes_and_calls_of_the_same_conversation(l
     assert "Erika" not in " ".join(entry.description for entry in report.entries)
 
     text = pdf_text(render_evidence_report(report))
-    assert record.reference in text and "Anruf bei der Hotline" in text and "intakt" in text
+    assert record.reference in text and "Hotline-Anruf" in text and "intakt" in text
 
 
 def test_unknown_reference_has_no_report(log):
@@ -71,6 +71,6 @@ def test_reminder_is_part_of_the_first_letters_report(log):
     )
     report = evidence_report_for(log, record.reference, now=NOW)
     reminder_entry = report.entries[-1]
-    assert reminder_entry.kind == "Erinnerungsschreiben erstellt"
+    assert reminder_entry.kind == "Erinnerung erstellt"
     assert f"{reminder.reference}" in reminder_entry.description
     assert f"Erinnerung an {record.reference}" in reminder_entry.description

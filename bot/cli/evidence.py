@@ -1,0 +1,60 @@
+"""`python -m bot evidence REF -o report.pdf`: the evidence report of one cancellation as PDF."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.cli.store import CommandError, opened_attempt_log
+from cancellation.evidence import evidence_report_for
+from letters.evidence import render_evidence_report
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "evidence",
+        help="Nachweis (Protokoll mit Hash-Kette) eines Vorgangs als PDF erstellen",
+        description="Erstellt den Nachweis zu einem Vorgang: alle Protokolleinträge, zugehörige "
+        "Hotline-Anrufe und Erinnerungen, Prüfung der Hash-Kette.",
+    )
+    parser.add_argument("reference", metavar="REF", help="Referenz, z. B. KB-2026-7F3K9Q")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="DATEI", help="Zieldatei (- für stdout)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        with opened_attempt_log() as log:
+            report = evidence_report_for(log, args.reference)
+        if report is None:
+            raise CommandError(f"Unbekannte Referenz: {args.reference}")
+        pdf = render_evidence_report(report)
+        _write(pdf, args.output)
+    except CommandError as error:
+        print(f"Fehler: {error}", file=err)
+        return 1
+    if args.output != "-":
+        chain = "intakt" if report.chain_ok else "NICHT intakt"
+        print(
+            f"Nachweis {report.reference} gespeichert: {args.output} ({len(report.entries)} Einträge, "
+            f"Hash-Kette {chain}).",
+            file=out,
+        )
+    return 0 if report.chain_ok else 1
+
+
+def _write(pdf: bytes, output: str) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(output).write_bytes(pdf)
+    except OSError as error:
+        raise CommandError(f"{output} kann nicht geschrieben werden: {error.strerror}") from None
