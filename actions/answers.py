@@ -30,6 +30,8 @@ INTERVIEW_SLOTS = (
     "end_date",
     "email",
     "summary_confirmed",
+    # The assessed Sonderkündigung (actions/special.py), a dict; None for an ordinary cancellation.
+    "special_termination",
 )
 # Answers about the person, kept for a second letter in the same conversation.
 PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "email")

@@ -14,11 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import letters
+from cancellation.followup import next_steps_text
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
 from cancellation.summary import subject_text
 
 from actions import services
 from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
+from actions.downloads import hand_out
 
 logger = logging.getLogger(__name__)
 
@@ -54,34 +56,14 @@ class ActionCreateLetter(Action):
                 ),
                 idempotency_key=idempotency_key(tracker.sender_id, answers),
             )
-            token = log.issue_download_token(
-                record.reference, ttl=dt.timedelta(days=services.settings().letter_link_ttl_days)
-            )
+            ready = f"Ihr Kündigungsschreiben ist fertig. Ihre Vorgangsnummer: {record.reference}."
+            hand_out(dispatcher, tracker, reference=record.reference, ready=ready)
         except Exception:  # the user must get an answer, not silence
             logger.exception("Creating the letter failed")
             dispatcher.utter_message(response="utter_technical_problem")
             return [SlotSet("summary_confirmed", None)]
 
-        url = f"{services.settings().public_base_url.rstrip('/')}/letters/{token}"
-        ready = f"Ihr Kündigungsschreiben ist fertig. Ihre Vorgangsnummer: {record.reference}."
-        if channel_of(tracker) == "telegram":
-            # Telegram gets the file itself, uploaded by the channel; no public link.
-            dispatcher.utter_message(text=ready)
-            dispatcher.utter_message(
-                json_message={
-                    "letter": {
-                        "reference": record.reference,
-                        "download_url": url,
-                        "filename": f"Kuendigung-{record.reference}.pdf",
-                    }
-                }
-            )
-        else:
-            days = services.settings().letter_link_ttl_days
-            dispatcher.utter_message(
-                text=f"{ready}\n[Brief herunterladen (PDF)]({url})\nDer Link ist {days} Tage gültig."
-            )
-        dispatcher.utter_message(response="utter_next_steps")
+        dispatcher.utter_message(text=next_steps_text(provider))
         kept = set(PERSONAL_SLOTS)
         return [SlotSet("last_reference", record.reference)] + [
             SlotSet(name, None) for name in INTERVIEW_SLOTS if name not in kept

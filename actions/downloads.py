@@ -1,0 +1,50 @@
+"""Handing a stored PDF to the user: a download link, or on Telegram the file itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from cancellation.log.records import DOCUMENT_EVIDENCE, DOCUMENT_LETTER
+
+from actions import services
+from actions.answers import channel_of
+
+LINK_TITLES = {DOCUMENT_LETTER: "Brief herunterladen (PDF)", DOCUMENT_EVIDENCE: "Nachweis herunterladen (PDF)"}
+
+
+def download_url(token: str) -> str:
+    return f"{services.settings().public_base_url.rstrip('/')}/letters/{token}"
+
+
+def hand_out(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    reference: str,
+    ready: str,
+    document: str = DOCUMENT_LETTER,
+    filename_prefix: str = "Kuendigung",
+) -> None:
+    """Issue a download token for `reference` and tell the user where the PDF is."""
+    days = services.settings().letter_link_ttl_days
+    token = services.attempt_log().issue_download_token(
+        reference, ttl=dt.timedelta(days=days), document=document
+    )
+    url = download_url(token)
+    if channel_of(tracker) == "telegram" and document == DOCUMENT_LETTER:
+        # Telegram gets the file itself, uploaded by the channel; no public link.
+        dispatcher.utter_message(text=ready)
+        dispatcher.utter_message(
+            json_message={
+                "letter": {
+                    "reference": reference,
+                    "download_url": url,
+                    "filename": f"{filename_prefix}-{reference}.pdf",
+                }
+            }
+        )
+        return
+    dispatcher.utter_message(text=f"{ready}\n[{LINK_TITLES[document]}]({url})\nDer Link ist {days} Tage gültig.")

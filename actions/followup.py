@@ -1,0 +1,256 @@
+"""After (or instead of) the letter: hotline calls, the provider's confirmation, reminders, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+import letters
+from cancellation import followup
+from cancellation.hotline import (
+    OUTCOME_UNREACHABLE,
+    CallReport,
+    call_note,
+    call_times,
+    calls_summary,
+    parse_call_report,
+)
+from cancellation.log.records import DOCUMENT_EVIDENCE, KIND_REMINDER_LETTER
+from cancellation.recipient import parse_company_name
+from cancellation.summary import subject_text
+from cancellation.validation import InvalidInput, is_skip_answer, parse_past_or_future_date
+
+from actions import services
+from actions.answers import answers_of, channel_of
+from actions.downloads import hand_out
+
+logger = logging.getLogger(__name__)
+
+REFERENCE = re.compile(r"\bKB\s*-?\s*(\d{4})\s*-?\s*([0-9A-Z]{6})\b", re.IGNORECASE)
+NO_LETTER = (
+    "In diesem Gespräch habe ich noch keinen Kündigungsbrief erstellt. Aus Datenschutzgründen sehe ich "
+    "nur Vorgänge aus diesem Gespräch. Möchten Sie jetzt kündigen?"
+)
+NOW_BUTTON = [{"title": "Jetzt kündigen", "payload": "/cancel"}]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _asked_reference(tracker: Tracker) -> Optional[str]:
+    match = REFERENCE.search(tracker.latest_message.get("text") or "")
+    return f"KB-{match.group(1)}-{match.group(2).upper()}" if match else None
+
+
+def _conversation_letter(tracker: Tracker):
+    records = services.attempt_log().attempts_for_conversation(tracker.sender_id)
+    return records, followup.latest_letter(records, _asked_reference(tracker))
+
+
+def _provider_of_record(name: str):
+    match = services.directory().match(name)
+    return match.provider if match is not None else None
+
+
+# --- hotline ------------------------------------------------------------------------------------
+
+
+class ActionLogHotlineCalls(Action):
+    """Log the calls the user reports; ask for the provider first when it is not known yet."""
+
+    def name(self) -> Text:
+        return "action_log_hotline_calls"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        pending = tracker.get_slot("hotline_calls")
+        if pending:
+            report = CallReport(**{**pending, "day": dt.date.fromisoformat(pending["day"])})
+        else:
+            report = parse_call_report(tracker.latest_message.get("text") or "", dt.date.today())
+        provider = tracker.get_slot("provider")
+        if not provider:
+            stored = {**report.__dict__, "day": report.day.isoformat()}
+            return [SlotSet("hotline_calls", stored), SlotSet("hotline_provider_needed", True)]
+        log = services.attempt_log()
+        references = []
+        try:
+            for number, moment in enumerate(call_times(report, _now()), 1):
+                record = log.log_hotline_attempt(
+                    channel=channel_of(tracker),
+                    conversation_id=tracker.sender_id,
+                    provider=str(provider),
+                    subject=subject_text(answers_of(tracker)),
+                    called_at=moment,
+                    outcome=OUTCOME_UNREACHABLE,
+                    note=call_note(report, number),
+                )
+                references.append(record.reference)
+        except Exception:
+            logger.exception("Logging hotline calls failed")
+            dispatcher.utter_message(response="utter_technical_problem")
+        if references:
+            dispatcher.utter_message(text=calls_summary(report, str(provider), tuple(references)))
+        return [SlotSet("hotline_calls", None), SlotSet("hotline_provider_needed", False)]
+
+
+class ValidateHotlineForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_hotline_form"
+
+    def validate_hotline_provider(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value or "")
+        match = services.directory().match(text)
+        if match is not None:
+            provider = match.provider
+            return {"hotline_provider": provider.name, "provider": provider.name, "provider_key": provider.key}
+        try:
+            name = parse_company_name(text)
+        except InvalidInput as error:
+            dispatcher.utter_message(text=error.message)
+            return {"hotline_provider": None}
+        return {"hotline_provider": name, "provider": name, "provider_key": None}
+
+
+# --- the provider's confirmation ---------------------------------------------------------------
+
+
+class ActionConfirmationReceived(Action):
+    """Status `confirmed`, with the confirmed end date when the user names it."""
+
+    def name(self) -> Text:
+        return "action_confirmation_received"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        done = [SlotSet("confirmed_end", None), SlotSet("confirmed_end_needed", False)]
+        _, letter = _conversation_letter(tracker)
+        if letter is None:
+            dispatcher.utter_message(text=NO_LETTER, buttons=NOW_BUTTON)
+            return done
+        answer = tracker.get_slot("confirmed_end")
+        confirmed_end: Optional[dt.date] = None
+        if answer:
+            confirmed_end = None if answer == "unknown" else dt.date.fromisoformat(answer)
+        else:
+            text = tracker.latest_message.get("text") or ""
+            try:
+                # Only a written date counts: "die Bestätigung kam heute" names no end date.
+                if not re.search(r"\d", text):
+                    raise InvalidInput("no date")
+                confirmed_end = parse_past_or_future_date(text, dt.date.today())
+            except InvalidInput:
+                return [SlotSet("confirmed_end_needed", True)]
+        details = {"confirmed_end": confirmed_end.isoformat()} if confirmed_end else {}
+        services.attempt_log().set_status(letter.reference, "confirmed", details=details)
+        dispatcher.utter_message(text=followup.confirmation_text(letter, confirmed_end))
+        return done
+
+
+class ValidateConfirmationForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_confirmation_form"
+
+    def validate_confirmed_end(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = str(value or "")
+        if is_skip_answer(text) or re.search(r"weiß|weiss|steht nicht", text, re.IGNORECASE):
+            return {"confirmed_end": "unknown"}
+        try:
+            return {"confirmed_end": parse_past_or_future_date(text, dt.date.today()).isoformat()}
+        except InvalidInput as error:
+            dispatcher.utter_message(text=error.message + " Oder schreiben Sie „steht nicht drin“.")
+            return {"confirmed_end": None}
+
+
+class ActionConfirmationMissing(Action):
+    """After two weeks: a reminder letter and where to get help; before: until when to wait."""
+
+    def name(self) -> Text:
+        return "action_confirmation_missing"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        records, letter = _conversation_letter(tracker)
+        if letter is None:
+            dispatcher.utter_message(text=NO_LETTER, buttons=NOW_BUTTON)
+            return []
+        today = dt.date.today()
+        if today < followup.reminder_due_on(letter):
+            dispatcher.utter_message(text=followup.waiting_text(letter))
+            return []
+        log = services.attempt_log()
+        provider = _provider_of_record(letter.provider)
+        try:
+            reminder = followup.reminder_of(records, letter)
+            if reminder is None:
+                personal = log.personal_data(letter.reference) or {}
+                if letter.status != "no_confirmation":
+                    log.set_status(letter.reference, "no_confirmation")
+                reminder = log.create_letter_attempt(
+                    channel=channel_of(tracker),
+                    conversation_id=tracker.sender_id,
+                    provider=letter.provider,
+                    subject_kind=letter.subject_kind,
+                    subject=letter.subject,
+                    requested_end=None if letter.requested_end in (None, "asap") else dt.date.fromisoformat(letter.requested_end),
+                    personal_data=personal,
+                    render=lambda reference: letters.render(
+                        followup.reminder_letter_data(letter, personal, provider, reference=reference, today=today)
+                    ),
+                    idempotency_key=f"reminder:{tracker.sender_id}:{letter.reference}",
+                    kind=KIND_REMINDER_LETTER,
+                    related_reference=letter.reference,
+                )
+                log.set_status(letter.reference, "reminder_sent", details={"reminder_reference": reminder.reference})
+            ready = (
+                f"Dann wird es Zeit für eine Erinnerung. Ihr Erinnerungsschreiben zu {letter.reference} ist "
+                f"fertig (Vorgangsnummer {reminder.reference}); es setzt dem Anbieter eine Frist von 14 Tagen."
+            )
+            hand_out(dispatcher, tracker, reference=reminder.reference, ready=ready, filename_prefix="Erinnerung")
+        except Exception:
+            logger.exception("Creating the reminder failed")
+            dispatcher.utter_message(response="utter_technical_problem")
+            return []
+        advice = followup.escalation_advice(followup.is_telecom(letter, provider))
+        dispatcher.utter_message(text="Wenn auch darauf nichts kommt:\n" + "\n".join(f"• {line}" for line in advice))
+        return [SlotSet("last_reference", reminder.reference)]
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+class ActionOfferEvidence(Action):
+    """A download link for the evidence report of this conversation's latest attempt."""
+
+    def name(self) -> Text:
+        return "action_offer_evidence"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        records = services.attempt_log().attempts_for_conversation(tracker.sender_id)
+        asked = _asked_reference(tracker)
+        candidates = [r for r in records if not r.forgotten and (asked is None or r.reference == asked)]
+        # The report of a letter includes its reminders and the calls; prefer the newest letter.
+        letter = followup.latest_letter(candidates)
+        record = letter or (max(candidates, key=lambda r: r.created_at) if candidates else None)
+        if record is None:
+            dispatcher.utter_message(
+                text="Für dieses Gespräch ist noch nichts protokolliert, also gibt es noch keinen Nachweis. "
+                "Sobald ich einen Brief erstellt oder einen Anrufversuch notiert habe, bekommen Sie ihn hier."
+            )
+            return []
+        ready = (
+            f"Ihr Nachweis zu {record.reference}: alle protokollierten Schritte mit Zeitstempel und "
+            "Prüfung der Hash-Kette. Den Zugang beim Anbieter belegen weiterhin Einlieferungs- und "
+            "Auslieferungsbeleg."
+        )
+        try:
+            hand_out(dispatcher, tracker, reference=record.reference, ready=ready, document=DOCUMENT_EVIDENCE)
+        except Exception:
+            logger.exception("Issuing the evidence link failed")
+            dispatcher.utter_message(response="utter_technical_problem")
+        return []
