@@ -45,6 +45,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _today() -> dt.date:
+    return dt.date.today()
+
+
 def _asked_reference(tracker: Tracker) -> Optional[str]:
     match = REFERENCE.search(tracker.latest_message.get("text") or "")
     return f"KB-{match.group(1)}-{match.group(2).upper()}" if match else None
@@ -74,7 +78,7 @@ class ActionLogHotlineCalls(Action):
         if pending:
             report = CallReport(**{**pending, "day": dt.date.fromisoformat(pending["day"])})
         else:
-            report = parse_call_report(tracker.latest_message.get("text") or "", dt.date.today())
+            report = parse_call_report(tracker.latest_message.get("text") or "", _today())
         provider = tracker.get_slot("provider")
         if not provider:
             stored = {**report.__dict__, "day": report.day.isoformat()}
@@ -144,7 +148,7 @@ class ActionConfirmationReceived(Action):
                 # Only a written date counts: "die Bestätigung kam heute" names no end date.
                 if not re.search(r"\d", text):
                     raise InvalidInput("no date")
-                confirmed_end = parse_past_or_future_date(text, dt.date.today())
+                confirmed_end = parse_past_or_future_date(text, _today())
             except InvalidInput:
                 return [SlotSet("confirmed_end_needed", True)]
         details = {"confirmed_end": confirmed_end.isoformat()} if confirmed_end else {}
@@ -162,7 +166,7 @@ class ValidateConfirmationForm(FormValidationAction):
         if is_skip_answer(text) or re.search(r"weiß|weiss|steht nicht", text, re.IGNORECASE):
             return {"confirmed_end": "unknown"}
         try:
-            return {"confirmed_end": parse_past_or_future_date(text, dt.date.today()).isoformat()}
+            return {"confirmed_end": parse_past_or_future_date(text, _today()).isoformat()}
         except InvalidInput as error:
             dispatcher.utter_message(text=error.message + " Oder schreiben Sie „steht nicht drin“.")
             return {"confirmed_end": None}
@@ -179,7 +183,7 @@ class ActionConfirmationMissing(Action):
         if letter is None:
             dispatcher.utter_message(text=NO_LETTER, buttons=NOW_BUTTON)
             return []
-        today = dt.date.today()
+        today = _today()
         if today < followup.reminder_due_on(letter):
             dispatcher.utter_message(text=followup.waiting_text(letter))
             return []
