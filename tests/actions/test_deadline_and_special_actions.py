@@ -1,0 +1,64 @@
+"""The deadline and special-termination adapters: slots in, pure code, slots out."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.deadline import ActionAnswerDeadline, ActionStartDeadline, ValidateDeadlineForm
+from actions.special import ActionAssessSpecial, ActionStartSpecial, ValidateSpecialForm
+
+
+def tracker(text: str = "", **slots) -> Tracker:
+    return Tracker("c", slots, {"text": text, "intent": {}}, [], False, None, {}, "action_listen")
+
+
+def events_of(action, text="", **slots):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker(text, **slots), {}))
+    return dispatcher.messages, {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
+
+
+def test_deadline_question_takes_over_provider_and_telecom():
+    _, slots = events_of(ActionStartDeadline(), "bis wann muss ich bei o2 kündigen?")
+    assert slots["provider_key"] == "o2" and slots["deadline_telecom"] is True
+    assert slots["deadline_start"] is None  # an earlier calculation is forgotten
+
+
+def test_deadline_answer_sets_the_letters_end_date_and_offers_to_cancel():
+    messages, slots = events_of(
+        ActionAnswerDeadline(),
+        deadline_start="2025-03-15", deadline_term_months=0, deadline_notice_months=None,
+        deadline_telecom=True, deadline_sending="receipt:2026-12-31",
+    )
+    assert slots["end_date"] == "2027-01-31"
+    assert messages[0]["buttons"] == [{"title": "Jetzt kündigen", "payload": "/cancel"}]
+
+
+def test_deadline_validators_explain_bad_answers():
+    dispatcher = CollectingDispatcher()
+    form = ValidateDeadlineForm()
+    assert form.validate_deadline_term_months("2 Jahre", dispatcher, tracker(), {}) == {"deadline_term_months": 24}
+    assert form.validate_deadline_start("irgendwann", dispatcher, tracker(), {}) == {"deadline_start": None}
+    assert "15.03.2024" in dispatcher.messages[0]["text"]
+
+
+def test_special_facts_are_collected_one_by_one_then_assessed():
+    _, slots = events_of(ActionStartSpecial(), "mein Vater ist verstorben")
+    assert slots["special_ground"] == "death"
+    form = ValidateSpecialForm()
+    dispatcher = CollectingDispatcher()
+    facts = {}
+    for answer in ("Hans Muster", "01.11.2026", "Sohn"):
+        result = form.validate_special_fact(answer, dispatcher, tracker(special_ground="death", special_facts=facts), {})
+        facts = result["special_facts"]
+    assert result["special_fact"] == "done"
+    assert facts == {"deceased_name": "Hans Muster", "date_of_death": "2026-11-01", "relationship": "Sohn"}
+
+    messages, slots = events_of(ActionAssessSpecial(), special_ground="death", special_facts=facts)
+    assert slots["special_termination"]["holder_name"] == "Hans Muster"
+    assert slots["end_date"] == "asap"
+    assert "Sterbeurkunde" in messages[0]["text"]
