@@ -82,7 +82,12 @@ class ActionLogHotlineCalls(Action):
         provider = tracker.get_slot("provider")
         if not provider:
             stored = {**report.__dict__, "day": report.day.isoformat()}
-            return [SlotSet("hotline_calls", stored), SlotSet("hotline_provider_needed", True)]
+            # hotline_provider is emptied so that the form really asks (a filled slot would end it at once).
+            return [
+                SlotSet("hotline_calls", stored),
+                SlotSet("hotline_provider", None),
+                SlotSet("hotline_provider_needed", True),
+            ]
         log = services.attempt_log()
         references = []
         try:
@@ -150,7 +155,7 @@ class ActionConfirmationReceived(Action):
                     raise InvalidInput("no date")
                 confirmed_end = parse_past_or_future_date(text, _today())
             except InvalidInput:
-                return [SlotSet("confirmed_end_needed", True)]
+                return [SlotSet("confirmed_end", None), SlotSet("confirmed_end_needed", True)]
         details = {"confirmed_end": confirmed_end.isoformat()} if confirmed_end else {}
         services.attempt_log().set_status(letter.reference, "confirmed", details=details)
         dispatcher.utter_message(text=followup.confirmation_text(letter, confirmed_end))

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from cancellation import validation
 from cancellation.recipient import parse_company_name, parse_recipient_address
-from cancellation.subject import parse_contract_type, parse_option_name
+from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
 from cancellation.extraction import extract_facts
 from cancellation.interview import ASAP, CONFIRMED, SKIPPED, fields_named_in, is_confirmation
 from cancellation.validation import InvalidInput
@@ -61,6 +61,9 @@ class ValidateCancellationForm(FormValidationAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
     ) -> Slots:
+        if value != tracker.latest_message.get("text"):
+            # Set by an action (e.g. taken over from the first message), already normalised.
+            return {slot: value}
         try:
             slots = parse(str(value or ""))
         except InvalidInput as error:
@@ -75,15 +78,11 @@ class ValidateCancellationForm(FormValidationAction):
     def validate_subject_kind(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:
             facts = extract_facts(text, _today())
-            if facts.subject_kind:
-                slots: Slots = {"subject_kind": facts.subject_kind}
-                if facts.option_name and facts.subject_kind == "option":
-                    slots["option_name"] = facts.option_name
-                return slots
-            raise InvalidInput(
-                "Bitte sagen Sie mir, ob Sie den ganzen Vertrag oder nur eine Option kündigen "
-                "möchten, zum Beispiel „ganzer Vertrag“ oder „nur die Datenoption“."
-            )
+            kind = facts.subject_kind or parse_subject_kind(text)
+            slots: Slots = {"subject_kind": kind}
+            if kind == "option" and facts.option_name:
+                slots["option_name"] = facts.option_name
+            return slots
 
         return self._parse("subject_kind", value, parse, dispatcher, tracker)
 
@@ -92,7 +91,10 @@ class ValidateCancellationForm(FormValidationAction):
             match = services.directory().match(text)
             if match is not None:
                 provider = match.provider
-                return {"provider": provider.name, "provider_key": provider.key}
+                slots: Slots = {"provider": provider.name, "provider_key": provider.key}
+                if len(provider.categories) == 1 and not tracker.get_slot("contract_type"):
+                    slots["contract_type"] = provider.categories[0]  # a gym contract is a gym contract
+                return slots
             name = parse_company_name(text)
             return {"provider": name, "provider_key": None}
 

@@ -26,3 +26,22 @@ def parse_option_name(text: str) -> str:
             f"Der Name der Option ist sehr lang. Bitte höchstens {MAX_OPTION_CHARS} Zeichen, zum Beispiel „Datenoption 5 GB“."
         )
     return name
+
+
+_OPTION_WORDS = ("option", "paket", "zusatz", "einzeln", "nur ")
+_CONTRACT_WORDS = ("vertrag", "ganz", "alles", "komplett", "mitgliedschaft", "abo")
+
+
+def parse_subject_kind(text: str) -> str:
+    """ "ganzer Vertrag" -> "contract", "nur eine Option" -> "option"."""
+    folded = " ".join(str(text).lower().split()) + " "
+    is_option = any(word in folded for word in _OPTION_WORDS)
+    is_contract = any(word in folded for word in _CONTRACT_WORDS)
+    if is_option and not folded.startswith(("ganz", "den ganz", "der ganz")):
+        return "option"
+    if is_contract:
+        return "contract"
+    raise InvalidInput(
+        "Bitte sagen Sie mir, ob Sie den ganzen Vertrag oder nur eine Option kündigen möchten, "
+        "zum Beispiel „ganzer Vertrag“ oder „nur die Datenoption“."
+    )

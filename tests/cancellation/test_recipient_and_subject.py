@@ -45,3 +45,21 @@ def test_option_and_contract_type():
         parse_option_name("???")
     with pytest.raises(InvalidInput):
         parse_contract_type("123")
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [("ganzer Vertrag", "contract"), ("den ganzen Vertrag", "contract"), ("Vertrag", "contract"),
+     ("alles", "contract"), ("nur eine Option", "option"), ("Option", "option"), ("nur das Zusatzpaket", "option")],
+)
+def test_subject_kind(text, kind):
+    from cancellation.subject import parse_subject_kind
+
+    assert parse_subject_kind(text) == kind
+
+
+def test_subject_kind_unclear():
+    from cancellation.subject import parse_subject_kind
+
+    with pytest.raises(InvalidInput):
+        parse_subject_kind("weiß nicht")

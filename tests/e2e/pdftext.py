@@ -8,8 +8,9 @@ from pypdf import PdfReader
 
 
 def pdf_text(data: bytes) -> str:
+    """All pages' text with whitespace (including line breaks) collapsed to single spaces."""
     reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 def pdf_pages(data: bytes) -> int:

@@ -131,9 +131,13 @@ class Stack:
     def get(self, url: str, timeout: float = 30) -> "tuple[int, dict, bytes]":
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, _lower(response.headers), response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, _lower(error.headers), error.read()
+
+
+def _lower(headers) -> Dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def stack_environment(workdir: Path, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
