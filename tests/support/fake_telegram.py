@@ -83,7 +83,7 @@ class FakeBotApi:
         deadline = time.monotonic() + timeout
         while not predicate(self):
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; calls so far: {[c.method for c in self.calls]}")
+                raise AssertionError(f"timed out; {self._summary()}")
             time.sleep(0.02)
 
     async def wait_for_async(
@@ -92,8 +92,11 @@ class FakeBotApi:
         deadline = time.monotonic() + timeout
         while not predicate(self):
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; calls so far: {[c.method for c in self.calls]}")
+                raise AssertionError(f"timed out; {self._summary()}")
             await asyncio.sleep(0.02)
+
+    def _summary(self) -> str:
+        return f"calls so far: {[c.method for c in self.calls]}; last texts: {self.sent_texts()[-3:]}"
 
     def sent_texts(self, chat_id: int | str | None = None) -> list[str]:
         return [
