@@ -6,6 +6,9 @@ there is a technical problem and that their data is kept, takes back their last 
 half-applied answer remains) and ends the turn. When the action server is back, the user resends
 the message and the conversation continues where it was.
 
+Validation of a form answer is the exception: it is called from inside Rasa's FormAction, whose
+events must not contain a revert, so there the error is re-raised after telling the user.
+
 Installed once per Rasa process by `install()`, called where Rasa imports our tracker store.
 """
 
@@ -54,6 +57,10 @@ def install() -> None:
                 raise
             logger.error("Action server unreachable while running %s: %s", self.name(), error)
             await _tell_user(output_channel, nlg, tracker)
+            if self.name().startswith("validate_"):
+                # Called from inside a form: let the form fail as a whole. Rasa then keeps the
+                # form active, applies none of this answer and waits for the next message.
+                raise
             return [UserUtteranceReverted(), FollowupAction("action_listen")]
 
     run._resilient = True  # type: ignore[attr-defined]
