@@ -19,9 +19,11 @@ import re
 import statistics
 import sys
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import aiohttp
 
@@ -29,6 +31,8 @@ from letters import bench as letter_bench
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5005"
 DEFAULT_LEVELS = (1, 10, 50)
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+PROC = Path("/proc")
 # The Markdown link actions/letter.py sends: "[Brief herunterladen (PDF)](<base>/letters/<token>)".
 LETTER_LINK = re.compile(r"\((https?://[^\s()]+/letters/[A-Za-z0-9_-]+)\)")
 
@@ -113,9 +117,73 @@ def letter_link(replies: Sequence[dict]) -> Optional[str]:
     return None
 
 
+# -- CPU time of the local server processes --------------------------------------------------
+# Wall-clock turn times on a shared machine mostly measure the other jobs; the CPU time the
+# server processes spend per turn does not, so it is the fairer number for comparing two bots.
+
+
+def _listening_inodes(port: int) -> FrozenSet[str]:
+    inodes = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = (PROC / "net" / table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    return frozenset(inodes)
+
+
+def _stat_fields(pid: int) -> Optional[List[str]]:
+    """Fields of /proc/<pid>/stat after the command name (which may contain spaces)."""
+    try:
+        text = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return text[text.rfind(")") + 2:].split()
+
+
+def _pids() -> List[int]:
+    return [int(entry.name) for entry in PROC.iterdir() if entry.name.isdigit()]
+
+
+def server_processes(base_url: str) -> Tuple[int, ...]:
+    """The process group of whatever listens on base_url's port here: Rasa plus, when started
+    by scripts/run.sh, the action server. Empty when the server is not local or not visible."""
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.hostname not in LOCAL_HOSTS:
+        return ()
+    inodes = _listening_inodes(parts.port or (443 if parts.scheme == "https" else 80))
+    targets = {f"socket:[{inode}]" for inode in inodes}
+    owner = None
+    for pid in _pids() if targets else ():
+        try:
+            if any(os.readlink(fd) in targets for fd in (PROC / str(pid) / "fd").iterdir()):
+                owner = pid
+                break
+        except OSError:  # gone, or another user's process
+            continue
+    stat = _stat_fields(owner) if owner else None
+    if stat is None:
+        return ()
+    group = stat[2]
+    return tuple(pid for pid in _pids() if (_stat_fields(pid) or [None] * 3)[2] == group)
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    ticks = 0
+    for pid in pids:
+        stat = _stat_fields(pid)
+        if stat:  # utime and stime are fields 14 and 15 of stat; 12 and 13 after the name
+            ticks += int(stat[11]) + int(stat[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def summarise(
     log: LevelLog, users: int, conversations: int, wall_s: float, render_ms_p50: Optional[float],
-    with_letters: bool = True,
+    with_letters: bool = True, server_cpu_s: Optional[float] = None,
 ) -> dict:
     durations = sorted(log.turn_ms)
     wall_s = max(wall_s, 1e-9)
@@ -135,6 +203,9 @@ def summarise(
         "letters_per_s": round(log.letters / wall_s, 3) if with_letters else None,
         "errors": sum(errors.values()),
         "letter_render_ms_p50": render_ms_p50,
+        "server_cpu_ms_per_turn": (
+            round(server_cpu_s * 1000 / len(durations), 1) if server_cpu_s is not None and durations else None
+        ),
         "error_kinds": errors,
         "wall_s": round(wall_s, 2),
         "load_1m": round(os.getloadavg()[0], 2),
@@ -209,7 +280,9 @@ def client_session(settings: Settings, users: int) -> aiohttp.ClientSession:
     )
 
 
-async def run_level(settings: Settings, users: int, run_id: str, render_ms_p50: Optional[float]) -> dict:
+async def run_level(
+    settings: Settings, users: int, run_id: str, render_ms_p50: Optional[float], servers: Sequence[int]
+) -> dict:
     log = LevelLog()
     conversations = users * settings.conversations_per_user
     async with client_session(settings, users) as session:
@@ -224,13 +297,16 @@ async def run_level(settings: Settings, users: int, run_id: str, render_ms_p50: 
             )
             for index in range(users)
         ]
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds(servers)
         _, pending = await asyncio.wait(tasks, timeout=settings.level_timeout_s)
-        wall_s = time.perf_counter() - started
+        wall_s, server_cpu_s = time.perf_counter() - started, cpu_seconds(servers) - cpu_before
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-    return summarise(log, users, conversations, wall_s, render_ms_p50, settings.script.ends_with_letter)
+    return summarise(
+        log, users, conversations, wall_s, render_ms_p50, settings.script.ends_with_letter,
+        server_cpu_s if servers else None,
+    )
 
 
 async def reachable(settings: Settings) -> Optional[str]:
@@ -267,9 +343,12 @@ async def benchmark(settings: Settings, levels: Sequence[int], render_ms_p50: Op
         problem = "level_timeout"
     if problem:
         print(f"warning: the warm-up conversation failed ({problem})", file=sys.stderr)
+    servers = server_processes(settings.base_url)
+    if not servers:
+        print("note: the server processes are not visible here; no server_cpu_ms_per_turn", file=sys.stderr)
     results = []
     for users in levels:
-        result = await run_level(settings, users, run_id, render_ms_p50)
+        result = await run_level(settings, users, run_id, render_ms_p50, servers)
         print(json.dumps(result), flush=True)
         results.append(result)
     return results

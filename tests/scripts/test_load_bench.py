@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 from collections import defaultdict
 from typing import Dict, Iterator, List
@@ -178,3 +179,15 @@ def test_bad_levels_are_rejected(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--levels", "0,10"])
     assert "levels" in capsys.readouterr().err
+
+
+def test_server_cpu_per_turn_is_measured_for_a_local_server(serve, capsys):
+    base = serve(FakeBot())
+    assert os.getpid() in bench.server_processes(base)  # the fake server runs in this process
+    _, [result] = run_bench(capsys, "--base-url", base, "--levels", "2", "--conversations-per-user", "1")
+    assert result["server_cpu_ms_per_turn"] >= 0
+
+
+def test_remote_or_absent_servers_have_no_cpu_figure():
+    assert bench.server_processes("http://example.org:5005") == ()
+    assert bench.server_processes("http://127.0.0.1:9") == ()
