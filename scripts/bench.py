@@ -153,7 +153,7 @@ def server_processes(base_url: str) -> Tuple[int, ...]:
     """The process group of whatever listens on base_url's port here: Rasa plus, when started
     by scripts/run.sh, the action server. Empty when the server is not local or not visible."""
     parts = urllib.parse.urlsplit(base_url)
-    if parts.hostname not in LOCAL_HOSTS:
+    if parts.hostname not in LOCAL_HOSTS or not (PROC / "net").is_dir():
         return ()
     inodes = _listening_inodes(parts.port or (443 if parts.scheme == "https" else 80))
     targets = {f"socket:[{inode}]" for inode in inodes}
@@ -169,7 +169,9 @@ def server_processes(base_url: str) -> Tuple[int, ...]:
     if stat is None:
         return ()
     group = stat[2]
-    return tuple(pid for pid in _pids() if (_stat_fields(pid) or [None] * 3)[2] == group)
+    # Started from one non-interactive shell, this client may share the servers' group.
+    client = os.getpid() if owner != os.getpid() else None
+    return tuple(pid for pid in _pids() if (_stat_fields(pid) or [None] * 3)[2] == group and pid != client)
 
 
 def cpu_seconds(pids: Sequence[int]) -> float:
@@ -268,7 +270,9 @@ async def converse(session: aiohttp.ClientSession, settings: Settings, sender: s
     log.completed += 1
 
 
-async def user(session: aiohttp.ClientSession, settings: Settings, senders: Sequence[str], log: LevelLog) -> None:
+async def user(
+    session: aiohttp.ClientSession, settings: Settings, senders: Sequence[str], log: LevelLog
+) -> None:
     for sender in senders:
         await converse(session, settings, sender, log)
 
@@ -286,16 +290,12 @@ async def run_level(
     log = LevelLog()
     conversations = users * settings.conversations_per_user
     async with client_session(settings, users) as session:
-        tasks = [
-            asyncio.create_task(
-                user(
-                    session,
-                    settings,
-                    [f"bench-{run_id}-u{users}-{index}-{number}" for number in range(settings.conversations_per_user)],
-                    log,
-                )
-            )
+        senders = [
+            [f"bench-{run_id}-u{users}-{index}-{number}" for number in range(settings.conversations_per_user)]
             for index in range(users)
+        ]
+        tasks = [
+            asyncio.create_task(user(session, settings, own, log)) for own in senders
         ]
         started, cpu_before = time.perf_counter(), cpu_seconds(servers)
         _, pending = await asyncio.wait(tasks, timeout=settings.level_timeout_s)
@@ -367,7 +367,8 @@ def parse_levels(text: str) -> Tuple[int, ...]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"Rasa server (default {DEFAULT_BASE_URL})")
+    parser.add_argument("--base-url", default=DEFAULT_BASE_URL,
+                        help=f"Rasa server (default {DEFAULT_BASE_URL})")
     parser.add_argument("--levels", type=parse_levels, default=DEFAULT_LEVELS,
                         help="concurrent users per level, comma-separated (default 1,10,50)")
     parser.add_argument("--conversations-per-user", type=int, default=2, metavar="N",
@@ -375,9 +376,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--turn-timeout", type=float, default=60.0, metavar="S",
                         help="seconds one request may take (default 60)")
     parser.add_argument("--level-timeout", type=float, default=300.0, metavar="S",
-                        help="seconds one load level may take; unfinished conversations are errors (default 300)")
+                        help="seconds one load level may take; unfinished conversations count as errors "
+                             "(default 300)")
     parser.add_argument("--render-letters", type=int, default=50, metavar="N",
-                        help="letters rendered in-process for letter_render_ms_p50; 0 skips (default 50)")
+                        help="letters rendered in-process for letter_render_ms_p50; 0 skips it (default 50)")
     parser.add_argument("--baseline", action="store_true",
                         help="drive a stock `rasa init` bot (greet/mood turns, no letter)")
     args = parser.parse_args(argv)

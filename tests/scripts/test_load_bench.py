@@ -48,7 +48,7 @@ class FakeBot:
         text = "Wie lautet Ihr Name?"
         if len(self.messages[sender]) == 8 and self.mode != "no_link":
             link = f"http://127.0.0.1:{self.port}/letters/tok-{sender}"
-            text = f"Ihr Kündigungsschreiben ist fertig.\n[Brief herunterladen (PDF)]({link})\nDer Link ist 7 Tage gültig."
+            text = f"Ihr Kündigungsschreiben ist fertig.\n[Brief herunterladen (PDF)]({link})"
         return web.json_response([{"recipient_id": sender, "text": text}])
 
     async def letter(self, request: web.Request) -> web.Response:
@@ -170,7 +170,8 @@ def test_baseline_needs_no_letter(serve, capsys):
 
 def test_letter_render_time_comes_from_the_letters_benchmark(serve, capsys):
     base = serve(FakeBot())
-    bench.main(["--base-url", base, "--levels", "1", "--conversations-per-user", "1", "--render-letters", "2"])
+    bench.main(["--base-url", base, "--levels", "1", "--conversations-per-user", "1",
+                "--render-letters", "2"])
     [result] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert result["letter_render_ms_p50"] > 0
 
