@@ -1,4 +1,4 @@
-"""The web chat channel: Rasa's socket.io channel with two fixes for the rasa-webchat widget.
+"""The web chat channel: Rasa's socket.io channel with three fixes for the rasa-webchat widget.
 
 credentials.yml:
 
@@ -18,6 +18,9 @@ Rasa sender id. Sender ids share one tracker store with the other channels, so a
 send "12345" and read or write (for example: delete the data of) the conversation of Telegram
 chat 12345. Here a socket may only use the session id the server confirmed to it, and a session
 id must look like the 32 hex digits the server hands out.
+
+Fix 3: the widget renders bot texts as Markdown, so single newlines become hard line breaks
+(see WebChatOutput); otherwise numbered steps and summaries run together.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ import json
 import logging
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
@@ -37,6 +40,8 @@ from socketio import AsyncServer
 logger = logging.getLogger(__name__)
 
 SESSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# A newline on its own, not part of a paragraph break ("\n\n" splits messages).
+_SINGLE_NEWLINE = re.compile(r"[ \t]*(?<!\n)\n(?!\n)")
 # Key in python-socketio's per-connection session store.
 CONFIRMED_SESSION_KEY = "confirmed_session_id"
 
@@ -48,6 +53,29 @@ def acceptable_session_id(requested: Any) -> str:
     return uuid.uuid4().hex
 
 
+def markdown_line_breaks(text: str) -> str:
+    """Single newlines as Markdown hard line breaks.
+
+    The widget renders bot text as Markdown, where a single newline is just a space: numbered
+    steps, summaries and addresses would run together into one paragraph.
+    """
+    return _SINGLE_NEWLINE.sub("  \n", text)
+
+
+class WebChatOutput(SocketIOOutput):
+    """Socket.io output that keeps the line structure of bot messages in the widget."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, markdown_line_breaks(text), **kwargs)
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        await super().send_text_with_buttons(
+            recipient_id, markdown_line_breaks(text), buttons, **kwargs
+        )
+
+
 class WebChatInput(SocketIOInput):
     """Socket.io input for the rasa-webchat widget on our own web page."""
 
@@ -57,6 +85,12 @@ class WebChatInput(SocketIOInput):
         # "socketio" to the attempt-log channel "web"); it is also the URL prefix, which keeps
         # the health route at /webhooks/socketio/ like the stock channel.
         return "socketio"
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        stock = super().get_output_channel()
+        if stock is None or self.sio is None:
+            return stock
+        return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -122,7 +156,7 @@ class WebChatInput(SocketIOInput):
             text = data.get("message")
             message = UserMessage(
                 text if isinstance(text, str) else "",
-                SocketIOOutput(sio, self.bot_message_evt),
+                WebChatOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=self.name(),
                 metadata=metadata,

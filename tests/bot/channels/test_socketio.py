@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 import socketio
 
-from bot.channels.socketio import WebChatInput, acceptable_session_id
+from bot.channels.socketio import WebChatInput, acceptable_session_id, markdown_line_breaks
 from rasa.core.channels.channel import InputChannel
 from tests.bot.channels.web_support import Server, serving
 
@@ -183,3 +183,29 @@ def test_a_well_formed_session_id_is_kept() -> None:
     assert acceptable_session_id("0123456789abcdef0123456789abcdef") == (
         "0123456789abcdef0123456789abcdef"
     )
+
+
+def test_bot_lines_stay_lines_in_the_widget_and_paragraphs_stay_messages() -> None:
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect()
+        session_id = await widget.request_session(None)
+        output = channel.get_output_channel()
+        await output.send_text_message(
+            session_id, "So geht es weiter:\n1. Drucken\n2. Unterschreiben\n\nViel Erfolg!"
+        )
+        replies = await widget.wait_for_reply(count=2)
+        await widget.close()
+
+        assert replies == [
+            {"text": "So geht es weiter:  \n1. Drucken  \n2. Unterschreiben"},
+            {"text": "Viel Erfolg!"},
+        ]
+
+    channel = _channel()
+    with serving(channel) as server:
+        asyncio.run(scenario(server))
+
+
+def test_markdown_line_breaks_leave_paragraph_breaks_alone() -> None:
+    assert markdown_line_breaks("a\nb \nc\n\nd") == "a  \nb  \nc\n\nd"
