@@ -132,7 +132,7 @@ class TelegramInput(InputChannel):
         if self._client is not None:
             await self._client.close()
 
-    async def wait_idle(self, timeout: float = SHUTDOWN_GRACE_SECONDS) -> None:
+    async def wait_idle(self, timeout: float = 30.0) -> None:
         if self._handler is not None:
             await self._handler.drain(timeout)
 

@@ -78,7 +78,7 @@ class FakeBotApi:
             return [call for call in self.calls if call.method == method]
 
     def wait_for(
-        self, predicate: Callable[["FakeBotApi"], bool], timeout: float = 10.0
+        self, predicate: Callable[["FakeBotApi"], bool], timeout: float = 30.0
     ) -> None:
         deadline = time.monotonic() + timeout
         while not predicate(self):
@@ -87,7 +87,7 @@ class FakeBotApi:
             time.sleep(0.02)
 
     async def wait_for_async(
-        self, predicate: Callable[["FakeBotApi"], bool], timeout: float = 10.0
+        self, predicate: Callable[["FakeBotApi"], bool], timeout: float = 30.0
     ) -> None:
         deadline = time.monotonic() + timeout
         while not predicate(self):
