@@ -22,7 +22,7 @@ $(STAMP): requirements.lock scripts/find_python.sh
 webchat: bot/web/static/vendor/rasa-webchat/index.js
 
 bot/web/static/vendor/rasa-webchat/index.js: scripts/vendor_webchat.sh
-	scripts/vendor_webchat.sh
+	scripts/vendor_webchat.sh --force
 
 model: $(STAMP)
 	scripts/train.sh

@@ -9,7 +9,8 @@ export TELEGRAM_BOT_NAME="${TELEGRAM_BOT_NAME:-}"
 export TELEGRAM_WEBHOOK_URL="${TELEGRAM_WEBHOOK_URL:-}"
 export TELEGRAM_SECRET_TOKEN="${TELEGRAM_SECRET_TOKEN:-}"
 export TELEGRAM_API_BASE_URL="${TELEGRAM_API_BASE_URL:-https://api.telegram.org}"
-export TELEGRAM_MODE="${TELEGRAM_MODE:-webhook}"
+# Empty: webhook when TELEGRAM_WEBHOOK_URL is set, otherwise long polling.
+export TELEGRAM_MODE="${TELEGRAM_MODE:-}"
 # Rasa's SQL tracker store defaults to a pool of 50 + 100 per process: far too many for PostgreSQL.
 export SQL_POOL_SIZE="${SQL_POOL_SIZE:-5}"
 export SQL_MAX_OVERFLOW="${SQL_MAX_OVERFLOW:-10}"

@@ -152,7 +152,7 @@ def stack_environment(workdir: Path, extra: Optional[Mapping[str, str]] = None) 
         ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{rasa_port}",
         TELEGRAM_TOKEN="", TELEGRAM_BOT_NAME="", TELEGRAM_WEBHOOK_URL="", TELEGRAM_SECRET_TOKEN="",
-        TELEGRAM_API_BASE_URL="https://api.telegram.org", TELEGRAM_MODE="webhook",
+        TELEGRAM_API_BASE_URL="https://api.telegram.org", TELEGRAM_MODE="",
         SQL_POOL_SIZE="5", SQL_MAX_OVERFLOW="10",
     )
     env.update(extra or {})
