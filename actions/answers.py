@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterable, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from cancellation.extras import identification_questions
 from cancellation.interview import required_fields
 from cancellation.providers import Provider
 
@@ -27,14 +28,17 @@ INTERVIEW_SLOTS = (
     "contract_reference",
     "phone_number",
     "contract_number",
+    "customer_password",
+    "date_of_birth",
     "end_date",
+    "extras",
     "email",
     "summary_confirmed",
     # The assessed Sonderkündigung (actions/special.py), a dict; None for an ordinary cancellation.
     "special_termination",
 )
 # Answers about the person, kept for a second letter in the same conversation.
-PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "email")
+PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "email", "date_of_birth")
 # Slots that belong to another one and are cleared with it.
 DEPENDENT_SLOTS = {
     "provider": ("provider_key", "provider_address"),
@@ -56,7 +60,8 @@ def provider_of(answers: Dict[str, Any]) -> Optional[Provider]:
 def interview_fields(answers: Dict[str, Any]) -> tuple:
     provider = provider_of(answers)
     has_address = provider is not None and provider.address is not None
-    return required_fields(answers, provider_has_address=has_address)
+    identification = identification_questions(provider.requirements) if provider else ()
+    return required_fields(answers, provider_has_address=has_address, identification=identification)
 
 
 def clear(slots: Iterable[str]) -> List[EventType]:

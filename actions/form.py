@@ -19,6 +19,7 @@ from cancellation import validation
 from cancellation.recipient import parse_company_name, parse_recipient_address
 from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
 from cancellation.extraction import extract_facts
+from cancellation.extras import parse_customer_password, parse_date_of_birth, parse_extras
 from cancellation.interview import ASAP, CONFIRMED, SKIPPED, fields_named_in, is_confirmation
 from cancellation.validation import InvalidInput
 
@@ -186,6 +187,29 @@ class ValidateCancellationForm(FormValidationAction):
             }
 
         return self._parse("contract_reference", value, parse, dispatcher, tracker)
+
+    def validate_customer_password(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(
+            "customer_password",
+            value,
+            lambda text: {"customer_password": parse_customer_password(text) or SKIPPED},
+            dispatcher,
+            tracker,
+        )
+
+    def validate_date_of_birth(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(
+            "date_of_birth",
+            value,
+            lambda text: {"date_of_birth": parse_date_of_birth(text, _today()).isoformat()},
+            dispatcher,
+            tracker,
+        )
+
+    def validate_extras(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(
+            "extras", value, lambda text: {"extras": list(parse_extras(text))}, dispatcher, tracker
+        )
 
     def validate_end_date(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:

@@ -30,13 +30,24 @@ FIELD_LABELS = {
     "city": "Ort",
     "customer_number": "Kundennummer",
     "contract_reference": "Rufnummer/Vertragsnummer",
+    "customer_password": "Kundenkennzahl",
+    "date_of_birth": "Geburtsdatum",
     "end_date": "Kündigung zum",
+    "extras": "Zusätze im Brief",
     "email": "E-Mail für die Bestätigung",
 }
 
 
-def required_fields(answers: Mapping[str, Any], *, provider_has_address: bool) -> Tuple[str, ...]:
-    """The questions to ask, in order, given what is known so far."""
+def required_fields(
+    answers: Mapping[str, Any],
+    *,
+    provider_has_address: bool,
+    identification: Sequence[str] = (),
+) -> Tuple[str, ...]:
+    """The questions to ask, in order, given what is known so far.
+
+    `identification`: what the provider requires besides the numbers (e.g. o2's Kundenkennzahl).
+    """
     fields = ["subject_kind", "provider"]
     if answers.get("provider") and not provider_has_address:
         fields.append("provider_address")
@@ -44,8 +55,8 @@ def required_fields(answers: Mapping[str, Any], *, provider_has_address: bool) -
         fields.append("option_name")
     else:
         fields.append("contract_type")
-    fields += ["full_name", *ADDRESS_FIELDS, "customer_number", "contract_reference"]
-    fields += ["end_date", "email", "summary_confirmed"]
+    fields += ["full_name", *ADDRESS_FIELDS, "customer_number", "contract_reference", *identification]
+    fields += ["end_date", "extras", "email", "summary_confirmed"]
     return tuple(fields)
 
 
@@ -71,8 +82,10 @@ def fold(text: str) -> str:
 # before "nummer").
 _FIELD_PATTERNS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
     (r"anbieter\w*\s*(adresse|anschrift)|(adresse|anschrift) (des|vom) anbieters?|empfaenger", ("provider_address",)),
+    (r"kundenkennzahl|kennwort", ("customer_password",)),
+    (r"geburtsdatum|geburtstag", ("date_of_birth",)),
+    (r"zusaetze|extras|lastschrift|werbung|mitnehm|portier", ("extras",)),
     (r"kunden\s*-?\s*(nummer|nr)|kd\.?\s*-?\s*nr", ("customer_number",)),
-    (r"kundenkennzahl", ("customer_number",)),
     (r"vertrags\s*-?\s*(nummer|nr)|rufnummer|handynummer|telefonnummer|mobilnummer|\bnummer\b", ("contract_reference",)),
     (r"postleitzahl|\bplz\b", ("postcode",)),
     (r"e-?\s*mail|\bmail\b", ("email",)),

@@ -8,6 +8,7 @@ from typing import Any, Mapping, Optional
 from letters import LetterData, PostalAddress
 from letters.model import SpecialTermination
 
+from cancellation.extras import ADVERTISING, PORTING, SEPA
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.providers import Provider
 from cancellation.summary import recipient_lines, subject_text
@@ -47,6 +48,7 @@ def build_letter_data(
     name = str(answers["full_name"])
     city = str(answers["city"])
     special = answers.get("special_termination") or {}
+    extras = set(answers.get("extras") or ())
     # Only on death does the holder differ from the sender: the heir writes.
     holder = str(special.get("holder_name") or "").strip() or name
     return LetterData(
@@ -67,10 +69,18 @@ def build_letter_data(
         confirmation_email=_given(answers.get("email")),
         special=special_termination(answers),
         enclosures=tuple(str(item) for item in special.get("enclosures") or ()),
+        revoke_sepa_mandate=SEPA in extras,
+        object_to_advertising=ADVERTISING in extras,
+        request_number_porting=PORTING in extras,
+        customer_password=_given(answers.get("customer_password")),
+        date_of_birth=dt.date.fromisoformat(birth) if (birth := _given(answers.get("date_of_birth"))) else None,
     )
 
 
 def personal_data(answers: Mapping[str, Any]) -> dict:
     """What the attempt log stores once, deletable on request."""
-    keys = ("full_name", "street", "postcode", "city", "email", "customer_number", "phone_number", "contract_number", "provider_address")
+    keys = (
+        "full_name", "street", "postcode", "city", "email", "customer_number", "phone_number",
+        "contract_number", "provider_address", "customer_password", "date_of_birth",
+    )
     return {key: answers[key] for key in keys if _given(answers.get(key)) is not None}

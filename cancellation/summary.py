@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, List, Mapping, Optional
 
 from cancellation.extraction import CONTRACT_TYPE_LABELS
+from cancellation.extras import extras_text
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.providers import Provider, ProviderAddress
 
@@ -56,8 +57,14 @@ def summary_text(answers: Mapping[str, Any], provider: Optional[Provider]) -> st
         ("Kundennummer", _shown(answers.get("customer_number"))),
         ("Rufnummer/Vertragsnummer", _shown(answers.get("contract_reference"))),
         ("Kündigung", end_date_text(answers.get("end_date"))),
+        ("Zusätze", extras_text(answers.get("extras"))),
         ("E-Mail für die Bestätigung", _shown(answers.get("email"))),
     ]
+    if answers.get("customer_password") is not None:
+        rows.insert(7, ("Kundenkennzahl", _shown(answers.get("customer_password"))))
+    if answers.get("date_of_birth"):
+        born = dt.date.fromisoformat(answers["date_of_birth"])
+        rows.insert(7, ("Geburtsdatum", f"{born:%d.%m.%Y}"))
     lines = ["Bitte prüfen Sie Ihre Angaben:"] + [f"• {label}: {value}" for label, value in rows]
     if provider is not None and not answers.get("provider_address"):
         lines.append(

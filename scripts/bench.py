@@ -56,8 +56,10 @@ CANCELLATION = Script(
         "Musterstraße 5, 10115 Berlin",
         "123456789",
         "0176 12345678",
+        "4711",  # o2's Kundenkennzahl
         "nächstmöglich",
-        "nein",
+        "nein",  # no extras
+        "nein",  # no e-mail
         "ja",
     ),
     ends_with_letter=True,

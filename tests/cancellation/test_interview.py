@@ -63,3 +63,11 @@ def test_confirmation_words():
         assert is_confirmation(text), text
     for text in ("nein", "Postleitzahl ändern", "jein?"):
         assert not is_confirmation(text), text
+
+
+def test_identification_and_extras_in_the_plan():
+    fields = required_fields({}, provider_has_address=True, identification=("customer_password",))
+    assert fields.index("customer_password") == fields.index("contract_reference") + 1
+    assert fields.index("extras") < fields.index("email") < fields.index("summary_confirmed")
+    assert fields_named_in("die Kundenkennzahl ist falsch") == ("customer_password",)
+    assert fields_named_in("Zusätze ändern") == ("extras",)

@@ -63,7 +63,9 @@ AFTER_RELOAD: Sequence[Step] = (
     Step("Anschrift", "Musterstraße 5, 10115 Berlin"),
     Step("Kundennummer", "123456789"),
     Step("Rufnummer oder Vertragsnummer", "0176 12345678"),
+    Step("Kundenkennzahl", "weiß ich nicht"),
     Step("Zu wann", "Zum nächstmöglichen Zeitpunkt", tap=True),
+    Step("noch etwas enthalten", "Nichts davon", tap=True),
     Step("E-Mail", "Ohne E-Mail", tap=True),
     Step("Bitte prüfen Sie Ihre Angaben", "ja"),
 )

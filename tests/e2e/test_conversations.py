@@ -33,9 +33,12 @@ def test_whole_mobile_contract_from_one_sentence(chat: Chat):
     chat.say("Zoë Ñúñez-Łukaszewicz")
     assert "Kundennummer" in chat.say("Musterstraße 5, 10115 Berlin")
     assert "Rufnummer" in chat.say("123456789")
-    assert "Zu wann" in chat.say("+49 176 12345678")
-    assert "E-Mail" in chat.say("nächstmöglich")
+    assert "Kundenkennzahl" in chat.say("+49 176 12345678")  # o2 asks for it
+    assert "Zu wann" in chat.say("4711")
+    assert "noch etwas enthalten" in chat.say("nächstmöglich")
+    assert "E-Mail" in chat.say("Lastschrift widerrufen und Werbeanrufe untersagen")
     summary = chat.say("nein")
+    assert "Lastschriftmandat" in summary and "Werbung" in summary and "4711" in summary
     assert "Bitte prüfen Sie Ihre Angaben" in summary
     assert "Zoë Ñúñez-Łukaszewicz" in summary and "10115 Berlin" in summary
     assert "0176 12345678" in summary
@@ -52,6 +55,8 @@ def test_whole_mobile_contract_from_one_sentence(chat: Chat):
     assert "123456789" in text and "0176 12345678" in text
     assert "nächstmöglichen Zeitpunkt" in text
     assert "Telef" in text  # o2's legal entity in the address field
+    assert "Kundenkennzahl" in text and "4711" in text
+    assert "SEPA-Lastschriftmandat" in text and "Art. 21" in text
     assert reference in text
 
     rows = [row for row in attempts_json(chat.stack) if row["reference"] == reference]
@@ -79,6 +84,7 @@ def test_single_option_with_a_given_date(chat: Chat):
     assert "Ohne Kundennummer" in reply  # one of the two numbers is needed
     chat.say("0151 23456789")
     chat.say("zum 31.12.2027")
+    chat.say("Rufnummer mitnehmen")
     summary = chat.say("max@example.org")
     assert "Option „Datenoption“" in summary
     assert "31.12.2027" in summary
@@ -87,6 +93,7 @@ def test_single_option_with_a_given_date(chat: Chat):
     text = pdf_text(pdf)
     assert "Datenoption" in text
     assert "31.12.2027" in text and "hilfsweise" in text
+    assert "Rufnummer" in text and "59 TKG" in text  # porting requested
     assert "max@example.org" in text
     assert "50667 Köln" in text
 
@@ -98,6 +105,7 @@ def test_correction_from_the_summary(chat: Chat):
     chat.say("K-998877")
     chat.say("keine")
     chat.say("nächstmöglich")
+    chat.say("nein")
     summary = chat.say("nein")
     assert "12345 Musterstadt" in summary
     assert "Postleitzahl" in chat.say("die Postleitzahl ist falsch")
@@ -135,6 +143,7 @@ def test_interruptions_keep_the_answers(chat: Chat):
     chat.say("4712")
     chat.say("keine")
     chat.say("nächstmöglich")
+    chat.say("nein")
     summary = chat.say("nein")
     assert "Jens Weber" in summary and "04109 Leipzig" in summary and "4712" in summary
 
@@ -157,7 +166,9 @@ def test_bad_input_is_explained_and_asked_again(chat: Chat):
     assert "Datum" in chat.say("31.02.2027") or "gibt es nicht" in chat.text
     assert "Zukunft" in chat.say("01.01.2020")
     chat.say("nächstmöglich")
-    assert "E-Mail" in chat.text
+    assert "noch etwas enthalten" in chat.text
+    assert "zum Beispiel" in chat.say("Blumenkohl")  # an answer that does not fit the question
+    assert "E-Mail" in chat.say("nein")
     assert "E-Mail" in chat.say("keine ahnung@")
     summary = chat.say("nein")
     assert "Ђорђе Петровић" in summary
@@ -193,6 +204,7 @@ def test_hostile_and_odd_messages(chat: Chat):
     chat.say("keine")
     chat.say("nächstmöglich")
     chat.say("nein")
+    chat.say("nein")
     text = pdf_text(download_letter(chat) if "letters/" in chat.say("ja") else b"")
     assert "<script>alert(1)</script> <b>Max</b>" in text  # stored verbatim, rendered as text
 
@@ -204,6 +216,7 @@ def test_reference_number_and_deleting_data(chat: Chat):
     chat.say("555666777")
     chat.say("keine")
     chat.say("nächstmöglich")
+    chat.say("nein")
     chat.say("nein")
     reference = reference_in(chat.say("ja"))
     link = LINK.search(chat.text).group(1)

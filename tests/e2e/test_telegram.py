@@ -107,8 +107,10 @@ def test_a_whole_cancellation_ends_with_the_uploaded_pdf(telegram: tuple[FakeBot
     say(api, stack, chat, "Zoë Ñúñez-Łukaszewicz", expect="Ihre Anschrift")
     say(api, stack, chat, "Musterstraße 5, 10115 Berlin", expect="Kundennummer")
     say(api, stack, chat, "123456789", expect="Rufnummer")
-    say(api, stack, chat, "+49 176 12345678", expect="Zu wann")
-    press(api, stack, chat, "Zum nächstmöglichen Zeitpunkt", expect="E-Mail")
+    say(api, stack, chat, "+49 176 12345678", expect="Kundenkennzahl")
+    say(api, stack, chat, "4711", expect="Zu wann")
+    press(api, stack, chat, "Zum nächstmöglichen Zeitpunkt", expect="noch etwas enthalten")
+    press(api, stack, chat, "Nichts davon", expect="E-Mail")
     summary = press(api, stack, chat, "Ohne E-Mail", expect="Bitte prüfen Sie Ihre Angaben")
     assert "Zoë Ñúñez-Łukaszewicz" in summary and "10115 Berlin" in summary
     done = say(api, stack, chat, "ja", expect="Vorgangsnummer")
