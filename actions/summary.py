@@ -9,9 +9,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from cancellation.summary import summary_text
+from cancellation.summary import markdown_escape, summary_text
 
-from actions.answers import answers_of, provider_of
+from actions.answers import answers_of, channel_of, provider_of
 
 BUTTONS = [
     {"title": "Ja, Brief erstellen", "payload": "/affirm"},
@@ -27,5 +27,8 @@ class ActionAskSummaryConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         answers = answers_of(tracker)
-        dispatcher.utter_message(text=summary_text(answers, provider_of(answers)), buttons=BUTTONS)
+        # The web widget renders Markdown: what the user typed must stay plain text there.
+        escape = markdown_escape if channel_of(tracker) == "web" else str
+        text = summary_text(answers, provider_of(answers), escape=escape)
+        dispatcher.utter_message(text=text, buttons=BUTTONS)
         return []

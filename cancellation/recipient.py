@@ -19,6 +19,8 @@ def _has_letter(text: str) -> bool:
 def parse_company_name(text: str) -> str:
     """A provider that is not in the directory, as the user wrote it."""
     name = " ".join(str(text).split())
+    if any(ch in name for ch in "[]<>{}"):
+        raise InvalidInput("Bitte nennen Sie nur den Namen des Anbieters ohne Sonderzeichen wie [ ] < >, zum Beispiel „Stadtwerke Musterstadt“.")
     if not name or not _has_letter(name):
         raise InvalidInput("Bitte nennen Sie den Namen des Anbieters, zum Beispiel „Vodafone“ oder „Stadtwerke Musterstadt“.")
     if len(name) > MAX_COMPANY_CHARS:

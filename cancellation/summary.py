@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, List, Mapping, Optional
+import re
+from typing import Any, Callable, List, Mapping, Optional
 
 from cancellation.extraction import CONTRACT_TYPE_LABELS
 from cancellation.extras import extras_text
@@ -47,7 +48,20 @@ def _shown(value: Any) -> str:
     return "–" if value in (None, "", SKIPPED) else str(value)
 
 
-def summary_text(answers: Mapping[str, Any], provider: Optional[Provider]) -> str:
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]()<>!#|~])")
+
+
+def markdown_escape(text: str) -> str:
+    """Make user-typed text inert in a Markdown-rendering widget ("[x](javascript:...)")."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", text)
+
+
+def summary_text(
+    answers: Mapping[str, Any],
+    provider: Optional[Provider],
+    escape: Callable[[str], str] = str,
+) -> str:
+    """The summary; `escape` makes the user's values safe for the channel's markup."""
     rows = [
         ("Kündigung", subject_text(answers)),
         ("Anbieter", _shown(answers.get("provider"))),
@@ -65,7 +79,7 @@ def summary_text(answers: Mapping[str, Any], provider: Optional[Provider]) -> st
     if answers.get("date_of_birth"):
         born = dt.date.fromisoformat(answers["date_of_birth"])
         rows.insert(7, ("Geburtsdatum", f"{born:%d.%m.%Y}"))
-    lines = ["Bitte prüfen Sie Ihre Angaben:"] + [f"• {label}: {value}" for label, value in rows]
+    lines = ["Bitte prüfen Sie Ihre Angaben:"] + [f"• {label}: {escape(value)}" for label, value in rows]
     if provider is not None and not answers.get("provider_address"):
         lines.append(
             f"Die Anbieteranschrift stammt aus meinem Verzeichnis (Stand {provider.checked_on:%d.%m.%Y}). "

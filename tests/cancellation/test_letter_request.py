@@ -63,3 +63,12 @@ def test_summary_names_every_answer_and_the_directory_date():
                      "0176 12345678", "zum nächstmöglichen Zeitpunkt", "letzten Rechnung",
                      f"{provider.checked_on:%d.%m.%Y}"):
         assert expected in text
+
+
+def test_summary_escapes_markdown_for_the_web_widget():
+    from cancellation.summary import markdown_escape
+
+    answers = dict(ANSWERS, full_name="[klick](javascript:alert(1)) *fett*")
+    text = summary_text(answers, None, escape=markdown_escape)
+    assert "[klick](javascript" not in text and "\\[klick\\]\\(javascript" in text
+    assert "[klick](javascript:alert(1))" in summary_text(answers, None)  # other channels: verbatim

@@ -63,3 +63,8 @@ def test_subject_kind_unclear():
 
     with pytest.raises(InvalidInput):
         parse_subject_kind("weiß nicht")
+
+
+def test_company_name_cannot_carry_markup():
+    with pytest.raises(InvalidInput):
+        parse_company_name("[Stadtwerke](javascript:alert(1))")
