@@ -72,9 +72,17 @@ def deadline_fields(answers: Mapping[str, Any], today: dt.date) -> Tuple[str, ..
         fields.append(NOTICE)
     fields += [TELECOM, SENDING]
     known = all(answers.get(name) is not None for name in fields)
-    if known and conclusion_matters(answers, today):
+    if known and _conclusion_matters_if_valid(answers, today):
         fields.append(CONCLUDED)
     return tuple(fields)
+
+
+def _conclusion_matters_if_valid(answers: Mapping[str, Any], today: dt.date) -> bool:
+    # The form asks for its slot list before it validates the latest raw answer too.
+    try:
+        return conclusion_matters(answers, today)
+    except (ValueError, TypeError, KeyError):
+        return False
 
 
 def conclusion_matters(answers: Mapping[str, Any], today: dt.date) -> bool:

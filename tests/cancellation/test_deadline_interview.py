@@ -111,3 +111,8 @@ def test_given_receipt_day_overrides_the_suggestion():
 def test_fax_arrives_the_same_day():
     reply = di.deadline_reply(answers(**{di.TERM: 0, di.SENDING: "fax"}), TODAY)
     assert reply.earliest_end == dt.date(2026, 12, 26)
+
+
+def test_an_unvalidated_raw_answer_does_not_break_the_question_plan():
+    raw = answers(**{di.SENDING: "Einwurf-Einschreiben, morgen"})
+    assert di.deadline_fields(raw, TODAY) == (di.START, di.TERM, di.NOTICE, di.TELECOM, di.SENDING)
