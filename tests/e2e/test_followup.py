@@ -24,8 +24,11 @@ INTERVIEW_ANSWERS = (
     ("welchem Ort", "Berlin"),
     ("Kundennummer", "123456789"),
     ("Rufnummer oder Vertragsnummer", "keine"),
+    ("Kundenkennzahl", "weiß ich nicht"),
+    ("Geburtsdatum", "24.12.1980"),
     ("Zu wann", "nächstmöglich"),
     ("E-Mail-Adresse", "nein"),
+    ("Soll der Brief noch etwas enthalten", "nein"),
 )
 
 
@@ -98,12 +101,7 @@ def test_hotline_calls_are_logged_after_asking_the_provider(chat: Chat):
 
 def letter_for_o2(chat: Chat) -> str:
     chat.say("Ich will meinen Handyvertrag bei o2 kündigen")
-    chat.say("Erika Muster")
-    chat.say("Musterstraße 5, 10115 Berlin")
-    chat.say("123456789")
-    chat.say("keine")
-    chat.say("nächstmöglich")
-    chat.say("nein")
+    answer_until_summary(chat)
     done = chat.say("ja")
     assert "Kündigungsbutton" in done  # o2's own channels in the next steps
     return reference_in(done)
