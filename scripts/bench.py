@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -39,36 +40,44 @@ LETTER_LINK = re.compile(r"\((https?://[^\s()]+/letters/[A-Za-z0-9_-]+)\)")
 
 @dataclass(frozen=True)
 class Script:
-    """What one simulated user says, turn by turn, and whether the last reply must hold a letter."""
+    """What one simulated user says. With `fixed`, exactly those messages in order; otherwise
+    `opening`, then the answer to whichever question the bot asked (first matching keyword), so
+    the benchmark survives changes of the question order. A conversation that gets a reply it
+    has no answer for (an unknown question, or the end without a link), or does not reach the
+    letter within `max_turns`, is an error."""
 
     name: str
-    messages: Tuple[str, ...]
     ends_with_letter: bool
+    fixed: Tuple[str, ...] = ()
+    opening: str = ""
+    answers: Tuple[Tuple[str, str], ...] = ()
+    max_turns: int = 20
 
 
 # The first e2e conversation (tests/e2e/test_conversations.py): provider and contract type come
-# from the first sentence, the invoice address from one line, no e-mail, confirmed summary.
+# from the first sentence, the invoice address from one line, no extras, no e-mail, confirmed.
 CANCELLATION = Script(
     name="ours",
-    messages=(
-        "Ich will meinen Handyvertrag bei o2 kündigen",
-        "Max Mustermann",
-        "Musterstraße 5, 10115 Berlin",
-        "123456789",
-        "0176 12345678",
-        "4711",  # o2's Kundenkennzahl
-        "nächstmöglich",
-        "nein",  # no extras
-        "nein",  # no e-mail
-        "ja",
-    ),
     ends_with_letter=True,
+    opening="Ich will meinen Handyvertrag bei o2 kündigen",
+    answers=(
+        ("Bitte prüfen Sie Ihre Angaben", "ja"),  # first: the summary repeats every keyword below
+        ("Kundenkennzahl", "4711"),
+        ("Rufnummer oder Vertragsnummer", "0176 12345678"),
+        ("Kundennummer", "123456789"),
+        ("Anschrift", "Musterstraße 5, 10115 Berlin"),
+        ("Name", "Max Mustermann"),
+        ("Zu wann", "nächstmöglich"),
+        ("noch etwas enthalten", "nein"),
+        ("E-Mail", "nein"),
+    ),
 )
 
-# Same number of turns, each answered by the stock bot's stories and rules.
+# Answered by the stock bot's stories and rules; as many turns as our o2 conversation.
 BASELINE = Script(
     name="baseline",
-    messages=(
+    ends_with_letter=False,
+    fixed=(
         "hello",
         "I am sad",
         "yes",
@@ -76,10 +85,27 @@ BASELINE = Script(
         "hi",
         "great",
         "am I talking to a human?",
-        "bye",
+        "hey",
+        "I am sad",
+        "no",
     ),
-    ends_with_letter=False,
 )
+
+
+def next_message(script: Script, turn: int, bot_text: str) -> Optional[str]:
+    """What the user says in this turn (0-based) after the bot said bot_text; None when done."""
+    if script.fixed:
+        return script.fixed[turn] if turn < len(script.fixed) else None
+    if turn == 0:
+        return script.opening
+    if script.ends_with_letter and LETTER_LINK.search(bot_text):
+        return None
+    if turn >= script.max_turns:
+        raise ConversationFailed("too_many_turns")
+    for keyword, answer in script.answers:
+        if keyword in bot_text:
+            return answer
+    raise ConversationFailed("unexpected_reply")
 
 
 @dataclass(frozen=True)
@@ -110,13 +136,14 @@ class ConversationFailed(Exception):
         self.kind = kind
 
 
+def reply_text(replies: Sequence[dict]) -> str:
+    return "\n".join(str(reply.get("text") or "") for reply in replies)
+
+
 def letter_link(replies: Sequence[dict]) -> Optional[str]:
     """The download link in the bot's replies of one turn, or None."""
-    for reply in replies:
-        match = LETTER_LINK.search(str(reply.get("text") or ""))
-        if match:
-            return match.group(1)
-    return None
+    match = LETTER_LINK.search(reply_text(replies))
+    return match.group(1) if match else None
 
 
 # -- CPU time of the local server processes --------------------------------------------------
@@ -251,7 +278,10 @@ async def download_is_pdf(session: aiohttp.ClientSession, url: str) -> None:
 async def converse(session: aiohttp.ClientSession, settings: Settings, sender: str, log: LevelLog) -> None:
     replies: List[dict] = []
     try:
-        for message in settings.script.messages:
+        for turn in itertools.count():
+            message = next_message(settings.script, turn, reply_text(replies))
+            if message is None:
+                break
             started = time.perf_counter()
             replies = await say(session, settings, sender, message)
             log.turn_ms.append((time.perf_counter() - started) * 1000)

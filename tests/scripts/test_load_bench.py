@@ -15,10 +15,25 @@ from aiohttp import web
 from scripts import bench
 
 PDF = b"%PDF-1.4\n%fake\n"
+QUESTIONS = (
+    "Wie lautet Ihr vollständiger Name?",
+    "Wie lautet Ihre Anschrift?",
+    "Wie lautet Ihre Kundennummer?",
+    "Wie lautet die Rufnummer oder Vertragsnummer, um die es geht?",
+    "Wie lautet Ihre Kundenkennzahl?",
+    "Zu wann möchten Sie kündigen?",
+    "Soll der Brief noch etwas enthalten?",
+    "Möchten Sie eine E-Mail-Adresse angeben?",
+    "Bitte prüfen Sie Ihre Angaben: Name, Anschrift, Kundennummer, E-Mail. Stimmt alles?",
+)
+SAID = [
+    "Ich will meinen Handyvertrag bei o2 kündigen", "Max Mustermann", "Musterstraße 5, 10115 Berlin",
+    "123456789", "0176 12345678", "4711", "nächstmöglich", "nein", "nein", "ja",
+]
 
 
 class FakeBot:
-    """Answers every REST message; the eighth message of a sender gets the letter link (by default)."""
+    """Asks QUESTIONS one per message, then sends the letter link (unless told otherwise)."""
 
     def __init__(self, mode: str = "ok", delay_s: float = 0.0) -> None:
         self.mode = mode
@@ -43,13 +58,21 @@ class FakeBot:
         await asyncio.sleep(self.delay_s)
         if self.mode == "server_error" and len(self.messages[sender]) == 3:
             return web.Response(status=500, text="boom")
-        if self.mode == "silent" and len(self.messages[sender]) == 2:
+        turn = len(self.messages[sender])
+        if self.mode == "silent" and turn == 2:
             return web.json_response([])
-        text = "Wie lautet Ihr Name?"
-        if len(self.messages[sender]) == 8 and self.mode != "no_link":
+        if self.mode == "odd_question" and turn == 3:
+            return web.json_response([{"recipient_id": sender, "text": "Welche Farbe hat Ihr Router?"}])
+        if self.mode == "stuck":
+            turn = 1
+        if turn <= len(QUESTIONS):
+            replies = [{"recipient_id": sender, "text": text} for text in ("Danke.", QUESTIONS[turn - 1])]
+        elif self.mode == "no_link":
+            replies = [{"recipient_id": sender, "text": "Ihr Kündigungsschreiben ist fertig."}]
+        else:
             link = f"http://127.0.0.1:{self.port}/letters/tok-{sender}"
-            text = f"Ihr Kündigungsschreiben ist fertig.\n[Brief herunterladen (PDF)]({link})"
-        return web.json_response([{"recipient_id": sender, "text": text}])
+            replies = [{"recipient_id": sender, "text": f"Fertig.\n[Brief herunterladen (PDF)]({link})"}]
+        return web.json_response(replies)
 
     async def letter(self, request: web.Request) -> web.Response:
         if self.mode == "html_letter":
@@ -97,7 +120,7 @@ def test_one_json_line_per_level_with_complete_conversations_and_letters(serve, 
     assert code == 0
     assert [result["users"] for result in results] == [1, 3]
     assert [result["conversations"] for result in results] == [2, 6]
-    assert [result["turns"] for result in results] == [16, 48]
+    assert [result["turns"] for result in results] == [20, 60]
     for result in results:
         assert {"users", "conversations", "turns", "p50_turn_ms", "p95_turn_ms", "messages_per_s",
                 "conversations_per_s", "letters_per_s", "errors", "letter_render_ms_p50"} <= set(result)
@@ -107,9 +130,9 @@ def test_one_json_line_per_level_with_complete_conversations_and_letters(serve, 
         assert result["letters_per_s"] == pytest.approx(result["conversations_per_s"])
         assert result["letters_per_s"] > 0
         assert result["letter_render_ms_p50"] is None  # --render-letters 0
-    # Every conversation (plus the warm-up) has a sender id of its own and says the whole script.
+    # Every conversation (plus the warm-up) has a sender id of its own and answers every question.
     assert len(bot.messages) == 2 + 6 + 1
-    assert all(messages == list(bench.CANCELLATION.messages) for messages in bot.messages.values())
+    assert all(messages == SAID for messages in bot.messages.values())
 
 
 def test_sender_ids_differ_between_runs(serve, capsys):
@@ -122,8 +145,8 @@ def test_sender_ids_differ_between_runs(serve, capsys):
 
 @pytest.mark.parametrize(
     "mode, kind",
-    [("no_link", "no_letter_link"), ("html_letter", "letter_not_pdf"), ("server_error", "http_500"),
-     ("silent", "no_reply")],
+    [("no_link", "unexpected_reply"), ("html_letter", "letter_not_pdf"), ("server_error", "http_500"),
+     ("silent", "no_reply"), ("odd_question", "unexpected_reply"), ("stuck", "too_many_turns")],
 )
 def test_conversations_without_a_pdf_letter_are_errors(serve, capsys, mode, kind):
     base = serve(FakeBot(mode))
@@ -156,16 +179,16 @@ def test_no_server_fails_fast_with_a_hint():
         bench.main(["--base-url", "http://127.0.0.1:9", "--render-letters", "0"])
 
 
-def test_baseline_needs_no_letter(serve, capsys):
-    bot = FakeBot("no_link")
+def test_baseline_says_its_fixed_messages_and_needs_no_letter(serve, capsys):
+    bot = FakeBot("odd_question")
     base = serve(bot)
     code, [result] = run_bench(capsys, "--baseline", "--base-url", base, "--levels", "2",
                                "--conversations-per-user", "1")
     assert code == 0
-    assert result["errors"] == 0 and result["turns"] == 16
+    assert result["errors"] == 0 and result["turns"] == 20
     assert result["letters_per_s"] is None and result["letter_render_ms_p50"] is None
-    assert len(bench.BASELINE.messages) == len(bench.CANCELLATION.messages)
-    assert all(messages == list(bench.BASELINE.messages) for messages in bot.messages.values())
+    assert len(bench.BASELINE.fixed) == len(SAID)  # as many turns as our o2 conversation
+    assert all(messages == list(bench.BASELINE.fixed) for messages in bot.messages.values())
 
 
 def test_letter_render_time_comes_from_the_letters_benchmark(serve, capsys):
