@@ -1,13 +1,18 @@
-"""What the user sees when the action server cannot be reached.
+"""How the Rasa server talks to the action server: robust and cheap.
 
-Rasa logs the failure of a custom action and carries on predicting, so the user would get
-silence or a half-finished turn. Here the failing call instead tells the user, in German, that
-there is a technical problem and that their data is kept, takes back their last message (so no
-half-applied answer remains) and ends the turn. When the action server is back, the user resends
-the message and the conversation continues where it was.
-
-Validation of a form answer is the exception: it is called from inside Rasa's FormAction, whose
-events must not contain a revert, so there the error is re-raised after telling the user.
+1. A transient connection failure (the action server closed a kept-alive connection under load:
+   "Cannot write to closing transport") is retried once. Actions are safe to retry: the letter
+   action is idempotent by design (attempt log idempotency key).
+2. If the action server stays unreachable, Rasa would log the error and carry on predicting, so the
+   user would get silence or a half-finished turn. Instead the user is told, in German, that there
+   is a technical problem and that their data is kept; their last message is taken back (so no
+   half-applied answer remains) and the turn ends. When the action server is back, the user resends
+   the message and the conversation continues where it was.
+   Validation of a form answer is the exception: it is called from inside Rasa's FormAction, whose
+   events must not contain a revert, so there the error is re-raised after telling the user.
+3. Rasa validates every action server response against a JSON schema with `jsonschema.validate`,
+   which re-checks the schema itself on every call (a quarter of a turn's CPU time): the validator
+   is built once instead.
 
 Installed once per Rasa process by `install()`, called where Rasa imports our tracker store.
 """
@@ -16,9 +21,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, List
+from typing import Any, Dict, List, Text
 
 import aiohttp
+from jsonschema import ValidationError
+from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import Event, FollowupAction, UserUtteranceReverted
 from rasa.shared.exceptions import RasaException
@@ -43,6 +50,21 @@ async def _tell_user(output_channel: Any, nlg: Any, tracker: Any) -> None:
     await output_channel.send_response(tracker.sender_id, {"text": text})
 
 
+@functools.lru_cache(maxsize=1)
+def _response_validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    return validator_for(schema)(schema)
+
+
+def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    try:
+        _response_validator().validate(result)
+    except ValidationError as error:
+        error.message += ". Failed to validate Action server response from API."
+        raise
+    return True
+
+
 def install() -> None:
     if getattr(RemoteAction.run, "_resilient", False):
         return
@@ -50,6 +72,12 @@ def install() -> None:
 
     @functools.wraps(original)
     async def run(self, output_channel, nlg, tracker, domain) -> List[Event]:  # type: ignore[no-untyped-def]
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except RasaException as error:
+            if not _unreachable(error):
+                raise
+            logger.warning("Action server call for %s failed (%s); retrying once", self.name(), error)
         try:
             return await original(self, output_channel, nlg, tracker, domain)
         except RasaException as error:
@@ -65,3 +93,4 @@ def install() -> None:
 
     run._resilient = True  # type: ignore[attr-defined]
     RemoteAction.run = run  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
