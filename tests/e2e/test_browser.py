@@ -214,12 +214,12 @@ def test_typed_html_and_markdown_are_shown_as_text(browser: Browser, stack: Stac
 
     attack = '<img src=x onerror=alert(1)> <script>alert(2)</script> [klick](javascript:alert(3))'
     chat.tap("Einen Vertrag kündigen")
-    # As the provider's name: the bot repeats an unknown provider in its next question.
+    # As the provider's name: markup is refused with a plain-text explanation, never echoed.
     echo = chat.say(attack)
     page.wait_for_timeout(500)
 
-    assert attack in chat.user_texts()
-    assert any("<img src=x onerror=alert(1)>" in text for text in echo), echo
+    assert attack in chat.user_texts()  # the user's own bubble shows exactly what was typed
+    assert any("Sonderzeichen wie < >" in text for text in echo), echo
     widget = page.locator("#webchat")
     assert widget.locator("img[src='x']").count() == 0
     assert widget.locator("script").count() == 0
