@@ -22,6 +22,7 @@ from cancellation.hotline import (
     calls_summary,
     parse_call_report,
 )
+from cancellation.log.references import find_reference
 from cancellation.log.records import DOCUMENT_EVIDENCE, KIND_REMINDER_LETTER
 from cancellation.recipient import parse_company_name
 from cancellation.summary import subject_text
@@ -33,7 +34,6 @@ from actions.downloads import hand_out
 
 logger = logging.getLogger(__name__)
 
-REFERENCE = re.compile(r"\bKB\s*-?\s*(\d{4})\s*-?\s*([0-9A-Z]{6})\b", re.IGNORECASE)
 NO_LETTER = (
     "In diesem Gespräch habe ich noch keinen Kündigungsbrief erstellt. Aus Datenschutzgründen sehe ich "
     "nur Vorgänge aus diesem Gespräch. Möchten Sie jetzt kündigen?"
@@ -50,8 +50,7 @@ def _today() -> dt.date:
 
 
 def _asked_reference(tracker: Tracker) -> Optional[str]:
-    match = REFERENCE.search(tracker.latest_message.get("text") or "")
-    return f"KB-{match.group(1)}-{match.group(2).upper()}" if match else None
+    return find_reference(tracker.latest_message.get("text") or "")
 
 
 def _conversation_letter(tracker: Tracker):

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, Restarted, SlotSet
 
+from cancellation.log.references import find_reference
 from cancellation.summary import end_date_text
 
 from actions import services
 
-REFERENCE = re.compile(r"\bKB\s*-?\s*\d{4}\s*-?\s*[0-9A-Z]{6}\b", re.IGNORECASE)
 STATUS_TEXT = {
     "letter_created": "Brief erstellt",
     "sent": "verschickt",
@@ -32,10 +31,9 @@ class ActionShowStatus(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         records = services.attempt_log().attempts_for_conversation(tracker.sender_id)
-        asked = REFERENCE.search(tracker.latest_message.get("text") or "")
+        asked = find_reference(tracker.latest_message.get("text") or "")
         if asked:
-            wanted = re.sub(r"[\s-]", "", asked.group(0)).upper()
-            records = [r for r in records if r.reference.replace("-", "") == wanted]
+            records = [record for record in records if record.reference == asked]
             if not records:
                 dispatcher.utter_message(
                     text="Diesen Vorgang finde ich in unserem Gespräch nicht. Aus Datenschutzgründen "
@@ -80,7 +78,7 @@ class ActionKeepData(Action):
 
 class ActionForgetMe(Action):
     """Deletes letters and personal data in the log; the tracker store drops the conversation
-    (bot/tracker_store.py purges everything up to and including this action)."""
+    (bot/stores/tracker.py purges everything up to and including this action)."""
 
     def name(self) -> Text:
         return "action_forget_me"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.store import CommandError, opened_attempt_log
+from bot.cli.store import CommandError, opened_attempt_log, write_pdf
 from cancellation.evidence import evidence_report_for
 from letters.evidence import render_evidence_report
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         if report is None:
             raise CommandError(f"Unbekannte Referenz: {args.reference}")
         pdf = render_evidence_report(report)
-        _write(pdf, args.output)
+        write_pdf(pdf, args.output)
     except CommandError as error:
         print(f"Fehler: {error}", file=err)
         return 1
@@ -47,14 +47,3 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             file=out,
         )
     return 0 if report.chain_ok else 1
-
-
-def _write(pdf: bytes, output: str) -> None:
-    if output == "-":
-        sys.stdout.buffer.write(pdf)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        Path(output).write_bytes(pdf)
-    except OSError as error:
-        raise CommandError(f"{output} kann nicht geschrieben werden: {error.strerror}") from None

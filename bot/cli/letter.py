@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.store import CommandError, opened_attempt_log
+from bot.cli.store import CommandError, opened_attempt_log, write_pdf
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
                 f"Das gespeicherte PDF zu {record.reference} passt nicht zu seinem protokollierten "
                 "SHA-256; es wurde nicht exportiert."
             )
-        _write(pdf, args.output)
+        write_pdf(pdf, args.output)
     except CommandError as error:
         print(f"Fehler: {error}", file=err)
         return 1
@@ -58,14 +58,3 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             file=out,
         )
     return 0
-
-
-def _write(pdf: bytes, output: str) -> None:
-    if output == "-":
-        sys.stdout.buffer.write(pdf)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        Path(output).write_bytes(pdf)
-    except OSError as error:
-        raise CommandError(f"{output} kann nicht geschrieben werden: {error.strerror}") from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 from contextlib import contextmanager
 from typing import Iterator, Mapping
 
@@ -40,3 +42,15 @@ def _first_line(error: BaseException) -> str:
     original = getattr(error, "orig", None) or error
     text = str(original).strip()
     return text.splitlines()[0] if text else type(original).__name__
+
+
+def write_pdf(pdf: bytes, output: str) -> None:
+    """Write a PDF to a file, or to stdout for "-"."""
+    if output == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(output).write_bytes(pdf)
+    except OSError as error:
+        raise CommandError(f"{output} kann nicht geschrieben werden: {error.strerror}") from None

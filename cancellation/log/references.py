@@ -36,3 +36,12 @@ def normalise_reference(text: str) -> str | None:
     if any(char not in CROCKFORD_ALPHABET for char in random_part):
         return None
     return f"{PREFIX}-{year}-{random_part}"
+
+
+_REFERENCE_IN_TEXT = re.compile(r"\bKB\s*-?\s*\d{4}\s*-?\s*[0-9A-Z]{6}\b", re.IGNORECASE)
+
+
+def find_reference(text: str) -> str | None:
+    """The first reference mentioned in a message ("wie ist der Stand bei kb-2026-7f3k9q?")."""
+    match = _REFERENCE_IN_TEXT.search(text)
+    return normalise_reference(match.group(0)) if match else None

@@ -23,3 +23,11 @@ def test_typed_references_are_normalised():
     assert normalise_reference("KB-2026-7F3K9U") is None  # U is not in the alphabet
     assert normalise_reference("KB-26-7F3K9Q") is None
     assert normalise_reference("") is None
+
+
+def test_find_reference_in_a_message():
+    from cancellation.log.references import find_reference
+
+    assert find_reference("wie ist der Stand bei kb-2026-7f3k9q?") == "KB-2026-7F3K9Q"
+    assert find_reference("Vorgang KB 2026 7F3K9Q bitte") == "KB-2026-7F3K9Q"
+    assert find_reference("keine Nummer hier") is None
