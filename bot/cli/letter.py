@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from bot.cli.store import CommandError, opened_attempt_log, write_pdf
