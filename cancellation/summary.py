@@ -74,6 +74,14 @@ def summary_text(
         ("Zusätze", extras_text(answers.get("extras"))),
         ("E-Mail für die Bestätigung", _shown(answers.get("email"))),
     ]
+    special = answers.get("special_termination")
+    if special:
+        basis = f" ({special['legal_basis']})" if special.get("legal_basis") else ""
+        rows.insert(1, ("Art", f"außerordentlich{basis}, hilfsweise ordentlich zum nächstmöglichen Zeitpunkt"))
+        if special.get("holder_name"):
+            rows.insert(2, ("Vertragsinhaber (verstorben)", special["holder_name"]))
+        if special.get("enclosures"):
+            rows.append(("Anlagen", ", ".join(special["enclosures"])))
     if answers.get("customer_password") is not None:
         rows.insert(7, ("Kundenkennzahl", _shown(answers.get("customer_password"))))
     if answers.get("date_of_birth"):

@@ -72,3 +72,18 @@ def test_summary_escapes_markdown_for_the_web_widget():
     text = summary_text(answers, None, escape=markdown_escape)
     assert "[klick](javascript" not in text and "\\[klick\\]\\(javascript" in text
     assert "[klick](javascript:alert(1))" in summary_text(answers, None)  # other channels: verbatim
+
+
+def test_summary_names_a_special_termination_and_its_enclosures():
+    answers = dict(
+        ANSWERS,
+        special_termination={
+            "ground": "price_change",
+            "statement": "…",
+            "legal_basis": "§ 57 Abs. 1 TKG",
+            "enclosures": ["Kopie der Preisänderungsmitteilung"],
+        },
+    )
+    text = summary_text(answers, None)
+    assert "außerordentlich (§ 57 Abs. 1 TKG), hilfsweise ordentlich" in text
+    assert "Kopie der Preisänderungsmitteilung" in text

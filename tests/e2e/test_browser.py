@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.e2e.conftest import attempts_json
 from tests.e2e.pdftext import pdf_text
 from tests.support.stack import ROOT, Stack
 
@@ -191,6 +192,9 @@ def test_complete_cancellation_in_the_web_chat(browser: Browser, stack: Stack, t
     download = download_info.value
     assert download.suggested_filename.startswith("Kuendigung-KB-")
     assert download.suggested_filename.endswith(".pdf")
+    reference = download.suggested_filename.removeprefix("Kuendigung-").removesuffix(".pdf")
+    [row] = [row for row in attempts_json(stack) if row["reference"] == reference]
+    assert row["channel"] == "web"  # recorded as the web chat in the attempt log
     pdf = Path(download.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
