@@ -33,7 +33,7 @@ run: $(STAMP) webchat model
 validate: $(STAMP)
 	. scripts/env.sh && $(VENV)/bin/rasa data validate --config bot/config.yml --domain bot/domain --data data
 
-unit: $(STAMP)
+unit: $(STAMP) webchat
 	. scripts/env.sh && $(VENV)/bin/python -m pytest tests --ignore=tests/e2e -q -p no:cacheprovider
 
 story-test: model
