@@ -18,7 +18,7 @@ elif [ -f "$cache/$name.tar.gz" ]; then
   cp "$cache/$name.tar.gz" "models/$name.tar.gz"
   echo "Model restored from cache: models/$name.tar.gz"
 else
-  echo "Training data changed: training models/$name.tar.gz (about 1-2 minutes) ..."
+  echo "Training data changed: training models/$name.tar.gz (about 5-10 minutes on 2 cores) ..."
   RASA_TELEMETRY_ENABLED=false .venv/bin/rasa train --config bot/config.yml --domain bot/domain \
     --data data --out models --fixed-model-name "$name" --quiet
   cp "models/$name.tar.gz" "$cache/$name.tar.gz"
