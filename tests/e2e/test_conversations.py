@@ -127,6 +127,8 @@ def test_interruptions_keep_the_answers(chat: Chat):
     chat.say("McFit")
     name_question = chat.text
     assert "Name" in name_question
+    deadline = chat.say("bis wann muss ich eigentlich kündigen?")  # not taken as the name
+    assert "nächstmöglichen Zeitpunkt" in deadline and "Name" in deadline
     why = chat.say("warum brauchen Sie das?")
     assert "Vertragsinhaber" in why and "Name" in why
     chat.say("Jens Weber")
