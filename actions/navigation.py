@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from cancellation.interview import FIELD_LABELS, fields_named_in, previous_field, term_named_in
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
+from actions.form import ValidateCancellationForm
 
 
 class ActionExplain(Action):
@@ -62,7 +63,15 @@ class ActionChangeField(Action):
         return "action_change_field"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        named = fields_named_in(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        named = fields_named_in(text)
+        requested = tracker.get_slot("requested_slot")
+        if not named and requested not in (None, "summary_confirmed"):
+            # "doch lieber zum 31.3." names no field: it answers the pending question, so the
+            # form's own validator for that question parses it like any other answer.
+            validate = getattr(ValidateCancellationForm(), f"validate_{requested}")
+            slots = validate(text, dispatcher, tracker, domain)
+            return [SlotSet(name, value) for name, value in slots.items()]
         if not named:
             dispatcher.utter_message(response="utter_which_field")
             return []
