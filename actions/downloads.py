@@ -7,12 +7,12 @@ import datetime as dt
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from cancellation.log.records import DOCUMENT_EVIDENCE, DOCUMENT_LETTER
+from cancellation.log.records import Document
 
 from actions import services
 from actions.answers import channel_of
 
-LINK_TITLES = {DOCUMENT_LETTER: "Brief herunterladen (PDF)", DOCUMENT_EVIDENCE: "Nachweis herunterladen (PDF)"}
+LINK_TITLES = {Document.LETTER: "Brief herunterladen (PDF)", Document.EVIDENCE: "Nachweis herunterladen (PDF)"}
 
 
 def download_url(token: str) -> str:
@@ -25,16 +25,16 @@ def hand_out(
     *,
     reference: str,
     ready: str,
-    document: str = DOCUMENT_LETTER,
+    document: str = Document.LETTER,
     filename_prefix: str = "Kuendigung",
 ) -> None:
     """Issue a download token for `reference` and tell the user where the PDF is."""
     days = services.settings().letter_link_ttl_days
-    token = services.attempt_log().issue_download_token(
+    token = services.attempt_log().tokens.issue(
         reference, ttl=dt.timedelta(days=days), document=document
     )
     url = download_url(token)
-    if channel_of(tracker) == "telegram" and document == DOCUMENT_LETTER:
+    if channel_of(tracker) == "telegram" and document == Document.LETTER:
         # Telegram gets the file itself, uploaded by the channel; no public link.
         dispatcher.utter_message(text=ready)
         dispatcher.utter_message(

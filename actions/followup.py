@@ -23,7 +23,8 @@ from cancellation.hotline import (
     parse_call_report,
 )
 from cancellation.log.references import find_reference
-from cancellation.log.records import DOCUMENT_EVIDENCE, KIND_REMINDER_LETTER
+from cancellation.log.records import Document
+from cancellation.vocabulary import AttemptKind
 from cancellation.recipient import parse_company_name
 from cancellation.summary import subject_text
 from cancellation.validation import InvalidInput, is_skip_answer, parse_past_or_future_date
@@ -54,7 +55,7 @@ def _asked_reference(tracker: Tracker) -> Optional[str]:
 
 
 def _conversation_letter(tracker: Tracker):
-    records = services.attempt_log().attempts_for_conversation(tracker.sender_id)
+    records = services.attempt_log().reads.attempts_for_conversation(tracker.sender_id)
     return records, followup.latest_letter(records, _asked_reference(tracker))
 
 
@@ -91,7 +92,7 @@ class ActionLogHotlineCalls(Action):
         references = []
         try:
             for number, moment in enumerate(call_times(report, _now()), 1):
-                record = log.log_hotline_attempt(
+                record = log.evidence.log_hotline_attempt(
                     channel=channel_of(tracker),
                     conversation_id=tracker.sender_id,
                     provider=str(provider),
@@ -156,7 +157,7 @@ class ActionConfirmationReceived(Action):
             except InvalidInput:
                 return [SlotSet("confirmed_end", None), SlotSet("confirmed_end_needed", True)]
         details = {"confirmed_end": confirmed_end.isoformat()} if confirmed_end else {}
-        services.attempt_log().set_status(letter.reference, "confirmed", details=details)
+        services.attempt_log().evidence.set_status(letter.reference, "confirmed", details=details)
         dispatcher.utter_message(text=followup.confirmation_text(letter, confirmed_end))
         return done
 
@@ -196,10 +197,10 @@ class ActionConfirmationMissing(Action):
         try:
             reminder = followup.reminder_of(records, letter)
             if reminder is None:
-                personal = log.personal_data(letter.reference) or {}
+                personal = log.reads.personal_data(letter.reference) or {}
                 if letter.status != "no_confirmation":
-                    log.set_status(letter.reference, "no_confirmation")
-                reminder = log.create_letter_attempt(
+                    log.evidence.set_status(letter.reference, "no_confirmation")
+                reminder = log.evidence.create_letter_attempt(
                     channel=channel_of(tracker),
                     conversation_id=tracker.sender_id,
                     provider=letter.provider,
@@ -211,10 +212,10 @@ class ActionConfirmationMissing(Action):
                         followup.reminder_letter_data(letter, personal, provider, reference=reference, today=today)
                     ),
                     idempotency_key=f"reminder:{tracker.sender_id}:{letter.reference}",
-                    kind=KIND_REMINDER_LETTER,
+                    kind=AttemptKind.REMINDER_LETTER,
                     related_reference=letter.reference,
                 )
-                log.set_status(letter.reference, "reminder_sent", details={"reminder_reference": reminder.reference})
+                log.evidence.set_status(letter.reference, "reminder_sent", details={"reminder_reference": reminder.reference})
             ready = (
                 f"Dann wird es Zeit für eine Erinnerung. Ihr Erinnerungsschreiben zu {letter.reference} ist "
                 f"fertig (Vorgangsnummer {reminder.reference}); es setzt dem Anbieter eine Frist von 14 Tagen."
@@ -239,7 +240,7 @@ class ActionOfferEvidence(Action):
         return "action_offer_evidence"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        records = services.attempt_log().attempts_for_conversation(tracker.sender_id)
+        records = services.attempt_log().reads.attempts_for_conversation(tracker.sender_id)
         asked = _asked_reference(tracker)
         candidates = [r for r in records if not r.forgotten and (asked is None or r.reference == asked)]
         # The report of a letter includes its reminders and the calls; prefer the newest letter.
@@ -257,7 +258,7 @@ class ActionOfferEvidence(Action):
             "Auslieferungsbeleg."
         )
         try:
-            hand_out(dispatcher, tracker, reference=record.reference, ready=ready, document=DOCUMENT_EVIDENCE)
+            hand_out(dispatcher, tracker, reference=record.reference, ready=ready, document=Document.EVIDENCE)
         except Exception:
             logger.exception("Issuing the evidence link failed")
             dispatcher.utter_message(response="utter_technical_problem")

@@ -43,7 +43,7 @@ class ActionCreateLetter(Action):
         today = dt.date.today()
         log = services.attempt_log()
         try:
-            record = log.create_letter_attempt(
+            record = log.evidence.create_letter_attempt(
                 channel=channel_of(tracker),
                 conversation_id=tracker.sender_id,
                 provider=str(answers["provider"]),

@@ -30,7 +30,7 @@ class ActionShowStatus(Action):
         return "action_show_status"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        records = services.attempt_log().attempts_for_conversation(tracker.sender_id)
+        records = services.attempt_log().reads.attempts_for_conversation(tracker.sender_id)
         asked = find_reference(tracker.latest_message.get("text") or "")
         if asked:
             records = [record for record in records if record.reference == asked]
@@ -84,7 +84,7 @@ class ActionForgetMe(Action):
         return "action_forget_me"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        count = services.attempt_log().forget_conversation(tracker.sender_id)
+        count = len(services.attempt_log().deletion.forget_conversation(tracker.sender_id).references)
         letters = f" und {count} Vorgang/Vorgänge anonymisiert" if count else ""
         dispatcher.utter_message(
             text=f"Erledigt: Ich habe Ihre Angaben und den Gesprächsverlauf gelöscht{letters}. "

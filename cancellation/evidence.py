@@ -12,25 +12,17 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from letters.evidence import EvidenceEntry, EvidenceReport
 
 from cancellation.log.chain import LogEntry
-from cancellation.log.records import (
-    EVENT_FORGOTTEN,
-    EVENT_HOTLINE_CALL,
-    EVENT_LETTER_CREATED,
-    EVENT_REMINDER_CREATED,
-    EVENT_STATUS_CHANGED,
-    KIND_HOTLINE_CALL,
-    KIND_REMINDER_LETTER,
-    AttemptRecord,
-)
+from cancellation.log.records import AttemptRecord, Event
+from cancellation.vocabulary import AttemptKind
 from cancellation.summary import end_date_text
 
 # Short: the report's "Art" column is narrow.
 EVENT_LABELS = {
-    EVENT_LETTER_CREATED: "Brief erstellt",
-    EVENT_REMINDER_CREATED: "Erinnerung erstellt",
-    EVENT_HOTLINE_CALL: "Hotline-Anruf",
-    EVENT_STATUS_CHANGED: "Statusänderung",
-    EVENT_FORGOTTEN: "Daten gelöscht",
+    Event.LETTER_CREATED: "Brief erstellt",
+    Event.REMINDER_CREATED: "Erinnerung erstellt",
+    Event.HOTLINE_CALL: "Hotline-Anruf",
+    Event.STATUS_CHANGED: "Statusänderung",
+    Event.FORGOTTEN: "Daten gelöscht",
 }
 STATUS_LABELS = {
     "letter_created": "Brief erstellt",
@@ -59,7 +51,7 @@ def describe(entry: LogEntry) -> str:
     """One German sentence for a log entry, from its (non-personal) payload."""
     payload: Mapping[str, Any] = entry.payload
     reference = payload.get("reference") or entry.reference
-    if entry.event in (EVENT_LETTER_CREATED, EVENT_REMINDER_CREATED):
+    if entry.event in (Event.LETTER_CREATED, Event.REMINDER_CREATED):
         text = (
             f"{reference}: {payload.get('subject')} bei {payload.get('provider')}, "
             f"{end_date_text(payload.get('requested_end'))}; SHA-256 des PDF {payload.get('letter_sha256')}"
@@ -67,7 +59,7 @@ def describe(entry: LogEntry) -> str:
         if payload.get("related_reference"):
             text += f"; Erinnerung an {payload['related_reference']}"
         return text + "."
-    if entry.event == EVENT_HOTLINE_CALL:
+    if entry.event == Event.HOTLINE_CALL:
         outcome = OUTCOME_LABELS.get(str(payload.get("outcome")), str(payload.get("outcome")))
         called = payload.get("called_at")
         when = ""
@@ -75,7 +67,7 @@ def describe(entry: LogEntry) -> str:
             moment = dt.datetime.fromisoformat(str(called))
             when = f" am {moment.astimezone(dt.timezone.utc):%d.%m.%Y %H:%M} UTC"
         return f"{reference}: Anruf bei {payload.get('provider')}{when} – {outcome}."
-    if entry.event == EVENT_STATUS_CHANGED:
+    if entry.event == Event.STATUS_CHANGED:
         text = (
             f"{reference}: {status_label(payload.get('previous_status'))} → "
             f"{status_label(payload.get('status'))}"
@@ -86,7 +78,7 @@ def describe(entry: LogEntry) -> str:
         if details.get("reminder_reference"):
             text += f"; Erinnerung {details['reminder_reference']}"
         return text + "."
-    if entry.event == EVENT_FORGOTTEN:
+    if entry.event == Event.FORGOTTEN:
         return f"{reference}: personenbezogene Daten und PDF auf Wunsch gelöscht."
     return f"{reference}: {entry.event}."
 
@@ -127,25 +119,25 @@ def related_records(record: AttemptRecord, conversation: Sequence[AttemptRecord]
     for other in conversation:
         if other.reference == record.reference:
             continue
-        if other.kind == KIND_REMINDER_LETTER and other.related_reference == record.reference:
+        if other.kind == AttemptKind.REMINDER_LETTER and other.related_reference == record.reference:
             related.append(other)
-        elif other.kind == KIND_HOTLINE_CALL and other.provider.casefold() == record.provider.casefold():
+        elif other.kind == AttemptKind.HOTLINE_CALL and other.provider.casefold() == record.provider.casefold():
             related.append(other)
     return related
 
 
 def evidence_report_for(log: Any, reference: str, now: Optional[dt.datetime] = None) -> Optional[EvidenceReport]:
     """Gather the report from an `AttemptLog`; None for an unknown reference."""
-    record = log.get(reference)
+    record = log.reads.get(reference)
     if record is None:
         return None
-    entries = list(log.entries(record.reference))
+    entries = list(log.reads.entries(record.reference))
     if record.conversation_id:
-        for other in related_records(record, log.attempts_for_conversation(record.conversation_id)):
-            entries += log.entries(other.reference)
+        for other in related_records(record, log.reads.attempts_for_conversation(record.conversation_id)):
+            entries += log.reads.entries(other.reference)
     return build_evidence_report(
         record,
         entries,
-        chain_ok=log.verify_chain().ok,
+        chain_ok=log.reads.verify_chain().ok,
         generated_at=now or dt.datetime.now(dt.timezone.utc),
     )

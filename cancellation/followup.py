@@ -14,8 +14,9 @@ from cancellation.deadline_interview import telecom_from
 from cancellation.deadlines import format_date
 from cancellation.interview import ASAP
 from cancellation.letter_request import build_letter_data
-from cancellation.log.records import KIND_LETTER, KIND_REMINDER_LETTER, AttemptRecord
+from cancellation.log.records import AttemptRecord
 from cancellation.providers import Provider
+from cancellation.vocabulary import AttemptKind
 
 # A provider should confirm promptly; after two weeks a reminder is reasonable (letters.wording
 # asks for the confirmation within 14 days in a reminder too).
@@ -49,7 +50,7 @@ def latest_letter(records: Sequence[AttemptRecord], reference: Optional[str] = N
     """The newest first letter (not a reminder, not a call) that still has its data."""
     letters = [
         record for record in records
-        if record.kind == KIND_LETTER and not record.forgotten
+        if record.kind == AttemptKind.LETTER and not record.forgotten
         and (reference is None or record.reference == reference)
     ]
     return max(letters, key=lambda record: record.created_at) if letters else None
@@ -58,7 +59,7 @@ def latest_letter(records: Sequence[AttemptRecord], reference: Optional[str] = N
 def reminder_of(records: Sequence[AttemptRecord], letter: AttemptRecord) -> Optional[AttemptRecord]:
     reminders = [
         record for record in records
-        if record.kind == KIND_REMINDER_LETTER and record.related_reference == letter.reference
+        if record.kind == AttemptKind.REMINDER_LETTER and record.related_reference == letter.reference
     ]
     return max(reminders, key=lambda record: record.created_at) if reminders else None
 

@@ -127,7 +127,7 @@ def evidence_pdf(log: "AttemptLog", token: str) -> Optional[tuple]:
     from cancellation.evidence import evidence_report_for
     from letters.evidence import render_evidence_report
 
-    reference = log.resolve_evidence_token(token)
+    reference = log.tokens.resolve_evidence(token)
     if reference is None:
         return None
     report = evidence_report_for(log, reference)
@@ -220,7 +220,7 @@ class WebPageInput(InputChannel):
         try:
             log = self.attempt_log()
             # The attempt log uses blocking database calls; keep them off the event loop.
-            found = await asyncio.to_thread(log.resolve_download_token, token)
+            found = await asyncio.to_thread(log.tokens.resolve_letter, token)
             filename = letter_filename
             if found is None:
                 found = await asyncio.to_thread(evidence_pdf, log, token)

@@ -88,7 +88,7 @@ def _guarded(command: Any, args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 
 def _list(log: AttemptLog, args: argparse.Namespace, out: TextIO) -> int:
-    records = log.list_attempts(limit=args.limit)
+    records = log.reads.list_attempts(limit=args.limit)
     if args.json:
         json.dump([record_as_json(record) for record in records], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -105,21 +105,21 @@ def _list(log: AttemptLog, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _show(log: AttemptLog, args: argparse.Namespace, out: TextIO) -> int:
-    record = log.get(args.reference)
+    record = log.reads.get(args.reference)
     if record is None:
         raise CommandError(f"Unbekannte Referenz: {args.reference}")
     lines = show_lines(
         record,
-        log.personal_data(record.reference),
-        log.letter_pdf(record.reference),
-        log.entries(record.reference),
+        log.reads.personal_data(record.reference),
+        log.reads.letter_pdf(record.reference),
+        log.reads.entries(record.reference),
     )
     out.write("\n".join(lines) + "\n")
     return 0
 
 
 def _verify(log: AttemptLog, args: argparse.Namespace, out: TextIO) -> int:
-    result = log.verify_chain()
+    result = log.reads.verify_chain()
     if result.ok:
         print(f"OK: Protokollkette intakt ({result.entries} Einträge).", file=out)
         if result.last_hash:

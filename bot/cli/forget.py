@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     err = err or sys.stderr
     try:
         with opened_attempt_log() as log:
-            record = log.get(args.reference)
+            record = log.reads.get(args.reference)
             if record is None:
                 raise CommandError(f"Unbekannte Referenz: {args.reference}")
             if record.forgotten:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
                     file=out,
                 )
                 return 0
-            result = log.forget_attempt(record.reference)
+            result = log.deletion.forget_attempt(record.reference)
     except CommandError as error:
         print(f"Fehler: {error}", file=err)
         return 1

@@ -28,14 +28,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     err = err or sys.stderr
     try:
         with opened_attempt_log() as log:
-            record = log.get(args.reference)
+            record = log.reads.get(args.reference)
             if record is None:
                 raise CommandError(f"Unbekannte Referenz: {args.reference}")
             if record.letter_sha256 is None:
                 raise CommandError(
                     f"{record.reference} ist ein Hotline-Anruf, dazu gibt es keinen Brief."
                 )
-            pdf = log.letter_pdf(record.reference)
+            pdf = log.reads.letter_pdf(record.reference)
             if pdf is None:
                 raise CommandError(
                     f"Der Brief zu {record.reference} wurde gelöscht "

@@ -1,4 +1,8 @@
-"""Plain records handed out by the attempt log, and the vocabulary it accepts."""
+"""Plain records handed out by the attempt log, and the log's own small vocabulary.
+
+Kinds, channels, subject kinds and statuses are the shared enums of `cancellation.vocabulary`;
+their values are what the database and the chain store, so they never change.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +10,37 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from cancellation.log.chain import ChainVerification, LogEntry
+from cancellation.vocabulary import AttemptKind, Status, Vocabulary
 
-KIND_LETTER = "letter"
-KIND_REMINDER_LETTER = "reminder_letter"
-KIND_HOTLINE_CALL = "hotline_call"
-LETTER_KINDS = frozenset({KIND_LETTER, KIND_REMINDER_LETTER})
-KINDS = LETTER_KINDS | {KIND_HOTLINE_CALL}
-
-CHANNELS = frozenset({"web", "telegram", "rest", "cli"})
-SUBJECT_KINDS = frozenset({"contract", "option"})
-
-STATUS_LETTER_CREATED = "letter_created"
-STATUS_CALL_FAILED = "call_failed"
-STATUS_CALL_SUCCEEDED = "call_succeeded"
+LETTER_KINDS = frozenset({AttemptKind.LETTER, AttemptKind.REMINDER_LETTER})
 LETTER_STATUSES = frozenset(
-    {STATUS_LETTER_CREATED, "sent", "confirmed", "no_confirmation", "reminder_sent"}
+    {Status.LETTER_CREATED, Status.SENT, Status.CONFIRMED, Status.NO_CONFIRMATION,
+     Status.REMINDER_SENT}
 )
-CALL_STATUSES = frozenset({STATUS_CALL_FAILED, STATUS_CALL_SUCCEEDED})
-STATUSES = LETTER_STATUSES | CALL_STATUSES
+CALL_STATUSES = frozenset({Status.CALL_FAILED, Status.CALL_SUCCEEDED})
 
 # The hotline outcome that counts as success; every other outcome code is a failed call.
 OUTCOME_SUCCEEDED = "succeeded"
 
-EVENT_LETTER_CREATED = "letter_created"
-EVENT_REMINDER_CREATED = "reminder_created"
-EVENT_HOTLINE_CALL = "hotline_call"
-EVENT_STATUS_CHANGED = "status_changed"
-EVENT_FORGOTTEN = "forgotten"
-
+# Stored as the requested end when the user wants to cancel as soon as possible.
 REQUESTED_END_ASAP = "asap"
 
-DOCUMENT_LETTER = "letter"
-DOCUMENT_EVIDENCE = "evidence"
-DOCUMENTS = frozenset({DOCUMENT_LETTER, DOCUMENT_EVIDENCE})
 
+class Event(Vocabulary):
+    """What a chain entry records."""
+
+    LETTER_CREATED = "letter_created"
+    REMINDER_CREATED = "reminder_created"
+    HOTLINE_CALL = "hotline_call"
+    STATUS_CHANGED = "status_changed"
+    FORGOTTEN = "forgotten"
+
+
+class Document(Vocabulary):
+    """What a download token unlocks."""
+
+    LETTER = "letter"  # the stored PDF
+    EVIDENCE = "evidence"  # the evidence report, rendered when downloaded
 
 
 class UnknownReference(LookupError):

@@ -40,7 +40,7 @@ def run(action, text: str, **slots):
 
 
 def first_letter(log: AttemptLog):
-    return log.create_letter_attempt(
+    return log.evidence.create_letter_attempt(
         channel="rest", conversation_id=SENDER, provider="o2", subject_kind="contract",
         subject="Mobilfunkvertrag", requested_end=None,
         personal_data={"full_name": "Erika Muster", "street": "Musterstraße 5", "postcode": "10115", "city": "Berlin"},
@@ -57,14 +57,14 @@ def test_no_confirmation_after_two_weeks_gives_a_reminder_and_escalation(log, mo
     text = "\n".join(message.get("text") or "" for message in messages)
     assert "Erinnerungsschreiben" in text and "http://bot.example/letters/" in text
     assert "Schlichtungsstelle Telekommunikation" in text and "Verbraucherzentrale" in text
-    reminder = [r for r in log.attempts_for_conversation(SENDER) if r.kind == "reminder_letter"]
+    reminder = [r for r in log.reads.attempts_for_conversation(SENDER) if r.kind == "reminder_letter"]
     assert len(reminder) == 1 and reminder[0].related_reference == letter.reference
-    assert log.get(letter.reference).status == "reminder_sent"
-    assert [entry.payload["status"] for entry in log.entries(letter.reference)[1:]] == ["no_confirmation", "reminder_sent"]
+    assert log.reads.get(letter.reference).status == "reminder_sent"
+    assert [entry.payload["status"] for entry in log.reads.entries(letter.reference)[1:]] == ["no_confirmation", "reminder_sent"]
 
     # Asking again hands out the same reminder instead of writing another one.
     run(ActionConfirmationMissing(), "immer noch keine Bestätigung")
-    assert len([r for r in log.attempts_for_conversation(SENDER) if r.kind == "reminder_letter"]) == 1
+    assert len([r for r in log.reads.attempts_for_conversation(SENDER) if r.kind == "reminder_letter"]) == 1
 
 
 def test_no_confirmation_within_two_weeks_says_until_when_to_wait(log, monkeypatch):
@@ -72,7 +72,7 @@ def test_no_confirmation_within_two_weeks_says_until_when_to_wait(log, monkeypat
     monkeypatch.setattr(followup_actions, "_today", lambda: letter.created_at.date() + dt.timedelta(days=3))
     messages, _ = run(ActionConfirmationMissing(), "keine Antwort")
     assert "Bitte warten Sie bis zum" in messages[0]["text"]
-    assert log.get(letter.reference).status == "letter_created"
+    assert log.reads.get(letter.reference).status == "letter_created"
 
 
 def test_other_conversations_letters_are_never_used(log):
@@ -87,10 +87,10 @@ def test_hotline_calls_wait_for_the_provider_then_are_logged(log):
     _, events = run(ActionLogHotlineCalls(), "gestern dreimal angerufen")
     slots = {event["name"]: event["value"] for event in events}
     assert slots["hotline_provider_needed"] is True and slots["hotline_calls"]["count"] == 3
-    assert log.attempts_for_conversation(SENDER) == []
+    assert log.reads.attempts_for_conversation(SENDER) == []
 
     messages, events = run(ActionLogHotlineCalls(), "o2", provider="o2", hotline_calls=slots["hotline_calls"])
-    calls = log.attempts_for_conversation(SENDER)
+    calls = log.reads.attempts_for_conversation(SENDER)
     assert len(calls) == 3 and all(call.kind == "hotline_call" for call in calls)
     assert "3 erfolglose Anrufe bei o2" in messages[0]["text"]
     assert {event["name"]: event["value"] for event in events}["hotline_provider_needed"] is False

@@ -75,7 +75,7 @@ def log(database_url) -> Iterator[AttemptLog]:
 
 
 def add_letter(log: AttemptLog, conversation_id: str = "conv-1") -> str:
-    return log.create_letter_attempt(
+    return log.evidence.create_letter_attempt(
         channel="web",
         conversation_id=conversation_id,
         provider="o2",
@@ -88,7 +88,7 @@ def add_letter(log: AttemptLog, conversation_id: str = "conv-1") -> str:
 
 
 def add_call(log: AttemptLog) -> str:
-    return log.log_hotline_attempt(
+    return log.evidence.log_hotline_attempt(
         channel="telegram",
         conversation_id="conv-2",
         provider="Vodafone",
@@ -119,7 +119,7 @@ def test_list_json_has_the_documented_keys(log, capsys):
             "letter_sha256", "kind", "requested_end"} <= set(rows[0])
     created = datetime.fromisoformat(by_reference[letter]["created_at"])
     assert created.utcoffset().total_seconds() == 0
-    assert by_reference[letter]["letter_sha256"] == log.get(letter).letter_sha256
+    assert by_reference[letter]["letter_sha256"] == log.reads.get(letter).letter_sha256
     assert by_reference[call]["letter_sha256"] is None
     assert "Mustermann" not in out
 
@@ -146,14 +146,14 @@ def test_list_of_empty_log_says_so(log, capsys):
 
 def test_show_marks_personal_data_and_lists_chain_entries(log, capsys):
     letter = add_letter(log)
-    log.set_status(letter, "sent")
+    log.evidence.set_status(letter, "sent")
 
     code, out, _ = run_cli(capsys, "attempts", "show", letter.lower())
 
     assert code == 0
     assert "[PERSONENBEZOGEN]" in out and "Erika Mustermann" in out
     assert "letter_created" in out and "status_changed" in out
-    assert log.get(letter).letter_sha256 in out
+    assert log.reads.get(letter).letter_sha256 in out
 
 
 def test_letter_export_writes_the_stored_pdf(log, capsys, tmp_path):
@@ -163,7 +163,7 @@ def test_letter_export_writes_the_stored_pdf(log, capsys, tmp_path):
     code, out, _ = run_cli(capsys, "letter", letter, "-o", str(target))
 
     assert code == 0
-    assert target.read_bytes() == log.letter_pdf(letter)
+    assert target.read_bytes() == log.reads.letter_pdf(letter)
     assert str(target) in out
 
 
@@ -190,7 +190,7 @@ def test_forget_then_show_and_letter_report_deletion(log, capsys, tmp_path):
     assert code == 1 and "gelöscht" in err and "Traceback" not in err
 
     assert len(json.loads(run_cli(capsys, "attempts", "list", "--json")[1])) == 2
-    assert log.personal_data(kept) is not None
+    assert log.reads.personal_data(kept) is not None
     code, out, _ = run_cli(capsys, "forget", letter)
     assert code == 0 and "bereits gelöscht" in out
 
@@ -200,7 +200,7 @@ def test_verify_reports_ok_and_names_a_tampered_entry(log, capsys):
     code, out, _ = run_cli(capsys, "attempts", "verify")
     assert code == 0 and out.startswith("OK") and "3 Einträge" in out
 
-    target = log.entries(references[1])[0]
+    target = log.reads.entries(references[1])[0]
     with Session(log.engine, future=True) as session, session.begin():
         session.execute(
             update(LogEntryRow)

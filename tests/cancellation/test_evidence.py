@@ -18,7 +18,7 @@ def log(tmp_path):
 
 
 def letter(log, conversation="conv-1", provider="o2"):
-    return log.create_letter_attempt(
+    return log.evidence.create_letter_attempt(
         channel="rest", conversation_id=conversation, provider=provider, subject_kind="contract",
         subject="Mobilfunkvertrag", requested_end=dt.date(2027, 3, 14), personal_data={"full_name": "Erika Muster"},
         render=lambda reference: b"%PDF-1.4 " + reference.encode(),
@@ -26,7 +26,7 @@ def letter(log, conversation="conv-1", provider="o2"):
 
 
 def call(log, conversation="conv-1", provider="o2"):
-    return log.log_hotline_attempt(
+    return log.evidence.log_hotline_attempt(
         channel="rest", conversation_id=conversation, provider=provider, subject="Vertrag",
         called_at=dt.datetime(2026, 11, 25, 11, tzinfo=dt.timezone.utc), outcome="unreachable",
         note="Anruf 1 von 1",
@@ -38,7 +38,7 @@ def test_report_lists_letter_status_changes_and_calls_of_the_same_conversation(l
     call(log, provider="Vodafone")  # another provider: not part of this cancellation
     call(log, conversation="someone-else")  # another conversation: never shown
     record = letter(log)
-    log.set_status(record.reference, "confirmed", details={"confirmed_end": "2027-03-14"})
+    log.evidence.set_status(record.reference, "confirmed", details={"confirmed_end": "2027-03-14"})
 
     report = evidence_report_for(log, record.reference, now=NOW)
 
@@ -63,7 +63,7 @@ def test_unknown_reference_has_no_report(log):
 
 def test_reminder_is_part_of_the_first_letters_report(log):
     record = letter(log)
-    reminder = log.create_letter_attempt(
+    reminder = log.evidence.create_letter_attempt(
         channel="rest", conversation_id="conv-1", provider="o2", subject_kind="contract",
         subject="Mobilfunkvertrag", requested_end=None, personal_data={"full_name": "Erika Muster"},
         render=lambda reference: b"%PDF-1.4 " + reference.encode(), kind="reminder_letter",

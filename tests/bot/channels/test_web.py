@@ -34,7 +34,7 @@ def server(attempt_log: AttemptLog) -> Iterator[Server]:
 
 
 def _letter(attempt_log: AttemptLog) -> str:
-    record = attempt_log.create_letter_attempt(
+    record = attempt_log.evidence.create_letter_attempt(
         channel="web",
         conversation_id="0123456789abcdef0123456789abcdef",
         provider="o2",
@@ -190,7 +190,7 @@ def test_valid_link_downloads_the_letter_as_an_attachment(
     server: Server, attempt_log: AttemptLog
 ) -> None:
     reference = _letter(attempt_log)
-    token = attempt_log.issue_download_token(reference, ttl=timedelta(days=7))
+    token = attempt_log.tokens.issue(reference, ttl=timedelta(days=7))
 
     reply = server.get(f"/letters/{token}")
 
@@ -207,7 +207,7 @@ def test_valid_link_downloads_the_letter_as_an_attachment(
 
 def test_link_can_be_used_again_until_it_expires(server: Server, attempt_log: AttemptLog) -> None:
     reference = _letter(attempt_log)
-    token = attempt_log.issue_download_token(reference, ttl=timedelta(days=7))
+    token = attempt_log.tokens.issue(reference, ttl=timedelta(days=7))
 
     assert server.get(f"/letters/{token}").status == 200
     assert server.get(f"/letters/{token}").status == 200
@@ -226,7 +226,7 @@ def test_expired_link_shows_the_german_invalid_link_page(
 ) -> None:
     reference = _letter(attempt_log)
     issued = datetime.now(timezone.utc) - timedelta(days=8)
-    token = attempt_log.issue_download_token(reference, ttl=timedelta(days=7), now=issued)
+    token = attempt_log.tokens.issue(reference, ttl=timedelta(days=7), now=issued)
 
     _assert_invalid_link_page(server.get(f"/letters/{token}"))
 
@@ -235,10 +235,10 @@ def test_link_stops_working_once_the_user_had_the_data_deleted(
     server: Server, attempt_log: AttemptLog
 ) -> None:
     reference = _letter(attempt_log)
-    token = attempt_log.issue_download_token(reference, ttl=timedelta(days=7))
+    token = attempt_log.tokens.issue(reference, ttl=timedelta(days=7))
     assert server.get(f"/letters/{token}").status == 200
 
-    attempt_log.forget(reference)
+    attempt_log.deletion.forget(reference)
 
     _assert_invalid_link_page(server.get(f"/letters/{token}"))
 

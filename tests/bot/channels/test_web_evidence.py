@@ -30,13 +30,13 @@ def server(attempt_log: AttemptLog) -> Iterator[Server]:
 
 
 def test_evidence_link_renders_the_current_report_not_the_letter(server, attempt_log):
-    record = attempt_log.create_letter_attempt(
+    record = attempt_log.evidence.create_letter_attempt(
         channel="web", conversation_id="c1", provider="o2", subject_kind="contract",
         subject="Mobilfunkvertrag", requested_end=None, personal_data={"full_name": "Erika"},
         render=lambda reference: LETTER,
     )
-    token = attempt_log.issue_download_token(record.reference, ttl=timedelta(days=1), document="evidence")
-    attempt_log.set_status(record.reference, "confirmed")  # after the link was issued
+    token = attempt_log.tokens.issue(record.reference, ttl=timedelta(days=1), document="evidence")
+    attempt_log.evidence.set_status(record.reference, "confirmed")  # after the link was issued
 
     reply = server.get(f"/letters/{token}")
 
@@ -50,11 +50,11 @@ def test_evidence_link_renders_the_current_report_not_the_letter(server, attempt
 
 
 def test_evidence_link_stops_working_after_forgetting(server, attempt_log):
-    record = attempt_log.create_letter_attempt(
+    record = attempt_log.evidence.create_letter_attempt(
         channel="web", conversation_id="c1", provider="o2", subject_kind="contract",
         subject="Mobilfunkvertrag", requested_end=None, personal_data={"full_name": "Erika"},
         render=lambda reference: LETTER,
     )
-    token = attempt_log.issue_download_token(record.reference, ttl=timedelta(days=1), document="evidence")
-    attempt_log.forget_conversation("c1")
+    token = attempt_log.tokens.issue(record.reference, ttl=timedelta(days=1), document="evidence")
+    attempt_log.deletion.forget_conversation("c1")
     assert server.get(f"/letters/{token}").status == 404

@@ -17,16 +17,16 @@ def log(tmp_path, monkeypatch):
 
 
 def test_evidence_pdf_lists_the_entries_and_the_chain_check(log, tmp_path, capsys):
-    log.log_hotline_attempt(
+    log.evidence.log_hotline_attempt(
         channel="rest", conversation_id="c1", provider="o2", subject="Vertrag",
         called_at=dt.datetime(2026, 11, 25, 9, tzinfo=dt.timezone.utc), outcome="unreachable",
     )
-    record = log.create_letter_attempt(
+    record = log.evidence.create_letter_attempt(
         channel="rest", conversation_id="c1", provider="o2", subject_kind="contract",
         subject="Mobilfunkvertrag", requested_end=None, personal_data={"full_name": "Erika"},
         render=lambda reference: b"%PDF-1.4 " + reference.encode(),
     )
-    log.set_status(record.reference, "confirmed")
+    log.evidence.set_status(record.reference, "confirmed")
     target = tmp_path / "report.pdf"
 
     code = main(["evidence", record.reference.lower(), "-o", str(target)])

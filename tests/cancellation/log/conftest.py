@@ -66,6 +66,6 @@ def make_letter(attempt_log: AttemptLog):
             render=fake_pdf,
         )
         arguments.update(overrides)
-        return attempt_log.create_letter_attempt(**arguments)
+        return attempt_log.evidence.create_letter_attempt(**arguments)
 
     return make

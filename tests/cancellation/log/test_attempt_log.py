@@ -40,7 +40,7 @@ def create_letter(log: AttemptLog, **overrides) -> AttemptRecord:
         render=fake_pdf,
     )
     arguments.update(overrides)
-    return log.create_letter_attempt(**arguments)
+    return log.evidence.create_letter_attempt(**arguments)
 
 
 def count(log: AttemptLog, model) -> int:
@@ -62,19 +62,19 @@ def test_letter_attempt_is_stored_with_pdf_personal_data_and_chain_entry(attempt
     assert record.created_at.tzinfo is not None
     assert (record.kind, record.channel, record.status) == ("letter", "web", "letter_created")
     assert record.requested_end == "2026-03-31"
-    assert attempt_log.letter_pdf(record.reference) == fake_pdf(record.reference)
-    assert attempt_log.personal_data(record.reference)["date_of_birth"] == "1964-08-12"
-    assert attempt_log.get(record.reference) == record
-    [entry] = attempt_log.entries(record.reference)
+    assert attempt_log.reads.letter_pdf(record.reference) == fake_pdf(record.reference)
+    assert attempt_log.reads.personal_data(record.reference)["date_of_birth"] == "1964-08-12"
+    assert attempt_log.reads.get(record.reference) == record
+    [entry] = attempt_log.reads.entries(record.reference)
     assert entry.event == "letter_created"
     assert entry.payload["letter_sha256"] == record.letter_sha256
-    assert attempt_log.verify_chain().ok
+    assert attempt_log.reads.verify_chain().ok
 
 
 def test_chain_payloads_hold_no_personal_data(attempt_log):
     record = create_letter(attempt_log)
-    attempt_log.set_status(record.reference, "sent", details={"sent_on": date(2026, 1, 5)})
-    text = repr([entry.payload for entry in attempt_log.entries(record.reference)])
+    attempt_log.evidence.set_status(record.reference, "sent", details={"sent_on": date(2026, 1, 5)})
+    text = repr([entry.payload for entry in attempt_log.reads.entries(record.reference)])
     for value in ("Mustermann", "Heidestraße", "51147", "erika@", "K-123456", "2345678", "1964"):
         assert value not in text
 
@@ -82,9 +82,9 @@ def test_chain_payloads_hold_no_personal_data(attempt_log):
 def test_reference_lookup_forgives_case_and_spaces(attempt_log):
     record = create_letter(attempt_log)
     sloppy = " " + record.reference.lower().replace("-", " - ", 1) + " "
-    assert attempt_log.get(sloppy).reference == record.reference
-    assert attempt_log.get("KB-2026-XXXXXX") is None
-    assert attempt_log.get("nonsense") is None
+    assert attempt_log.reads.get(sloppy).reference == record.reference
+    assert attempt_log.reads.get("KB-2026-XXXXXX") is None
+    assert attempt_log.reads.get("nonsense") is None
 
 
 def test_asap_when_no_end_date_is_requested(attempt_log):
@@ -101,7 +101,7 @@ def test_same_idempotency_key_logs_and_renders_only_once(attempt_log):
 
     assert second.reference == first.reference
     assert count(attempt_log, Attempt) == 1
-    assert len(attempt_log.entries(first.reference)) == 1
+    assert len(attempt_log.reads.entries(first.reference)) == 1
 
 
 def test_concurrent_double_click_with_one_key_creates_one_attempt(attempt_log):
@@ -116,7 +116,7 @@ def test_concurrent_double_click_with_one_key_creates_one_attempt(attempt_log):
 
     assert len(references) == 1
     assert count(attempt_log, Attempt) == 1
-    assert attempt_log.verify_chain().entries == 1
+    assert attempt_log.reads.verify_chain().entries == 1
 
 
 def test_twenty_concurrent_letters_get_distinct_references_and_one_unforked_chain(attempt_log):
@@ -132,14 +132,14 @@ def test_twenty_concurrent_letters_get_distinct_references_and_one_unforked_chai
     assert len(set(references)) == 20
     assert count(attempt_log, Attempt) == 20
     assert count(attempt_log, LogEntryRow) == 20
-    verification = attempt_log.verify_chain()
+    verification = attempt_log.reads.verify_chain()
     assert verification.ok, verification
     assert verification.entries == 20
 
 
 def test_hotline_calls_are_logged_without_letter(attempt_log):
     called_at = datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc)
-    failed = attempt_log.log_hotline_attempt(
+    failed = attempt_log.evidence.log_hotline_attempt(
         channel="telegram",
         conversation_id="conv-2",
         provider="Vodafone",
@@ -148,7 +148,7 @@ def test_hotline_calls_are_logged_without_letter(attempt_log):
         outcome="not_reached",
         note="45 Minuten Warteschleife",
     )
-    succeeded = attempt_log.log_hotline_attempt(
+    succeeded = attempt_log.evidence.log_hotline_attempt(
         channel="telegram",
         conversation_id="conv-2",
         provider="Vodafone",
@@ -161,35 +161,35 @@ def test_hotline_calls_are_logged_without_letter(attempt_log):
     assert (failed.kind, failed.status, failed.letter_sha256) == ("hotline_call", "call_failed", None)
     assert failed.details["called_at"] == "2026-01-05T09:30:00.000000+00:00"
     assert succeeded.status == "call_succeeded"
-    assert attempt_log.letter_pdf(failed.reference) is None
-    assert [r.reference for r in attempt_log.attempts_for_conversation("conv-2")] == [
+    assert attempt_log.reads.letter_pdf(failed.reference) is None
+    assert [r.reference for r in attempt_log.reads.attempts_for_conversation("conv-2")] == [
         failed.reference,
         succeeded.reference,
     ]
-    assert attempt_log.entries(failed.reference)[0].payload["outcome"] == "not_reached"
-    assert "note" not in attempt_log.entries(failed.reference)[0].payload
+    assert attempt_log.reads.entries(failed.reference)[0].payload["outcome"] == "not_reached"
+    assert "note" not in attempt_log.reads.entries(failed.reference)[0].payload
 
 
 def test_status_changes_are_chained_and_validated(attempt_log):
     record = create_letter(attempt_log)
-    attempt_log.set_status(record.reference, "sent")
-    updated = attempt_log.set_status(
+    attempt_log.evidence.set_status(record.reference, "sent")
+    updated = attempt_log.evidence.set_status(
         record.reference, "confirmed", details={"end_date_confirmed": date(2026, 3, 31)}
     )
 
     assert updated.status == "confirmed"
     assert updated.details == {"end_date_confirmed": "2026-03-31"}
-    events = [(e.event, e.payload.get("status")) for e in attempt_log.entries(record.reference)]
+    events = [(e.event, e.payload.get("status")) for e in attempt_log.reads.entries(record.reference)]
     assert events == [
         ("letter_created", "letter_created"),
         ("status_changed", "sent"),
         ("status_changed", "confirmed"),
     ]
     with pytest.raises(ValueError):
-        attempt_log.set_status(record.reference, "call_succeeded")
+        attempt_log.evidence.set_status(record.reference, "call_succeeded")
     with pytest.raises(UnknownReference):
-        attempt_log.set_status("KB-2026-000000", "sent")
-    assert attempt_log.verify_chain().entries == 3
+        attempt_log.evidence.set_status("KB-2026-000000", "sent")
+    assert attempt_log.reads.verify_chain().entries == 3
 
 
 def test_reminder_points_to_first_letter_and_shares_its_person(attempt_log):
@@ -199,7 +199,7 @@ def test_reminder_points_to_first_letter_and_shares_its_person(attempt_log):
     )
 
     assert reminder.related_reference == first.reference
-    assert attempt_log.entries(reminder.reference)[0].event == "reminder_created"
+    assert attempt_log.reads.entries(reminder.reference)[0].event == "reminder_created"
     assert count(attempt_log, Person) == 1
     with pytest.raises(UnknownReference):
         create_letter(attempt_log, kind="reminder_letter", related_reference="KB-2026-000000")
@@ -213,10 +213,10 @@ def test_invalid_arguments_are_rejected_before_anything_is_stored(attempt_log):
     with pytest.raises(ValueError):
         create_letter(attempt_log, render=lambda reference: b"")
     assert count(attempt_log, Attempt) == 0
-    assert attempt_log.verify_chain().ok
+    assert attempt_log.reads.verify_chain().ok
 
 
 def test_list_attempts_newest_first_with_limit(attempt_log):
     references = [create_letter(attempt_log).reference for _ in range(3)]
-    assert [r.reference for r in attempt_log.list_attempts()] == references[::-1]
-    assert [r.reference for r in attempt_log.list_attempts(limit=2)] == references[:0:-1]
+    assert [r.reference for r in attempt_log.reads.list_attempts()] == references[::-1]
+    assert [r.reference for r in attempt_log.reads.list_attempts(limit=2)] == references[:0:-1]

@@ -49,7 +49,7 @@ def test_upgrade_from_empty_creates_the_schema_and_is_repeatable(database_url):
     assert "events" not in table_names(database_url)  # Rasa's tracker store owns that name
     log = AttemptLog.from_url(database_url)
     try:
-        assert log.verify_chain().ok
+        assert log.reads.verify_chain().ok
     finally:
         log.dispose()
 
@@ -81,6 +81,6 @@ def test_processes_migrating_at_the_same_time_migrate_once(database_url):
 def test_from_url_can_upgrade_the_schema_itself(database_url):
     log = AttemptLog.from_url(database_url, upgrade_schema=True)
     try:
-        assert log.list_attempts() == []
+        assert log.reads.list_attempts() == []
     finally:
         log.dispose()

@@ -1,0 +1,267 @@
+"""Writing evidence: letters, reminder letters, hotline calls and status changes.
+
+Every write appends its chain entry in the same transaction as the rows it describes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any, Callable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cancellation.log.appends import append, lock_head
+from cancellation.log.arguments import (
+    jsonable,
+    optional_text,
+    require_choice,
+    require_text,
+    requested_end_value,
+)
+from cancellation.log.chain import timestamp
+from cancellation.log.models import Attempt, Letter, Person
+from cancellation.log.records import (
+    CALL_STATUSES,
+    LETTER_KINDS,
+    LETTER_STATUSES,
+    OUTCOME_SUCCEEDED,
+    AttemptRecord,
+    Event,
+    UnknownReference,
+)
+from cancellation.log.references import new_reference, normalise_reference
+from cancellation.log.rows import attempt_row, require_attempt, to_record, utc_now
+from cancellation.log.store import LogStore
+from cancellation.vocabulary import AttemptKind, Channel, Status, SubjectKind
+
+# A clash among 32**6 references per year is rare; a handful of retries makes it impossible.
+MAX_REFERENCE_TRIES = 8
+
+Renderer = Callable[[str], bytes]
+
+
+class EvidenceWrites:
+    def __init__(self, store: LogStore) -> None:
+        self._store = store
+
+    def create_letter_attempt(
+        self,
+        *,
+        channel: str,
+        conversation_id: str | None,
+        provider: str,
+        subject_kind: str,
+        subject: str,
+        requested_end: date | None,
+        personal_data: Mapping[str, Any],
+        render: Renderer,
+        idempotency_key: str | None = None,
+        kind: str = AttemptKind.LETTER,
+        related_reference: str | None = None,
+    ) -> AttemptRecord:
+        """Render and store a letter with its personal data and a chain entry, all or nothing.
+
+        With an `idempotency_key` that was used before, the earlier record is returned and
+        nothing is rendered or logged again.
+        """
+        kind = require_choice("kind", kind, LETTER_KINDS)
+        channel = require_choice("channel", channel, Channel)
+        subject_kind = require_choice("subject_kind", subject_kind, SubjectKind)
+        provider = require_text("provider", provider, 200)
+        subject = require_text("subject", subject, 200)
+        conversation_id = optional_text("conversation_id", conversation_id, 255)
+        idempotency_key = optional_text("idempotency_key", idempotency_key, 200)
+        personal = jsonable(dict(personal_data))
+        if related_reference is not None:
+            related_reference = self._existing_reference(related_reference)
+
+        if idempotency_key is not None:
+            existing = self._by_idempotency_key(idempotency_key)
+            if existing is not None:
+                return existing
+
+        for _ in range(MAX_REFERENCE_TRIES):
+            reference = new_reference(utc_now())
+            if self._exists(reference):
+                continue
+            pdf = render(reference)
+            if not isinstance(pdf, (bytes, bytearray)) or not pdf:
+                raise ValueError("render() must return the PDF as non-empty bytes")
+            try:
+                with self._store.write() as session:
+                    head = lock_head(session)
+                    if idempotency_key is not None:
+                        earlier = session.execute(
+                            select(Attempt).where(Attempt.idempotency_key == idempotency_key)
+                        ).scalar_one_or_none()
+                        if earlier is not None:
+                            return to_record(earlier)
+                    if attempt_row(session, reference) is not None:
+                        continue
+                    now = utc_now()
+                    attempt = Attempt(
+                        reference=reference,
+                        created_at=now,
+                        kind=kind,
+                        channel=channel,
+                        conversation_id=conversation_id,
+                        provider=provider,
+                        subject_kind=subject_kind,
+                        subject=subject,
+                        requested_end=requested_end_value(requested_end),
+                        status=Status.LETTER_CREATED.value,
+                        letter_sha256=hashlib.sha256(pdf).hexdigest(),
+                        person_id=_person_for(session, personal, related_reference, now),
+                        related_reference=related_reference,
+                        idempotency_key=idempotency_key,
+                        details={},
+                    )
+                    session.add(attempt)
+                    session.flush()
+                    session.add(Letter(attempt_id=attempt.id, pdf=bytes(pdf)))
+                    event = Event.LETTER_CREATED
+                    if kind == AttemptKind.REMINDER_LETTER:
+                        event = Event.REMINDER_CREATED
+                    append(session, head, reference, event, public_payload(attempt), now)
+                    return to_record(attempt)
+            except IntegrityError:
+                # Only a concurrent writer that slipped past the checks above gets here.
+                if idempotency_key is not None:
+                    existing = self._by_idempotency_key(idempotency_key)
+                    if existing is not None:
+                        return existing
+        raise RuntimeError("no free attempt reference found; retry later")
+
+    def log_hotline_attempt(
+        self,
+        *,
+        channel: str,
+        conversation_id: str | None,
+        provider: str,
+        subject: str,
+        called_at: datetime,
+        outcome: str,
+        note: str | None = None,
+        subject_kind: str = SubjectKind.CONTRACT,
+    ) -> AttemptRecord:
+        """Log a call to the provider's hotline; `outcome` "succeeded" counts as success."""
+        channel = require_choice("channel", channel, Channel)
+        subject_kind = require_choice("subject_kind", subject_kind, SubjectKind)
+        provider = require_text("provider", provider, 200)
+        subject = require_text("subject", subject, 200)
+        outcome = require_text("outcome", outcome, 64)
+        conversation_id = optional_text("conversation_id", conversation_id, 255)
+        if called_at.tzinfo is None:
+            raise ValueError("called_at must be timezone-aware")
+        details: dict[str, Any] = {"outcome": outcome, "called_at": timestamp(called_at)}
+        if note is not None and note.strip():
+            details["note"] = note.strip()[:2000]
+        status = Status.CALL_SUCCEEDED if outcome == OUTCOME_SUCCEEDED else Status.CALL_FAILED
+
+        for _ in range(MAX_REFERENCE_TRIES):
+            reference = new_reference(utc_now())
+            try:
+                with self._store.write() as session:
+                    head = lock_head(session)
+                    if attempt_row(session, reference) is not None:
+                        continue
+                    now = utc_now()
+                    attempt = Attempt(
+                        reference=reference,
+                        created_at=now,
+                        kind=AttemptKind.HOTLINE_CALL.value,
+                        channel=channel,
+                        conversation_id=conversation_id,
+                        provider=provider,
+                        subject_kind=subject_kind,
+                        subject=subject,
+                        requested_end=None,
+                        status=status.value,
+                        letter_sha256=None,
+                        details=details,
+                    )
+                    session.add(attempt)
+                    session.flush()
+                    payload = public_payload(attempt)
+                    payload.update(outcome=outcome, called_at=details["called_at"])
+                    append(session, head, reference, Event.HOTLINE_CALL, payload, now)
+                    return to_record(attempt)
+            except IntegrityError:
+                continue
+        raise RuntimeError("no free attempt reference found; retry later")
+
+    def set_status(
+        self, reference: str, status: str, *, details: Mapping[str, Any] | None = None
+    ) -> AttemptRecord:
+        """Record a new status (e.g. "sent", "confirmed") with optional non-personal details."""
+        extra = jsonable(dict(details or {}))
+        with self._store.write() as session:
+            head = lock_head(session)
+            attempt = require_attempt(session, reference)
+            allowed = CALL_STATUSES if attempt.kind == AttemptKind.HOTLINE_CALL else LETTER_STATUSES
+            status = require_choice("status", status, allowed)
+            previous = attempt.status
+            attempt.status = status
+            attempt.details = {**(attempt.details or {}), **extra}
+            payload = {
+                "reference": attempt.reference,
+                "kind": attempt.kind,
+                "status": status,
+                "previous_status": previous,
+                "details": extra,
+            }
+            append(session, head, attempt.reference, Event.STATUS_CHANGED, payload, utc_now())
+            return to_record(attempt)
+
+    def _exists(self, reference: str) -> bool:
+        with self._store.read() as session:
+            return attempt_row(session, reference) is not None
+
+    def _by_idempotency_key(self, key: str) -> AttemptRecord | None:
+        with self._store.read() as session:
+            attempt = session.execute(
+                select(Attempt).where(Attempt.idempotency_key == key)
+            ).scalar_one_or_none()
+            return None if attempt is None else to_record(attempt)
+
+    def _existing_reference(self, reference: str) -> str:
+        canonical = normalise_reference(reference)
+        if canonical is None or not self._exists(canonical):
+            raise UnknownReference(reference)
+        return canonical
+
+
+def _person_for(
+    session: Session, personal: dict[str, Any], related_reference: str | None, now: datetime
+) -> int:
+    """Reuse the person of the related letter when the data is unchanged: stored only once."""
+    if related_reference is not None:
+        related = attempt_row(session, related_reference)
+        if related is not None and related.person_id is not None:
+            person = session.get(Person, related.person_id)
+            if person is not None and person.data == personal:
+                return person.id
+    person = Person(created_at=now, data=personal)
+    session.add(person)
+    session.flush()
+    return person.id
+
+
+def public_payload(attempt: Attempt) -> dict[str, Any]:
+    """What goes into the chain: never anything that identifies the person."""
+    return {
+        "reference": attempt.reference,
+        "kind": attempt.kind,
+        "channel": attempt.channel,
+        "provider": attempt.provider,
+        "subject_kind": attempt.subject_kind,
+        "subject": attempt.subject,
+        "requested_end": attempt.requested_end,
+        "status": attempt.status,
+        "letter_sha256": attempt.letter_sha256,
+        "related_reference": attempt.related_reference,
+        "created_at": timestamp(attempt.created_at),
+    }
