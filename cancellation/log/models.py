@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
@@ -15,7 +14,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Text,
 )
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
@@ -125,18 +123,3 @@ class DownloadToken(Base):
     # "letter" (the stored PDF) or "evidence" (the report, rendered when downloaded).
     document = Column(String(16), nullable=False, server_default="letter")
 
-
-class TelegramUpdate(Base):
-    __tablename__ = "telegram_updates"
-
-    bot = Column(String(100), primary_key=True)
-    update_id = Column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at = Column(UTCDateTime, nullable=False)
-
-
-class ChannelState(Base):
-    __tablename__ = "channel_state"
-
-    key = Column(String(200), primary_key=True)
-    value = Column(Text, nullable=False)
-    updated_at = Column(UTCDateTime, nullable=False)

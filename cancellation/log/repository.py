@@ -16,12 +16,11 @@ from cancellation.log.deletion import Deletion
 from cancellation.log.download_tokens import DownloadTokens
 from cancellation.log.evidence_writes import EvidenceWrites
 from cancellation.log.store import LogStore
-from cancellation.log.telegram_leftover import TelegramBookkeepingLeftover
 from cancellation.log.verified_reads import VerifiedReads
 from cancellation.settings import Settings
 
 
-class AttemptLog(TelegramBookkeepingLeftover):
+class AttemptLog:
     def __init__(self, store: LogStore) -> None:
         self._store = store
         self.evidence = EvidenceWrites(store)

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from cancellation.log import AttemptLog
+from bot.channels.telegram.ledger import TelegramLedger
 from tests.e2e.conftest import attempts_json
 from tests.e2e.pdftext import pdf_text
 from tests.support.fake_telegram import BOT_ID, FakeBotApi, callback_update, text_update
@@ -142,7 +142,7 @@ def test_a_forged_update_is_rejected_and_changes_nothing(
     time.sleep(2)
     assert api.sent_texts(chat) == []
     # The update id was never claimed, so it was not processed either.
-    log = AttemptLog.from_url(stack.database_url)
+    log = TelegramLedger.from_url(stack.database_url)
     try:
         assert log.claim_telegram_update(str(BOT_ID), forged["update_id"]) is True
     finally:

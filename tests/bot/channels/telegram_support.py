@@ -15,8 +15,8 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from sanic.response import text
 
-from bot.channels.telegram import SECRET_HEADER, TelegramInput
-from bot.channels.telegram_config import TelegramConfig
+from bot.channels.telegram.channel import SECRET_HEADER, TelegramInput
+from bot.channels.telegram.config import TelegramConfig
 from tests.support.fake_telegram import TOKEN, FakeBotApi
 
 SECRET = "s3cr3t-Token_for-tests"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram import TelegramInput
-from bot.channels.telegram_polling import offset_key
+from bot.channels.telegram.channel import TelegramInput
+from bot.channels.telegram.polling import offset_key
+from bot.channels.telegram.ledger import TelegramLedger
 from cancellation.log import AttemptLog
 from tests.bot.channels.telegram_support import (  # noqa: F401 (api is a fixture)
     Collector,
@@ -36,7 +37,7 @@ def test_polling_offset_and_claims_live_in_the_database(
     config = config_for(api, mode="polling", webhook_url="", secret_token="")
 
     async def one_process(collector: Collector, expected: list[str]) -> None:
-        channel = TelegramInput(config, lambda: AttemptLog.from_url(database_url))
+        channel = TelegramInput(config, lambda: TelegramLedger.from_url(database_url))
         async with serving(channel, collector):
             await api.wait_for_async(lambda _: collector.texts == expected)
             await channel.wait_idle()
@@ -49,7 +50,7 @@ def test_polling_offset_and_claims_live_in_the_database(
     run(one_process(collectors[1], ["weiter"]))
 
     assert collectors[1].texts == ["weiter"]
-    log = AttemptLog.from_url(database_url)
+    log = TelegramLedger.from_url(database_url)
     assert log.get_channel_state(offset_key(str(BOT_ID))) == "702"
     assert log.claim_telegram_update(str(BOT_ID), 700) is False
 
@@ -81,4 +82,4 @@ def test_default_ledger_reads_database_url_from_the_environment(
 
     assert run(scenario()) == [200, 200]
     assert collector.texts == ["hallo"]
-    assert AttemptLog.from_url(database_url).claim_telegram_update(str(BOT_ID), 800) is False
+    assert TelegramLedger.from_url(database_url).claim_telegram_update(str(BOT_ID), 800) is False

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram_config import (
+from bot.channels.telegram.config import (
     DEFAULT_API_BASE_URL,
     TelegramConfig,
     TelegramConfigError,

@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram_format import (
+from bot.channels.telegram.format import (
     MAX_MESSAGE_LENGTH,
     plain_text,
     split_message,

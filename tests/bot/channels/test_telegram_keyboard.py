@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.channels.telegram_keyboard import (
+from bot.channels.telegram.keyboard import (
     STORED_PAYLOAD_PREFIX,
     callback_data_for,
     inline_keyboard,

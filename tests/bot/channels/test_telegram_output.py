@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.channels.telegram_api import BotApiClient
-from bot.channels.telegram_ledger import AsyncLedger
-from bot.channels.telegram_output import TelegramOutput, letter_filename
+from bot.channels.telegram.api import BotApiClient
+from bot.channels.telegram.ledger import AsyncLedger
+from bot.channels.telegram.output import TelegramOutput, letter_filename
 from tests.bot.channels.telegram_support import InMemoryLedger, api, run  # noqa: F401 (fixture)
 from tests.support.fake_telegram import TOKEN, FakeBotApi
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.channels.telegram import TelegramInput
-from bot.channels.telegram_api import BotApiClient
-from bot.channels.telegram_handler import UpdateHandler
-from bot.channels.telegram_ledger import AsyncLedger
-from bot.channels.telegram_output import TelegramOutput
-from bot.channels.telegram_polling import offset_key, poll_forever
+from bot.channels.telegram.channel import TelegramInput
+from bot.channels.telegram.api import BotApiClient
+from bot.channels.telegram.handler import UpdateHandler
+from bot.channels.telegram.ledger import AsyncLedger
+from bot.channels.telegram.output import TelegramOutput
+from bot.channels.telegram.polling import offset_key, poll_forever
 from tests.bot.channels.telegram_support import (  # noqa: F401 (api is a fixture)
     SECRET,
     Collector,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.channels.telegram_updates import parse_update, user_texts
+from bot.channels.telegram.updates import parse_update, user_texts
 from tests.support.fake_telegram import callback_update, text_update
 
 

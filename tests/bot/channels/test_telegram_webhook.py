@@ -3,8 +3,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.channels.telegram import TelegramInput
-from bot.channels.telegram_config import TelegramConfig
+from bot.channels.telegram.channel import TelegramInput
+from bot.channels.telegram.config import TelegramConfig
 from tests.bot.channels.telegram_support import (  # noqa: F401 (api is a fixture)
     api,
     SECRET,

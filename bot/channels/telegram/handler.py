@@ -9,10 +9,10 @@ from typing import Any, Awaitable, Callable, Coroutine
 
 from rasa.core.channels.channel import UserMessage
 
-from bot.channels.telegram_api import BotApiClient, BotApiError
-from bot.channels.telegram_ledger import AsyncLedger
-from bot.channels.telegram_output import TelegramOutput
-from bot.channels.telegram_updates import IncomingUpdate, parse_update
+from bot.channels.telegram.api import BotApiClient, BotApiError
+from bot.channels.telegram.ledger import AsyncLedger
+from bot.channels.telegram.output import TelegramOutput
+from bot.channels.telegram.updates import IncomingUpdate, parse_update
 
 logger = logging.getLogger(__name__)
 

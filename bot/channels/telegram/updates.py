@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from bot.channels.telegram_keyboard import stored_payload_key
+from bot.channels.telegram.keyboard import stored_payload_key
 
 ALLOWED_UPDATES = ("message", "callback_query")
 

@@ -10,10 +10,10 @@ import asyncio
 import logging
 from typing import Awaitable, Callable
 
-from bot.channels.telegram_api import BotApiClient, BotApiError
-from bot.channels.telegram_handler import UpdateHandler
-from bot.channels.telegram_ledger import AsyncLedger
-from bot.channels.telegram_updates import ALLOWED_UPDATES
+from bot.channels.telegram.api import BotApiClient, BotApiError
+from bot.channels.telegram.handler import UpdateHandler
+from bot.channels.telegram.ledger import AsyncLedger
+from bot.channels.telegram.updates import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
 

@@ -19,13 +19,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.telegram_api import BotApiClient, BotApiError
-from bot.channels.telegram_config import WEBHOOK, TelegramConfig
-from bot.channels.telegram_handler import UpdateHandler
-from bot.channels.telegram_ledger import AsyncLedger, TelegramLedger, attempt_log_from_env
-from bot.channels.telegram_output import TelegramOutput
-from bot.channels.telegram_polling import poll_forever
-from bot.channels.telegram_updates import ALLOWED_UPDATES
+from bot.channels.telegram.api import BotApiClient, BotApiError
+from bot.channels.telegram.config import WEBHOOK, TelegramConfig
+from bot.channels.telegram.handler import UpdateHandler
+from bot.channels.telegram.ledger import AsyncLedger, TelegramLedger, ledger_from_env
+from bot.channels.telegram.output import TelegramOutput
+from bot.channels.telegram.polling import poll_forever
+from bot.channels.telegram.updates import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class TelegramInput(InputChannel):
     def __init__(
         self,
         config: TelegramConfig,
-        ledger_factory: Callable[[], TelegramLedger] = attempt_log_from_env,
+        ledger_factory: Callable[[], TelegramLedger] = ledger_from_env,
         registration_delays: tuple[float, ...] = WEBHOOK_REGISTRATION_DELAYS,
     ) -> None:
         self.config = config

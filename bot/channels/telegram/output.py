@@ -9,10 +9,10 @@ from typing import Any, Dict, List, Text
 
 from rasa.core.channels.channel import OutputChannel
 
-from bot.channels.telegram_api import BotApiClient, BotApiError
-from bot.channels.telegram_format import plain_text, split_message
-from bot.channels.telegram_keyboard import inline_keyboard
-from bot.channels.telegram_ledger import AsyncLedger
+from bot.channels.telegram.api import BotApiClient, BotApiError
+from bot.channels.telegram.format import plain_text, split_message
+from bot.channels.telegram.keyboard import inline_keyboard
+from bot.channels.telegram.ledger import AsyncLedger
 
 logger = logging.getLogger(__name__)
 
