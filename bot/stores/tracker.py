@@ -15,11 +15,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import resilience
 from cancellation.settings import Settings
-
-# Rasa imports this module in every server process: the place to install process-wide behaviour.
-resilience.install()
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,286 @@
+"""Every change we make to Rasa's internals, in one guarded place.
+
+Rasa 3.6 offers no hook for some of what a public service needs, so a few of its methods are
+replaced at start-up. Each replacement is a `Patch` in `PATCHES` (the registry): its name, the
+attribute it replaces ("module:Class.attribute"), a factory that builds the replacement from the
+original, and why. To add one, write the factory (here or in a module named for what it does) and
+add a `Patch` line to `PATCHES`.
+
+`install()` first checks that the installed Rasa is the version these patches were written for
+(`EXPECTED_RASA_VERSION`) and that every patched attribute exists, and raises `RasaPatchError`
+naming each problem otherwise; only then does it replace anything. It is idempotent.
+
+Where it runs: Rasa creates the input channels listed in bot/credentials.yml in every
+`rasa run` process before it loads the model or serves a request (and Sanic workers are forked
+after that). The first entry there is `RasaPatchesChannel`, a channel that handles no messages:
+creating it installs the patches, a failed check stops the server with the message, and
+`GET /webhooks/rasa_patches/` lists the installed patches to loopback clients that did not come
+through a proxy (tests and operators check the running server with it).
+
+The patches:
+
+remote_action_retry (RemoteAction.run)
+    A transient connection failure (the action server closed a kept-alive connection under load:
+    "Cannot write to closing transport") is retried once; actions are safe to retry (the letter
+    action is idempotent by its attempt-log key). If the action server stays unreachable, Rasa
+    would log the error and carry on predicting, so the user would get silence or a half-finished
+    turn. Instead the user is told that there is a technical problem and that their data is kept;
+    their last message is taken back (no half-applied answer remains) and the turn ends. When the
+    action server is back, the user resends the message and the conversation continues.
+    Validation of a form answer is the exception: it is called from inside Rasa's FormAction,
+    whose events must not contain a revert, so there the error is re-raised after telling the user.
+
+precompiled_response_validator (RemoteAction._validate_action_result)
+    Rasa validates every action server response against a JSON schema with
+    `jsonschema.validate`, which re-checks the schema itself on every call (a quarter of a turn's
+    CPU time): the validator is built once instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import ipaddress
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Tuple
+
+import aiohttp
+import rasa
+from jsonschema import ValidationError
+from jsonschema.validators import validator_for
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.shared.core.events import Event, FollowupAction, UserUtteranceReverted
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from cancellation import texts
+
+logger = logging.getLogger(__name__)
+
+EXPECTED_RASA_VERSION = "3.6.21"
+# Set on every replacement function: which patch it belongs to.
+MARK = "__rasa_patch__"
+TECHNICAL_PROBLEM_RESPONSE = "utter_technical_problem"
+
+
+class RasaPatchError(RuntimeError):
+    """The installed Rasa is not the one our patches were written for."""
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    # "package.module:Class.attribute" (or "package.module:function")
+    target: str
+    # original attribute -> replacement
+    build: Callable[[Any], Any]
+    reason: str
+
+
+# -- remote_action_retry ----------------------------------------------------------------------
+
+
+def _unreachable(error: BaseException) -> bool:
+    cause = error.__cause__ or error.__context__
+    return "Couldn't connect" in str(error) or isinstance(cause, (aiohttp.ClientError, OSError))
+
+
+async def _tell_user(output_channel: Any, nlg: Any, tracker: Any) -> None:
+    message = await nlg.generate(TECHNICAL_PROBLEM_RESPONSE, tracker, output_channel.name())
+    text = (message or {}).get("text") or texts.text(
+        TECHNICAL_PROBLEM_RESPONSE, tracker.get_slot(texts.LANGUAGE_SLOT)
+    )
+    await output_channel.send_response(tracker.sender_id, {"text": text})
+
+
+def _retrying_run(original: Callable[..., Awaitable[List[Event]]]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    async def run(self, output_channel, nlg, tracker, domain) -> List[Event]:  # type: ignore[no-untyped-def]
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except RasaException as error:
+            if not _unreachable(error):
+                raise
+            logger.warning("Action server call for %s failed (%s); retrying once", self.name(), error)
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except RasaException as error:
+            if not _unreachable(error):
+                raise
+            logger.error("Action server unreachable while running %s: %s", self.name(), error)
+            await _tell_user(output_channel, nlg, tracker)
+            if self.name().startswith("validate_"):
+                # Called from inside a form: let the form fail as a whole. Rasa then keeps the
+                # form active, applies none of this answer and waits for the next message.
+                raise
+            return [UserUtteranceReverted(), FollowupAction("action_listen")]
+
+    return run
+
+
+# -- precompiled_response_validator -----------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _response_validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    return validator_for(schema)(schema)
+
+
+def _precompiled_validation(original: Callable[..., bool]) -> Callable[..., bool]:
+    def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+        try:
+            _response_validator().validate(result)
+        except ValidationError as error:
+            error.message += ". Failed to validate Action server response from API."
+            raise
+        return True
+
+    return _validate_action_result
+
+
+# -- the registry -----------------------------------------------------------------------------
+
+PATCHES: Tuple[Patch, ...] = (
+    Patch(
+        name="remote_action_retry",
+        target="rasa.core.actions.action:RemoteAction.run",
+        build=_retrying_run,
+        reason="retry once, then tell the user instead of failing silently",
+    ),
+    Patch(
+        name="precompiled_response_validator",
+        target="rasa.core.actions.action:RemoteAction._validate_action_result",
+        build=_precompiled_validation,
+        reason="build the action response JSON-schema validator once, not per call",
+    ),
+)
+
+
+# -- installing -------------------------------------------------------------------------------
+
+
+def _resolve(target: str) -> Tuple[Any, str]:
+    """(owner object, attribute name) for "module:Owner.attribute"; raises LookupError."""
+    module_name, _, path = target.partition(":")
+    if not module_name or not path:
+        raise LookupError(f"{target!r} is not of the form 'module:Owner.attribute'")
+    try:
+        owner: Any = importlib.import_module(module_name)
+    except ImportError as error:
+        raise LookupError(f"module {module_name} cannot be imported ({error})") from None
+    *owners, attribute = path.split(".")
+    for name in owners:
+        if not hasattr(owner, name):
+            raise LookupError(f"{module_name} has no {name}")
+        owner = getattr(owner, name)
+    if not hasattr(owner, attribute):
+        raise LookupError(f"{target} does not exist")
+    return owner, attribute
+
+
+def check(
+    patches: Sequence[Patch] = PATCHES, rasa_version: Optional[str] = None
+) -> List[Tuple[Patch, Any, str]]:
+    """Every patch's (patch, owner, attribute), or RasaPatchError naming every problem."""
+    version = rasa.__version__ if rasa_version is None else rasa_version
+    problems: List[str] = []
+    if version != EXPECTED_RASA_VERSION:
+        problems.append(
+            f"Rasa {EXPECTED_RASA_VERSION} is required, but {version} is installed "
+            "(pip install -r requirements.lock)"
+        )
+    resolved = []
+    for patch in patches:
+        try:
+            owner, attribute = _resolve(patch.target)
+        except LookupError as error:
+            problems.append(f"patch {patch.name}: {error}")
+            continue
+        resolved.append((patch, owner, attribute))
+    if problems:
+        raise RasaPatchError(
+            "Cannot start: bot/rasa_patches.py does not fit the installed Rasa. "
+            + "; ".join(problems)
+            + ". Adapt the patches (and EXPECTED_RASA_VERSION) before upgrading Rasa."
+        )
+    return resolved
+
+
+def install(
+    patches: Sequence[Patch] = PATCHES, rasa_version: Optional[str] = None
+) -> Tuple[str, ...]:
+    """Check, then install every patch not yet installed; the names of all installed patches."""
+    for patch, owner, attribute in check(patches, rasa_version):
+        current = getattr(owner, attribute)
+        if getattr(current, MARK, None) == patch.name:
+            continue
+        replacement = patch.build(current)
+        setattr(replacement, MARK, patch.name)
+        setattr(owner, attribute, replacement)
+        logger.debug("Rasa patch %s installed on %s", patch.name, patch.target)
+    return installed(patches)
+
+
+def installed(patches: Sequence[Patch] = PATCHES) -> Tuple[str, ...]:
+    """The names of the patches whose replacement is in place right now."""
+    names = []
+    for patch in patches:
+        try:
+            owner, attribute = _resolve(patch.target)
+        except LookupError:
+            continue
+        if getattr(getattr(owner, attribute), MARK, None) == patch.name:
+            names.append(patch.name)
+    return tuple(names)
+
+
+# -- the hook Rasa runs in every server process ---------------------------------------------
+
+
+def _is_direct_loopback(request: Request) -> bool:
+    """A client on this machine that did not come through a proxy (a local proxy such as
+    HAProxy forwards public requests from a loopback address, but adds X-Forwarded-For)."""
+    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
+        return False
+    try:
+        return ipaddress.ip_address(request.ip).is_loopback
+    except ValueError:
+        return False
+
+
+class RasaPatchesChannel(InputChannel):
+    """bot/credentials.yml: `bot.rasa_patches.RasaPatchesChannel:` (the first entry).
+
+    Rasa creates it in every server process before serving: that installs the patches. It
+    handles no messages; GET /webhooks/rasa_patches/ lists the installed patches (loopback only).
+    """
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rasa_patches"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        try:
+            names = install()
+        except RasaPatchError as error:
+            logger.critical("%s", error)
+            raise SystemExit(str(error)) from None
+        logger.info("Rasa patches installed: %s", ", ".join(names))
+        return cls()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        patches = Blueprint("rasa_patches", __name__)
+
+        @patches.get("/")
+        async def listing(request: Request) -> HTTPResponse:
+            if not _is_direct_loopback(request):
+                return response.json({"error": "Nicht gefunden."}, status=404)
+            return response.json({"rasa": rasa.__version__, "patches": list(installed())})
+
+        return patches

@@ -1,0 +1,91 @@
+"""The guarded patches of Rasa internals: checked before anything is replaced, installed once."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+import rasa
+
+from bot import rasa_patches
+from bot.rasa_patches import EXPECTED_RASA_VERSION, Patch, RasaPatchError, RasaPatchesChannel
+from tests.bot.channels.web_support import serving
+
+
+@pytest.fixture
+def target(monkeypatch):
+    """A stand-in for a Rasa module: `fake_rasa_module:Engine.turn`."""
+    module = types.ModuleType("fake_rasa_module")
+
+    class Engine:
+        def turn(self) -> str:
+            return "stock"
+
+    module.Engine = Engine
+    monkeypatch.setitem(sys.modules, "fake_rasa_module", module)
+    return Engine
+
+
+def _louder(original):
+    def turn(self) -> str:
+        return original(self).upper()
+
+    return turn
+
+
+LOUDER = Patch("louder", "fake_rasa_module:Engine.turn", _louder, "test")
+
+
+def test_install_replaces_the_attribute_once(target):
+    assert rasa_patches.install([LOUDER], EXPECTED_RASA_VERSION) == ("louder",)
+    assert rasa_patches.install([LOUDER], EXPECTED_RASA_VERSION) == ("louder",)
+    assert target().turn() == "STOCK"  # wrapped once, not twice
+
+
+def test_another_rasa_version_refuses_before_replacing_anything(target):
+    with pytest.raises(RasaPatchError) as error:
+        rasa_patches.install([LOUDER], "3.7.0")
+    assert "3.6.21 is required, but 3.7.0 is installed" in str(error.value)
+    assert target().turn() == "stock"
+
+
+def test_a_missing_attribute_refuses_and_names_it(target):
+    gone = Patch("gone", "fake_rasa_module:Engine.vanished", _louder, "test")
+    missing_module = Patch("nowhere", "rasa.no_such_module:X.y", _louder, "test")
+    with pytest.raises(RasaPatchError) as error:
+        rasa_patches.install([LOUDER, gone, missing_module], EXPECTED_RASA_VERSION)
+    message = str(error.value)
+    assert "fake_rasa_module:Engine.vanished does not exist" in message
+    assert "rasa.no_such_module cannot be imported" in message
+    assert target().turn() == "stock"  # all or nothing
+
+
+def test_every_registered_patch_fits_the_installed_rasa():
+    assert rasa.__version__ == EXPECTED_RASA_VERSION
+    assert len(rasa_patches.check()) == len(rasa_patches.PATCHES)
+
+
+def test_the_channel_refuses_to_start_on_a_misfit(monkeypatch):
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with pytest.raises(SystemExit) as stop:
+        RasaPatchesChannel.from_credentials(None)
+    assert "3.6.21 is required" in str(stop.value)
+
+
+def test_listing_is_for_direct_loopback_clients_only():
+    with serving(RasaPatchesChannel.from_credentials(None)) as server:
+        local = server.get("/webhooks/rasa_patches/")
+        proxied = server.get("/webhooks/rasa_patches/", {"X-Forwarded-For": "203.0.113.9"})
+    assert local.status == 200
+    assert '"remote_action_retry"' in local.text
+    assert proxied.status == 404 and "remote_action_retry" not in proxied.text
+
+
+def test_credentials_create_the_patch_channel_first():
+    from rasa.shared.utils.io import read_yaml_file
+
+    from tests.support.stack import ROOT
+
+    channels = list(read_yaml_file(str(ROOT / "bot" / "credentials.yml")))
+    assert channels[0] == "bot.rasa_patches.RasaPatchesChannel"
