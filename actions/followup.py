@@ -24,7 +24,7 @@ from cancellation.hotline import (
 )
 from cancellation.log.references import find_reference
 from cancellation.log.records import Document
-from cancellation.vocabulary import AttemptKind
+from cancellation.vocabulary import AttemptKind, ContractType
 from cancellation.recipient import parse_company_name
 from cancellation.summary import subject_text
 from cancellation.validation import InvalidInput, is_skip_answer, parse_past_or_future_date
@@ -96,6 +96,8 @@ class ActionLogHotlineCalls(Action):
                     channel=channel_of(tracker),
                     conversation_id=tracker.sender_id,
                     provider=str(provider),
+                    provider_key=tracker.get_slot("provider_key") or None,
+                    contract_type=ContractType.parse(tracker.get_slot("contract_type")),
                     subject=subject_text(answers_of(tracker)),
                     called_at=moment,
                     outcome=OUTCOME_UNREACHABLE,
@@ -204,6 +206,8 @@ class ActionConfirmationMissing(Action):
                     channel=channel_of(tracker),
                     conversation_id=tracker.sender_id,
                     provider=letter.provider,
+                    provider_key=letter.provider_key,
+                    contract_type=letter.contract_type,
                     subject_kind=letter.subject_kind,
                     subject=letter.subject,
                     requested_end=None if letter.requested_end in (None, "asap") else dt.date.fromisoformat(letter.requested_end),

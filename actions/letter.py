@@ -17,6 +17,7 @@ import letters
 from cancellation.followup import next_steps_text
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
 from cancellation.summary import subject_text
+from cancellation.vocabulary import ContractType
 
 from actions import services
 from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
@@ -47,6 +48,8 @@ class ActionCreateLetter(Action):
                 channel=channel_of(tracker),
                 conversation_id=tracker.sender_id,
                 provider=str(answers["provider"]),
+                provider_key=provider.key if provider else None,
+                contract_type=ContractType.parse(answers.get("contract_type")),
                 subject_kind=answers.get("subject_kind") or "contract",
                 subject=subject_text(answers),
                 requested_end=requested_end(answers),

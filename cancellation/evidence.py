@@ -1,7 +1,10 @@
 """The evidence report of one cancellation: its log entries, related reminders and hotline calls.
 
-`build_evidence_report` is pure (records and entries in, `letters.evidence.EvidenceReport` out);
-`evidence_report_for` gathers them from an attempt log for the CLI and the download link.
+`build_evidence_report` is pure (verified records and entries in, `letters.evidence.EvidenceReport`
+out); `evidence_report_for` gathers them from an attempt log's verified reads for the CLI and the
+download link. Everything in a report was checked against the hash chain first: a read that does
+not match raises `TamperedEvidence`, so no report is made from altered data. Times are German
+local time (cancellation.clock).
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from letters.evidence import EvidenceEntry, EvidenceReport
 
+from cancellation import clock
 from cancellation.log.chain import LogEntry
 from cancellation.log.records import AttemptRecord, Event
-from cancellation.vocabulary import AttemptKind
+from cancellation.log.verification import ChainState
 from cancellation.summary import end_date_text
+from cancellation.vocabulary import AttemptKind, Status
 
 # Short: the report's "Art" column is narrow.
 EVENT_LABELS = {
@@ -25,15 +30,16 @@ EVENT_LABELS = {
     Event.FORGOTTEN: "Daten gelöscht",
 }
 STATUS_LABELS = {
-    "letter_created": "Brief erstellt",
-    "sent": "verschickt",
-    "confirmed": "vom Anbieter bestätigt",
-    "no_confirmation": "keine Bestätigung erhalten",
-    "reminder_sent": "Erinnerung erstellt",
-    "call_failed": "Anruf erfolglos",
-    "call_succeeded": "Anruf erfolgreich",
+    Status.LETTER_CREATED: "Brief erstellt",
+    Status.SENT: "verschickt",
+    Status.CONFIRMED: "vom Anbieter bestätigt",
+    Status.NO_CONFIRMATION: "keine Bestätigung erhalten",
+    Status.REMINDER_SENT: "Erinnerung erstellt",
+    Status.CALL_FAILED: "Anruf erfolglos",
+    Status.CALL_SUCCEEDED: "Anruf erfolgreich",
 }
 OUTCOME_LABELS = {"succeeded": "erreicht", "unreachable": "nicht erreicht"}
+FORGOTTEN_TEXT = "(gelöscht)"
 
 
 def status_label(status: Optional[str]) -> str:
@@ -47,26 +53,38 @@ def _date_text(value: Any) -> str:
         return str(value)
 
 
-def describe(entry: LogEntry) -> str:
-    """One German sentence for a log entry, from its (non-personal) payload."""
+def _what(record: Optional[AttemptRecord], payload: Mapping[str, Any]) -> tuple:
+    """Subject and provider: from the verified record, or the old entries that still hold them."""
+    if record is not None and record.provider is not None:
+        return record.subject, record.provider
+    if "provider" in payload:
+        return payload.get("subject"), payload.get("provider")
+    if record is not None and record.provider_key:
+        return FORGOTTEN_TEXT, record.provider_key
+    return FORGOTTEN_TEXT, FORGOTTEN_TEXT
+
+
+def describe(entry: LogEntry, record: Optional[AttemptRecord] = None) -> str:
+    """One German sentence for a log entry, from its payload and its verified attempt."""
     payload: Mapping[str, Any] = entry.payload
     reference = payload.get("reference") or entry.reference
     if entry.event in (Event.LETTER_CREATED, Event.REMINDER_CREATED):
+        subject, provider = _what(record, payload)
         text = (
-            f"{reference}: {payload.get('subject')} bei {payload.get('provider')}, "
-            f"{end_date_text(payload.get('requested_end'))}; SHA-256 des PDF {payload.get('letter_sha256')}"
+            f"{reference}: {subject} bei {provider}, {end_date_text(payload.get('requested_end'))}; "
+            f"SHA-256 des PDF {payload.get('letter_sha256')}"
         )
         if payload.get("related_reference"):
             text += f"; Erinnerung an {payload['related_reference']}"
         return text + "."
     if entry.event == Event.HOTLINE_CALL:
+        _, provider = _what(record, payload)
         outcome = OUTCOME_LABELS.get(str(payload.get("outcome")), str(payload.get("outcome")))
         called = payload.get("called_at")
         when = ""
         if called:
-            moment = dt.datetime.fromisoformat(str(called))
-            when = f" am {moment.astimezone(dt.timezone.utc):%d.%m.%Y %H:%M} UTC"
-        return f"{reference}: Anruf bei {payload.get('provider')}{when} – {outcome}."
+            when = f" am {clock.local_time_text(dt.datetime.fromisoformat(str(called)))}"
+        return f"{reference}: Anruf bei {provider}{when} – {outcome}."
     if entry.event == Event.STATUS_CHANGED:
         text = (
             f"{reference}: {status_label(payload.get('previous_status'))} → "
@@ -83,33 +101,43 @@ def describe(entry: LogEntry) -> str:
     return f"{reference}: {entry.event}."
 
 
+def verification_text(chain: ChainState) -> str:
+    return (
+        f"geprüft gegen die Hash-Kette, Stand {clock.local_time_text(chain.verified_at)} "
+        f"(deutsche Zeit); Kette intakt bis Eintrag #{chain.entry_id}"
+    )
+
+
 def build_evidence_report(
     record: AttemptRecord,
     entries: Iterable[LogEntry],
     *,
-    chain_ok: bool,
+    chain: ChainState,
     generated_at: dt.datetime,
+    related: Sequence[AttemptRecord] = (),
 ) -> EvidenceReport:
     """The report for `record`; `entries` may include those of related reminders and calls."""
     ordered = sorted({entry.id: entry for entry in entries}.values(), key=lambda entry: entry.id)
+    records = {item.reference: item for item in (record, *related)}
+    subject, provider = _what(record, {})
     return EvidenceReport(
         reference=record.reference,
-        generated_at=generated_at,
-        provider=record.provider,
-        subject=record.subject,
+        generated_text=f"{clock.local_time_text(generated_at)} (deutsche Zeit)",
+        provider=provider,
+        subject=subject,
         requested_end_text=end_date_text(record.requested_end) if record.requested_end else "–",
         status=status_label(record.status),
         letter_sha256=record.letter_sha256 or "– (kein Brief)",
         entries=tuple(
             EvidenceEntry(
-                timestamp=entry.created_at,
+                time_text=clock.local_time_text(entry.created_at),
                 kind=EVENT_LABELS.get(entry.event, entry.event),
-                description=describe(entry),
+                description=describe(entry, records.get(entry.reference)),
                 entry_hash=entry.entry_hash,
             )
             for entry in ordered
         ),
-        chain_ok=chain_ok,
+        verification_text=verification_text(chain),
     )
 
 
@@ -121,23 +149,38 @@ def related_records(record: AttemptRecord, conversation: Sequence[AttemptRecord]
             continue
         if other.kind == AttemptKind.REMINDER_LETTER and other.related_reference == record.reference:
             related.append(other)
-        elif other.kind == AttemptKind.HOTLINE_CALL and other.provider.casefold() == record.provider.casefold():
+        elif other.kind == AttemptKind.HOTLINE_CALL and _same_provider(other, record):
             related.append(other)
     return related
 
 
-def evidence_report_for(log: Any, reference: str, now: Optional[dt.datetime] = None) -> Optional[EvidenceReport]:
-    """Gather the report from an `AttemptLog`; None for an unknown reference."""
-    record = log.reads.get(reference)
+def _same_provider(one: AttemptRecord, other: AttemptRecord) -> bool:
+    if one.provider_key and other.provider_key:
+        return one.provider_key == other.provider_key
+    return (one.provider or "").casefold() == (other.provider or "").casefold() != ""
+
+
+def evidence_report_for(
+    log: Any, reference: str, now: Optional[dt.datetime] = None
+) -> Optional[EvidenceReport]:
+    """The report from an `AttemptLog`'s verified reads; None for an unknown reference.
+
+    Raises `cancellation.log.records.TamperedEvidence` when anything it would show does not
+    match the hash chain."""
+    reads = log.reads
+    record = reads.get(reference)
     if record is None:
         return None
-    entries = list(log.reads.entries(record.reference))
+    entries = list(reads.entries(record.reference))
+    related: list = []
     if record.conversation_id:
-        for other in related_records(record, log.reads.attempts_for_conversation(record.conversation_id)):
-            entries += log.reads.entries(other.reference)
+        related = related_records(record, reads.attempts_for_conversation(record.conversation_id))
+        for other in related:
+            entries += reads.entries(other.reference)
     return build_evidence_report(
         record,
         entries,
-        chain_ok=log.reads.verify_chain().ok,
-        generated_at=now or dt.datetime.now(dt.timezone.utc),
+        chain=reads.chain_state(),
+        generated_at=now or clock.now(),
+        related=related,
     )

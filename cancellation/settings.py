@@ -7,7 +7,7 @@ start, so tests can pass their own environment.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Mapping
@@ -25,6 +25,8 @@ DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5005"
 DEFAULT_LETTER_LINK_TTL_DAYS = 7
 DEFAULT_ACTION_SERVER_URL = "http://127.0.0.1:5055/webhook"
 MAX_LETTER_LINK_TTL_DAYS = 365
+# LOG_SIGNING_KEY: long enough that it cannot be guessed (e.g. `openssl rand -hex 32`).
+MIN_SIGNING_KEY_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -38,6 +40,8 @@ class Settings:
     public_base_url: str
     letter_link_ttl_days: int
     action_server_url: str
+    # HMAC key for the evidence log's chain entries; never shown in a repr.
+    log_signing_key: bytes | None = field(default=None, repr=False)
 
     @property
     def letter_link_ttl(self) -> timedelta:
@@ -55,6 +59,7 @@ class Settings:
             action_server_url=_http_url(
                 "ACTION_SERVER_URL", _get(environ, "ACTION_SERVER_URL") or DEFAULT_ACTION_SERVER_URL
             ),
+            log_signing_key=_signing_key(_get(environ, "LOG_SIGNING_KEY")),
         )
 
 
@@ -137,3 +142,14 @@ def _ttl_days(raw: str | None) -> int:
             f"sein (Tage), nicht {raw!r}."
         )
     return days
+
+
+def _signing_key(raw: str | None) -> bytes | None:
+    if raw is None:
+        return None
+    if len(raw) < MIN_SIGNING_KEY_LENGTH:
+        raise SettingsError(
+            f"LOG_SIGNING_KEY muss mindestens {MIN_SIGNING_KEY_LENGTH} Zeichen lang sein "
+            "(Beispiel: die Ausgabe von `openssl rand -hex 32`)."
+        )
+    return raw.encode("utf-8")

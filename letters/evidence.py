@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import List, Sequence, Tuple
 
@@ -28,7 +27,7 @@ CHAIN_NOTE = (
 
 @dataclass(frozen=True)
 class EvidenceEntry:
-    timestamp: dt.datetime  # UTC; a naive value is read as UTC (SQLite drops the zone)
+    time_text: str  # as printed: German local time, formatted by the caller
     kind: str
     description: str
     entry_hash: str
@@ -36,28 +35,25 @@ class EvidenceEntry:
 
 @dataclass(frozen=True)
 class EvidenceReport:
+    """Everything printed; only data that was verified against the hash chain goes in."""
+
     reference: str
-    generated_at: dt.datetime  # UTC; a naive value is read as UTC
+    generated_text: str  # when the report was made, as printed
     provider: str
     subject: str
     requested_end_text: str
     status: str
     letter_sha256: str
     entries: Tuple[EvidenceEntry, ...]
-    chain_ok: bool
-
-
-def utc_text(moment: dt.datetime, suffix: str = " UTC") -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%d.%m.%Y %H:%M:%S") + suffix
+    # "geprüft gegen die Hash-Kette, Stand …": what was verified, and when.
+    verification_text: str
 
 
 # Table columns: (heading, left edge in mm, width in mm).
 _COLUMNS: Tuple[Tuple[str, float, float], ...] = (
     ("Nr.", din.LEFT_MARGIN, 9.0),
-    ("Zeitpunkt (UTC)", din.LEFT_MARGIN + 9.0, 33.0),
-    ("Art", din.LEFT_MARGIN + 42.0, 40.0),
+    ("Zeitpunkt (dt. Zeit)", din.LEFT_MARGIN + 9.0, 36.0),
+    ("Art", din.LEFT_MARGIN + 45.0, 37.0),
     ("Beschreibung", din.LEFT_MARGIN + 82.0, din.TEXT_WIDTH - 82.0),
 )
 _CELL_GAP = 2.0
@@ -76,26 +72,21 @@ def render_evidence_report(report: EvidenceReport) -> bytes:
 
     flow = Flow(TOP, TOP, din.BODY_BOTTOM)
     flow.paragraph(f"Nachweis zu Vorgang {report.reference}", title_style, left, width)
+    flow.paragraph(f"Alle Angaben {report.verification_text}.", body, left, width)
     flow.skip(3.0)
 
-    chain_text = (
-        "intakt – alle Einträge sind unverändert verkettet"
-        if report.chain_ok
-        else "NICHT intakt – mindestens ein Eintrag passt nicht zur Kette"
-    )
     summary = (
-        ("Erstellt am", utc_text(report.generated_at)),
+        ("Erstellt am", report.generated_text),
         ("Anbieter", report.provider),
         ("Gegenstand", report.subject),
         ("Gewünschtes Vertragsende", report.requested_end_text),
         ("Status", report.status),
         ("SHA-256 des Schreibens", report.letter_sha256),
-        ("Hash-Kette", chain_text),
         ("Einträge", str(len(report.entries))),
     )
     label_width = 50.0
     for label, value in summary:
-        style = bold if label == "Hash-Kette" and not report.chain_ok else body
+        style = body
         if label.startswith("SHA-256"):
             style = hash_value  # one unbroken line, so it can be compared with sha256sum output
         lines = wrap(value or "–", style, width - label_width)
@@ -148,7 +139,7 @@ def _rule(flow: Flow, width_pt: float) -> None:
 def _table_row(
     flow: Flow, number: int, entry: EvidenceEntry, style: Style, bold: Style, hash_style: Style
 ) -> None:
-    cells: Sequence[str] = (str(number), utc_text(entry.timestamp, ""), entry.kind, entry.description)
+    cells: Sequence[str] = (str(number), entry.time_text, entry.kind, entry.description)
     wrapped: List[List[str]] = [
         wrap(text, bold if index == 2 else style, column_width - _CELL_GAP)
         for index, (text, (_, _, column_width)) in enumerate(zip(cells, _COLUMNS))

@@ -1,4 +1,8 @@
-"""`python -m bot evidence REF -o report.pdf`: the evidence report of one cancellation as PDF."""
+"""`python -m bot evidence REF -o report.pdf`: the evidence report of one cancellation as PDF.
+
+The report is made only from data verified against the hash chain and says so in its header;
+if anything does not match, no report is written.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import argparse
 import sys
 from typing import TextIO
 
-from bot.cli.store import CommandError, opened_attempt_log, write_pdf
+from bot.cli.output import terminal_text
+from bot.cli.store import CommandError, opened_attempt_log, write_output
 from cancellation.evidence import evidence_report_for
 from letters.evidence import render_evidence_report
 
@@ -16,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "evidence",
         help="Nachweis (Protokoll mit Hash-Kette) eines Vorgangs als PDF erstellen",
         description="Erstellt den Nachweis zu einem Vorgang: alle Protokolleinträge, zugehörige "
-        "Hotline-Anrufe und Erinnerungen, Prüfung der Hash-Kette.",
+        "Hotline-Anrufe und Erinnerungen, alles geprüft gegen die Hash-Kette. Die Datei ist nur "
+        "für ihren Eigentümer lesbar (0600).",
     )
     parser.add_argument("reference", metavar="REF", help="Referenz, z. B. KB-2026-7F3K9Q")
     parser.add_argument(
@@ -33,16 +39,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             report = evidence_report_for(log, args.reference)
         if report is None:
             raise CommandError(f"Unbekannte Referenz: {args.reference}")
-        pdf = render_evidence_report(report)
-        write_pdf(pdf, args.output)
+        write_output(render_evidence_report(report), args.output)
     except CommandError as error:
-        print(f"Fehler: {error}", file=err)
+        print(f"Fehler: {terminal_text(error)}", file=err)
         return 1
     if args.output != "-":
-        chain = "intakt" if report.chain_ok else "NICHT intakt"
         print(
-            f"Nachweis {report.reference} gespeichert: {args.output} ({len(report.entries)} Einträge, "
-            f"Hash-Kette {chain}).",
+            f"Nachweis {report.reference} gespeichert: {args.output} ({len(report.entries)} "
+            f"Einträge, {report.verification_text}).",
             file=out,
         )
-    return 0 if report.chain_ok else 1
+    return 0

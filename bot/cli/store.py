@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from contextlib import contextmanager
 from typing import Iterator, Mapping
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli.output import write_private_file
 from cancellation.log import AttemptLog
+from cancellation.log.records import TamperedEvidence
 from cancellation.log.migrate import upgrade
 from cancellation.settings import Settings, SettingsError
 
@@ -34,6 +35,10 @@ def opened_attempt_log(environ: Mapping[str, str] = os.environ) -> Iterator[Atte
         yield log
     except SQLAlchemyError as error:
         raise CommandError(f"Datenbankfehler: {_first_line(error)}") from None
+    except TamperedEvidence as error:
+        raise CommandError(
+            f"{error} Es wurde nichts ausgegeben. Alle Abweichungen: python -m bot attempts verify"
+        ) from None
     finally:
         log.dispose()
 
@@ -44,13 +49,13 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(original).__name__
 
 
-def write_pdf(pdf: bytes, output: str) -> None:
-    """Write a PDF to a file, or to stdout for "-"."""
+def write_output(data: bytes, output: str) -> None:
+    """Write a file readable by its owner only (0600), or to stdout for "-"."""
     if output == "-":
-        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     try:
-        Path(output).write_bytes(pdf)
+        write_private_file(output, data)
     except OSError as error:
         raise CommandError(f"{output} kann nicht geschrieben werden: {error.strerror}") from None

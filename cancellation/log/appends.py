@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cancellation.log.chain import entry_hash
+from cancellation.log.chain import entry_hash, entry_signature
 from cancellation.log.models import CHAIN_HEAD_ID, ChainHead, LogEntryRow
 
 
@@ -30,7 +30,9 @@ def append(
     event: str,
     payload: dict[str, Any],
     now: datetime,
+    signing_key: bytes | None,
 ) -> None:
+    """Append one entry; with a signing key it also carries the HMAC of its hash."""
     entry_id = (head.last_entry_id or 0) + 1
     digest = entry_hash(
         id=entry_id,
@@ -49,6 +51,7 @@ def append(
             payload=payload,
             prev_hash=head.last_hash,
             entry_hash=digest,
+            entry_hmac=None if signing_key is None else entry_signature(signing_key, digest),
         )
     )
     head.last_entry_id = entry_id

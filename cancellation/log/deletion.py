@@ -7,13 +7,17 @@ from sqlalchemy.orm import Session
 
 from cancellation.log.appends import append, lock_head
 from cancellation.log.chain import timestamp
-from cancellation.log.models import Attempt, ChainHead, DownloadToken, Letter, Person
+from cancellation.log.models import (
+    Attempt,
+    ChainHead,
+    DownloadToken,
+    Letter,
+    Person,
+    PrivateText,
+)
 from cancellation.log.records import Event, ForgetResult, UnknownReference
 from cancellation.log.rows import require_attempt, utc_now
 from cancellation.log.store import LogStore
-
-# Keys in `details` that may hold something a person typed; dropped when the person is forgotten.
-FREE_TEXT_DETAIL_KEYS = ("note",)
 
 
 class Deletion:
@@ -32,7 +36,7 @@ class Deletion:
         with self._store.write() as session:
             head = lock_head(session)
             attempt = require_attempt(session, reference)
-            return _forget(session, head, [attempt])
+            return _forget(session, head, [attempt], self._store.signing_key)
 
     def forget_conversation(self, conversation_id: str) -> ForgetResult:
         """Forget every attempt of a conversation."""
@@ -43,10 +47,12 @@ class Deletion:
                     select(Attempt).where(Attempt.conversation_id == conversation_id)
                 ).scalars()
             )
-            return _forget(session, head, attempts)
+            return _forget(session, head, attempts, self._store.signing_key)
 
 
-def _forget(session: Session, head: ChainHead, attempts: list[Attempt]) -> ForgetResult:
+def _forget(
+    session: Session, head: ChainHead, attempts: list[Attempt], signing_key: bytes | None
+) -> ForgetResult:
     person_ids = {attempt.person_id for attempt in attempts if attempt.person_id is not None}
     affected = {attempt.id: attempt for attempt in attempts}
     if person_ids:
@@ -68,16 +74,13 @@ def _forget(session: Session, head: ChainHead, attempts: list[Attempt]) -> Forge
         delete(DownloadToken).where(DownloadToken.reference.in_(references))
     ).rowcount
     letters_deleted = session.execute(delete(Letter).where(Letter.attempt_id.in_(ids))).rowcount
+    # Provider names, subjects and notes as typed, and the salts that made their hashes checkable.
+    session.execute(delete(PrivateText).where(PrivateText.attempt_id.in_(ids)))
     for attempt in pending:
         attempt.person_id = None
         attempt.conversation_id = None
         # Keys such as "<chat id>:<message id>" can identify a person too.
         attempt.idempotency_key = None
-        attempt.details = {
-            key: value
-            for key, value in (attempt.details or {}).items()
-            if key not in FREE_TEXT_DETAIL_KEYS
-        }
         attempt.forgotten_at = now
     session.flush()
     persons_deleted = 0
@@ -89,7 +92,7 @@ def _forget(session: Session, head: ChainHead, attempts: list[Attempt]) -> Forge
             "kind": attempt.kind,
             "forgotten_at": timestamp(now),
         }
-        append(session, head, attempt.reference, Event.FORGOTTEN, payload, now)
+        append(session, head, attempt.reference, Event.FORGOTTEN, payload, now, signing_key)
     return ForgetResult(
         references=tuple(references),
         persons_deleted=persons_deleted,

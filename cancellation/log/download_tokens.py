@@ -9,15 +9,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from cancellation.log.arguments import require_choice
-from cancellation.log.models import Attempt, DownloadToken, Letter
+from cancellation.log.models import DownloadToken, Letter
 from cancellation.log.records import Document
 from cancellation.log.rows import require_attempt, utc_now
 from cancellation.log.store import LogStore
+from cancellation.log.verified_reads import VerifiedReads
 
 
 class DownloadTokens:
-    def __init__(self, store: LogStore) -> None:
+    def __init__(self, store: LogStore, reads: VerifiedReads) -> None:
         self._store = store
+        self._reads = reads
 
     def issue(
         self,
@@ -52,27 +54,25 @@ class DownloadTokens:
     def resolve_letter(
         self, token: str, *, now: datetime | None = None
     ) -> tuple[str, bytes] | None:
-        """Reference and PDF of a valid letter token (evidence tokens are not letters)."""
-        now = now or utc_now()
-        query = (
-            select(DownloadToken.reference, DownloadToken.expires_at, Letter.pdf)
-            .join(Attempt, Attempt.reference == DownloadToken.reference)
-            .join(Letter, Letter.attempt_id == Attempt.id)
-            .where(DownloadToken.token_sha256 == token_hash(token))
-            .where(DownloadToken.document == Document.LETTER.value)
-        )
-        with self._store.read() as session:
-            row = session.execute(query).one_or_none()
-        if row is None or row.expires_at <= now:
+        """Reference and PDF of a valid letter token (evidence tokens are not letters).
+
+        The PDF is a verified read: a letter that does not match the chain raises
+        `TamperedEvidence` instead of being handed out."""
+        reference = self._valid(token, Document.LETTER, now)
+        if reference is None:
             return None
-        return row.reference, bytes(row.pdf)
+        pdf = self._reads.letter_pdf(reference)
+        return None if pdf is None else (reference, pdf)
 
     def resolve_evidence(self, token: str, *, now: datetime | None = None) -> str | None:
         """The reference of a valid evidence-report token; the report is rendered by the caller."""
+        return self._valid(token, Document.EVIDENCE, now)
+
+    def _valid(self, token: str, document: Document, now: datetime | None) -> str | None:
         now = now or utc_now()
         query = select(DownloadToken.reference, DownloadToken.expires_at).where(
             DownloadToken.token_sha256 == token_hash(token),
-            DownloadToken.document == Document.EVIDENCE.value,
+            DownloadToken.document == document.value,
         )
         with self._store.read() as session:
             row = session.execute(query).one_or_none()

@@ -1,11 +1,14 @@
 """Writing evidence: letters, reminder letters, hotline calls and status changes.
 
-Every write appends its chain entry in the same transaction as the rows it describes.
+Every write appends its chain entry in the same transaction as the rows it describes. What a
+user typed (provider name, subject, note) goes to `attempt_private`, never into the chain: the
+entry carries a salted hash of it (cancellation/log/private.py), so a forget can delete it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
@@ -22,7 +25,8 @@ from cancellation.log.arguments import (
     requested_end_value,
 )
 from cancellation.log.chain import timestamp
-from cancellation.log.models import Attempt, Letter, Person
+from cancellation.log.models import PROVIDER_KEY_LENGTH, Attempt, Letter, Person, PrivateText
+from cancellation.log.private import new_salt, private_sha256
 from cancellation.log.records import (
     CALL_STATUSES,
     LETTER_KINDS,
@@ -35,10 +39,15 @@ from cancellation.log.records import (
 from cancellation.log.references import new_reference, normalise_reference
 from cancellation.log.rows import attempt_row, require_attempt, to_record, utc_now
 from cancellation.log.store import LogStore
-from cancellation.vocabulary import AttemptKind, Channel, Status, SubjectKind
+from cancellation.vocabulary import AttemptKind, Channel, ContractType, Status, SubjectKind
 
 # A clash among 32**6 references per year is rare; a handful of retries makes it impossible.
 MAX_REFERENCE_TRIES = 8
+MAX_NOTE_LENGTH = 2000
+# Directory keys are code-made identifiers ("o2", "telekom_mobil"), never typed names.
+PROVIDER_KEY_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9_.-]{{0,{PROVIDER_KEY_LENGTH - 1}}}$")
+# Status details are chained: dates, references and flags only, never text a person typed.
+STATUS_DETAIL_VALUE = re.compile(r"^(\d{4}-\d{2}-\d{2}|KB-\d{4}-[0-9A-Z]{6})$")
 
 Renderer = Callable[[str], bytes]
 
@@ -61,6 +70,8 @@ class EvidenceWrites:
         idempotency_key: str | None = None,
         kind: str = AttemptKind.LETTER,
         related_reference: str | None = None,
+        provider_key: str | None = None,
+        contract_type: str | None = None,
     ) -> AttemptRecord:
         """Render and store a letter with its personal data and a chain entry, all or nothing.
 
@@ -72,6 +83,8 @@ class EvidenceWrites:
         subject_kind = require_choice("subject_kind", subject_kind, SubjectKind)
         provider = require_text("provider", provider, 200)
         subject = require_text("subject", subject, 200)
+        provider_key = _provider_key(provider_key)
+        contract_type = _contract_type(contract_type)
         conversation_id = optional_text("conversation_id", conversation_id, 255)
         idempotency_key = optional_text("idempotency_key", idempotency_key, 200)
         personal = jsonable(dict(personal_data))
@@ -98,7 +111,7 @@ class EvidenceWrites:
                             select(Attempt).where(Attempt.idempotency_key == idempotency_key)
                         ).scalar_one_or_none()
                         if earlier is not None:
-                            return to_record(earlier)
+                            return to_record(earlier, session.get(PrivateText, earlier.id))
                     if attempt_row(session, reference) is not None:
                         continue
                     now = utc_now()
@@ -108,9 +121,9 @@ class EvidenceWrites:
                         kind=kind,
                         channel=channel,
                         conversation_id=conversation_id,
-                        provider=provider,
+                        provider_key=provider_key,
+                        contract_type=contract_type,
                         subject_kind=subject_kind,
-                        subject=subject,
                         requested_end=requested_end_value(requested_end),
                         status=Status.LETTER_CREATED.value,
                         letter_sha256=hashlib.sha256(pdf).hexdigest(),
@@ -122,11 +135,14 @@ class EvidenceWrites:
                     session.add(attempt)
                     session.flush()
                     session.add(Letter(attempt_id=attempt.id, pdf=bytes(pdf)))
+                    private = _private(attempt, provider, subject, None)
+                    session.add(private)
                     event = Event.LETTER_CREATED
                     if kind == AttemptKind.REMINDER_LETTER:
                         event = Event.REMINDER_CREATED
-                    append(session, head, reference, event, public_payload(attempt), now)
-                    return to_record(attempt)
+                    payload = public_payload(attempt, private, personal)
+                    append(session, head, reference, event, payload, now, self._store.signing_key)
+                    return to_record(attempt, private)
             except IntegrityError:
                 # Only a concurrent writer that slipped past the checks above gets here.
                 if idempotency_key is not None:
@@ -146,19 +162,22 @@ class EvidenceWrites:
         outcome: str,
         note: str | None = None,
         subject_kind: str = SubjectKind.CONTRACT,
+        provider_key: str | None = None,
+        contract_type: str | None = None,
     ) -> AttemptRecord:
         """Log a call to the provider's hotline; `outcome` "succeeded" counts as success."""
         channel = require_choice("channel", channel, Channel)
         subject_kind = require_choice("subject_kind", subject_kind, SubjectKind)
         provider = require_text("provider", provider, 200)
         subject = require_text("subject", subject, 200)
+        provider_key = _provider_key(provider_key)
+        contract_type = _contract_type(contract_type)
         outcome = require_text("outcome", outcome, 64)
         conversation_id = optional_text("conversation_id", conversation_id, 255)
         if called_at.tzinfo is None:
             raise ValueError("called_at must be timezone-aware")
         details: dict[str, Any] = {"outcome": outcome, "called_at": timestamp(called_at)}
-        if note is not None and note.strip():
-            details["note"] = note.strip()[:2000]
+        note = note.strip()[:MAX_NOTE_LENGTH] if note is not None and note.strip() else None
         status = Status.CALL_SUCCEEDED if outcome == OUTCOME_SUCCEEDED else Status.CALL_FAILED
 
         for _ in range(MAX_REFERENCE_TRIES):
@@ -175,9 +194,9 @@ class EvidenceWrites:
                         kind=AttemptKind.HOTLINE_CALL.value,
                         channel=channel,
                         conversation_id=conversation_id,
-                        provider=provider,
+                        provider_key=provider_key,
+                        contract_type=contract_type,
                         subject_kind=subject_kind,
-                        subject=subject,
                         requested_end=None,
                         status=status.value,
                         letter_sha256=None,
@@ -185,10 +204,15 @@ class EvidenceWrites:
                     )
                     session.add(attempt)
                     session.flush()
-                    payload = public_payload(attempt)
+                    private = _private(attempt, provider, subject, note)
+                    session.add(private)
+                    payload = public_payload(attempt, private, None)
                     payload.update(outcome=outcome, called_at=details["called_at"])
-                    append(session, head, reference, Event.HOTLINE_CALL, payload, now)
-                    return to_record(attempt)
+                    append(
+                        session, head, reference, Event.HOTLINE_CALL, payload, now,
+                        self._store.signing_key,
+                    )
+                    return to_record(attempt, private)
             except IntegrityError:
                 continue
         raise RuntimeError("no free attempt reference found; retry later")
@@ -196,8 +220,9 @@ class EvidenceWrites:
     def set_status(
         self, reference: str, status: str, *, details: Mapping[str, Any] | None = None
     ) -> AttemptRecord:
-        """Record a new status (e.g. "sent", "confirmed") with optional non-personal details."""
-        extra = jsonable(dict(details or {}))
+        """Record a new status (e.g. "sent", "confirmed") with optional details: dates,
+        references or flags, which are chained."""
+        extra = _status_details(details or {})
         with self._store.write() as session:
             head = lock_head(session)
             attempt = require_attempt(session, reference)
@@ -213,8 +238,11 @@ class EvidenceWrites:
                 "previous_status": previous,
                 "details": extra,
             }
-            append(session, head, attempt.reference, Event.STATUS_CHANGED, payload, utc_now())
-            return to_record(attempt)
+            append(
+                session, head, attempt.reference, Event.STATUS_CHANGED, payload, utc_now(),
+                self._store.signing_key,
+            )
+            return to_record(attempt, session.get(PrivateText, attempt.id))
 
     def _exists(self, reference: str) -> bool:
         with self._store.read() as session:
@@ -225,7 +253,9 @@ class EvidenceWrites:
             attempt = session.execute(
                 select(Attempt).where(Attempt.idempotency_key == key)
             ).scalar_one_or_none()
-            return None if attempt is None else to_record(attempt)
+            if attempt is None:
+                return None
+            return to_record(attempt, session.get(PrivateText, attempt.id))
 
     def _existing_reference(self, reference: str) -> str:
         canonical = normalise_reference(reference)
@@ -250,18 +280,59 @@ def _person_for(
     return person.id
 
 
-def public_payload(attempt: Attempt) -> dict[str, Any]:
-    """What goes into the chain: never anything that identifies the person."""
+def public_payload(
+    attempt: Attempt, private: PrivateText, person: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """What goes into the chain: never anything that identifies the person or that they typed;
+    the deletable values are represented by their salted hash."""
     return {
         "reference": attempt.reference,
         "kind": attempt.kind,
         "channel": attempt.channel,
-        "provider": attempt.provider,
+        "provider_key": attempt.provider_key,
+        "contract_type": attempt.contract_type,
         "subject_kind": attempt.subject_kind,
-        "subject": attempt.subject,
         "requested_end": attempt.requested_end,
         "status": attempt.status,
         "letter_sha256": attempt.letter_sha256,
         "related_reference": attempt.related_reference,
         "created_at": timestamp(attempt.created_at),
+        "private_sha256": private_sha256(
+            salt=private.salt,
+            conversation_id=attempt.conversation_id,
+            provider=private.provider,
+            subject=private.subject,
+            note=private.note,
+            person=person,
+        ),
     }
+
+
+def _private(attempt: Attempt, provider: str, subject: str, note: str | None) -> PrivateText:
+    return PrivateText(
+        attempt_id=attempt.id, salt=new_salt(), provider=provider, subject=subject, note=note
+    )
+
+
+def _provider_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not PROVIDER_KEY_PATTERN.match(value):
+        raise ValueError(f"provider_key must be a directory key, not {value!r}")
+    return value
+
+
+def _contract_type(value: str | None) -> str | None:
+    return None if value is None else require_choice("contract_type", value, ContractType)
+
+
+def _status_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    checked = jsonable(dict(details))
+    for key, value in checked.items():
+        if not re.fullmatch(r"[a-z_]{1,40}", key):
+            raise ValueError(f"status detail key {key!r} is not an identifier")
+        if isinstance(value, str) and not STATUS_DETAIL_VALUE.match(value):
+            raise ValueError(f"status detail {key} must be a date or a reference, not free text")
+        if isinstance(value, (dict, list, float)):
+            raise ValueError(f"status detail {key} must be a date, reference, number or flag")
+    return checked

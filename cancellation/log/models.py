@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
 )
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
@@ -21,6 +22,8 @@ from sqlalchemy.types import TypeDecorator
 REFERENCE_LENGTH = 20
 HASH_LENGTH = 64
 CHAIN_HEAD_ID = 1
+PROVIDER_KEY_LENGTH = 64
+SALT_LENGTH = 32
 
 Base = declarative_base()
 
@@ -59,6 +62,9 @@ class Person(Base):
 
 
 class Attempt(Base):
+    """One letter, reminder or hotline call: only what may stay after the person is forgotten,
+    plus the keys (conversation, person, idempotency) that a forget clears."""
+
     __tablename__ = "attempts"
 
     id = Column(Integer, primary_key=True)
@@ -67,19 +73,38 @@ class Attempt(Base):
     kind = Column(String(20), nullable=False)
     channel = Column(String(16), nullable=False)
     conversation_id = Column(String(255), nullable=True, index=True)
-    provider = Column(String(200), nullable=False)
+    # The provider directory's key ("o2"), never a name the user typed; None for unknown ones.
+    provider_key = Column(String(PROVIDER_KEY_LENGTH), nullable=True)
+    # cancellation.vocabulary.ContractType; None for attempts logged before it was stored.
+    contract_type = Column(String(16), nullable=True)
     subject_kind = Column(String(16), nullable=False)
-    subject = Column(String(200), nullable=False)
     requested_end = Column(String(10), nullable=True)
     status = Column(String(32), nullable=False)
     letter_sha256 = Column(String(HASH_LENGTH), nullable=True)
     person_id = Column(
         Integer, ForeignKey("persons.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    related_reference = Column(String(REFERENCE_LENGTH), nullable=True)
+    related_reference = Column(String(REFERENCE_LENGTH), nullable=True, index=True)
     idempotency_key = Column(String(200), nullable=True, unique=True)
     details = Column(JSON, nullable=False)
     forgotten_at = Column(UTCDateTime, nullable=True)
+
+
+class PrivateText(Base):
+    """What a user typed or what names them, per attempt: deleted when the person is forgotten.
+
+    The chain holds only a salted SHA-256 over these values (see cancellation/log/private.py);
+    without the salt, which is deleted with them, that hash reveals nothing.
+    """
+
+    __tablename__ = "attempt_private"
+
+    attempt_id = Column(Integer, ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    # None for attempts written before migration 0003: their chain entries hold the text itself.
+    salt = Column(String(SALT_LENGTH), nullable=True)
+    provider = Column(String(200), nullable=False)
+    subject = Column(String(200), nullable=False)
+    note = Column(Text, nullable=True)
 
 
 class Letter(Base):
@@ -100,6 +125,8 @@ class LogEntryRow(Base):
     payload = Column(JSON, nullable=False)
     prev_hash = Column(String(HASH_LENGTH), nullable=False)
     entry_hash = Column(String(HASH_LENGTH), nullable=False, unique=True)
+    # HMAC-SHA256 of entry_hash under LOG_SIGNING_KEY; None when written without a key.
+    entry_hmac = Column(String(HASH_LENGTH), nullable=True)
 
 
 class ChainHead(Base):

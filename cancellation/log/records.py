@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from cancellation.vocabulary import AttemptKind, Status, Vocabulary
+from cancellation.vocabulary import (
+    AttemptKind,
+    Channel,
+    ContractType,
+    Status,
+    SubjectKind,
+    Vocabulary,
+)
 
 LETTER_KINDS = frozenset({AttemptKind.LETTER, AttemptKind.REMINDER_LETTER})
 LETTER_STATUSES = frozenset(
@@ -51,23 +58,55 @@ class UnknownReference(LookupError):
         self.reference = reference
 
 
+class TamperedEvidence(RuntimeError):
+    """A read found stored data that does not match the hash chain; nothing is handed out."""
+
+    def __init__(self, mismatch: "Mismatch") -> None:
+        super().__init__(f"Das Protokoll passt nicht zur Hash-Kette: {mismatch.text}")
+        self.mismatch = mismatch
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One place where the stored data and the chain disagree (German, for operators)."""
+
+    what: str
+    reference: str | None = None
+    entry_id: int | None = None
+
+    @property
+    def text(self) -> str:
+        where = []
+        if self.reference:
+            where.append(self.reference)
+        if self.entry_id is not None:
+            where.append(f"Eintrag #{self.entry_id}")
+        return f"{', '.join(where)}: {self.what}" if where else self.what
+
+
 @dataclass(frozen=True)
 class AttemptRecord:
+    """An attempt as read from the log. `provider`, `subject`, `note` and `conversation_id` are
+    None once the person was forgotten; `provider_key` and `contract_type` stay."""
+
     reference: str
     created_at: datetime
-    kind: str
-    channel: str
-    provider: str
-    subject_kind: str
-    subject: str
+    kind: AttemptKind
+    channel: Channel
+    provider: str | None
+    subject_kind: SubjectKind
+    subject: str | None
     requested_end: str | None
-    status: str
+    status: Status
     letter_sha256: str | None
     related_reference: str | None
     details: Mapping[str, Any] = field(default_factory=dict)
     forgotten: bool = False
     forgotten_at: datetime | None = None
     conversation_id: str | None = None
+    provider_key: str | None = None
+    contract_type: ContractType | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -25,20 +25,34 @@ class AttemptLog:
         self._store = store
         self.evidence = EvidenceWrites(store)
         self.reads = VerifiedReads(store)
-        self.tokens = DownloadTokens(store)
+        self.tokens = DownloadTokens(store, self.reads)
         self.deletion = Deletion(store)
 
     @classmethod
-    def from_url(cls, url: str, *, upgrade_schema: bool = False) -> "AttemptLog":
-        return cls(LogStore.from_url(url, upgrade_schema=upgrade_schema))
+    def from_url(
+        cls, url: str, *, upgrade_schema: bool = False, signing_key: bytes | None = None
+    ) -> "AttemptLog":
+        return cls(LogStore.from_url(url, upgrade_schema=upgrade_schema, signing_key=signing_key))
 
     @classmethod
     def from_settings(cls, settings: Settings, *, upgrade_schema: bool = False) -> "AttemptLog":
-        return cls.from_url(settings.database_url, upgrade_schema=upgrade_schema)
+        return cls.from_url(
+            settings.database_url,
+            upgrade_schema=upgrade_schema,
+            signing_key=settings.log_signing_key,
+        )
 
     @property
     def engine(self) -> Engine:
         return self._store.engine
+
+    @property
+    def store(self) -> LogStore:
+        return self._store
+
+    @property
+    def signing_key(self) -> bytes | None:
+        return self._store.signing_key
 
     def dispose(self) -> None:
         self._store.dispose()

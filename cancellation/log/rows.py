@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import select
+from sqlalchemy.sql import Select
 from sqlalchemy.orm import Session
 
 from cancellation.log.chain import LogEntry
-from cancellation.log.models import Attempt, LogEntryRow
+from cancellation.log.models import Attempt, LogEntryRow, Person, PrivateText
 from cancellation.log.records import AttemptRecord, UnknownReference
 from cancellation.log.references import normalise_reference
-from cancellation.vocabulary import AttemptKind, Channel, Status, SubjectKind
+from cancellation.vocabulary import AttemptKind, Channel, ContractType, Status, SubjectKind
 
 
 def utc_now() -> datetime:
@@ -32,15 +33,24 @@ def require_attempt(session: Session, reference: str) -> Attempt:
     return attempt
 
 
-def to_record(attempt: Attempt) -> AttemptRecord:
+def stored_attempts() -> Select:
+    """Attempts with their private values and person data (outer joins: both may be deleted)."""
+    return (
+        select(Attempt, PrivateText, Person.data)
+        .outerjoin(PrivateText, PrivateText.attempt_id == Attempt.id)
+        .outerjoin(Person, Person.id == Attempt.person_id)
+    )
+
+
+def to_record(attempt: Attempt, private: PrivateText | None) -> AttemptRecord:
     return AttemptRecord(
         reference=attempt.reference,
         created_at=attempt.created_at,
         kind=AttemptKind(attempt.kind),
         channel=Channel(attempt.channel),
-        provider=attempt.provider,
+        provider=None if private is None else private.provider,
         subject_kind=SubjectKind(attempt.subject_kind),
-        subject=attempt.subject,
+        subject=None if private is None else private.subject,
         requested_end=attempt.requested_end,
         status=Status(attempt.status),
         letter_sha256=attempt.letter_sha256,
@@ -49,6 +59,9 @@ def to_record(attempt: Attempt) -> AttemptRecord:
         forgotten=attempt.forgotten_at is not None,
         forgotten_at=attempt.forgotten_at,
         conversation_id=attempt.conversation_id,
+        provider_key=attempt.provider_key,
+        contract_type=ContractType.parse(attempt.contract_type),
+        note=None if private is None else private.note,
     )
 
 
@@ -61,4 +74,5 @@ def to_log_entry(row: LogEntryRow) -> LogEntry:
         payload=dict(row.payload),
         prev_hash=row.prev_hash,
         entry_hash=row.entry_hash,
+        entry_hmac=row.entry_hmac,
     )

@@ -7,6 +7,8 @@ one consistent state even while others append (REPEATABLE READ on PostgreSQL).
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -17,8 +19,15 @@ from cancellation.log.engine import SQLITE_DEFERRED, create_log_engine, is_postg
 
 
 class LogStore:
-    def __init__(self, engine: Engine) -> None:
+    """`signing_key` (LOG_SIGNING_KEY) signs new chain entries and is required when verifying."""
+
+    def __init__(self, engine: Engine, *, signing_key: bytes | None = None) -> None:
         self._engine = engine
+        self.signing_key = signing_key
+        # (entry id, hash) of the head this process last verified, and when (see verification.py).
+        self.verified_head: tuple[int, str] | None = None
+        self.verified_at: datetime | None = None
+        self.verified_lock = threading.Lock()
         self._read_engine = (
             engine.execution_options(**{SQLITE_DEFERRED: True}) if is_sqlite(engine) else engine
         )
@@ -29,10 +38,12 @@ class LogStore:
         )
 
     @classmethod
-    def from_url(cls, url: str, *, upgrade_schema: bool = False) -> "LogStore":
+    def from_url(
+        cls, url: str, *, upgrade_schema: bool = False, signing_key: bytes | None = None
+    ) -> "LogStore":
         if upgrade_schema:
             migrate.upgrade(url)
-        return cls(create_log_engine(url))
+        return cls(create_log_engine(url), signing_key=signing_key)
 
     @property
     def engine(self) -> Engine:

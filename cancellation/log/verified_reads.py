@@ -1,17 +1,31 @@
-"""Reading the log: attempts, their entries, personal data and letter PDFs, and the chain check."""
+"""Reads that prove themselves: every attempt, entry, personal data set and letter PDF handed out
+was checked against the hash chain first; a difference raises `TamperedEvidence`."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from cancellation.log.chain import ChainVerification, LogEntry, verify_entries
-from cancellation.log.models import CHAIN_HEAD_ID, Attempt, ChainHead, Letter, LogEntryRow, Person
+from cancellation.log.chain import LogEntry
+from cancellation.log.models import Attempt, Letter
 from cancellation.log.records import AttemptRecord
 from cancellation.log.references import normalise_reference
-from cancellation.log.rows import attempt_row, to_log_entry, to_record
+from cancellation.log.replay import StoredAttempt
+from cancellation.log.rows import stored_attempts, to_record
 from cancellation.log.store import LogStore
+from cancellation.log.verification import (
+    Anchor,
+    ChainState,
+    LogVerification,
+    entries_of,
+    chain_state,
+    check_attempts,
+    check_entries,
+    check_letter,
+    verify_log,
+)
 
 
 class VerifiedReads:
@@ -22,74 +36,81 @@ class VerifiedReads:
         canonical = normalise_reference(reference)
         if canonical is None:
             return None
-        with self._store.read() as session:
-            attempt = attempt_row(session, canonical)
-            return None if attempt is None else to_record(attempt)
+        records = self._records(stored_attempts().where(Attempt.reference == canonical))
+        return records[0] if records else None
 
     def list_attempts(self, limit: int | None = None) -> list[AttemptRecord]:
         """Newest first."""
-        query = select(Attempt).order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        query = stored_attempts().order_by(Attempt.created_at.desc(), Attempt.id.desc())
         if limit is not None:
             query = query.limit(limit)
-        with self._store.read() as session:
-            return [to_record(attempt) for attempt in session.execute(query).scalars()]
+        return self._records(query)
 
     def attempts_for_conversation(self, conversation_id: str) -> list[AttemptRecord]:
         """Oldest first."""
         query = (
-            select(Attempt)
+            stored_attempts()
             .where(Attempt.conversation_id == conversation_id)
             .order_by(Attempt.created_at, Attempt.id)
         )
-        with self._store.read() as session:
-            return [to_record(attempt) for attempt in session.execute(query).scalars()]
+        return self._records(query)
 
     def personal_data(self, reference: str) -> dict[str, Any] | None:
+        """The person's data, proven by the attempt's chained hash; None once forgotten."""
         canonical = normalise_reference(reference)
         if canonical is None:
             return None
-        query = (
-            select(Person.data)
-            .join(Attempt, Attempt.person_id == Person.id)
-            .where(Attempt.reference == canonical)
-        )
         with self._store.read() as session:
-            data = session.execute(query).scalar_one_or_none()
-            return None if data is None else dict(data)
+            stored = self._stored(session, stored_attempts().where(Attempt.reference == canonical))
+            check_attempts(session, stored, self._store.signing_key)
+        if not stored or stored[0].person is None:
+            return None
+        return dict(stored[0].person)
 
     def letter_pdf(self, reference: str) -> bytes | None:
+        """The stored PDF, only if its SHA-256 is the chained one; None for calls and forgotten."""
         canonical = normalise_reference(reference)
         if canonical is None:
             return None
-        query = (
-            select(Letter.pdf)
-            .join(Attempt, Attempt.id == Letter.attempt_id)
-            .where(Attempt.reference == canonical)
-        )
         with self._store.read() as session:
-            pdf = session.execute(query).scalar_one_or_none()
-            return None if pdf is None else bytes(pdf)
+            stored = self._stored(session, stored_attempts().where(Attempt.reference == canonical))
+            chained = check_attempts(session, stored, self._store.signing_key)
+            if not stored:
+                return None
+            pdf = session.execute(
+                select(Letter.pdf).where(Letter.attempt_id == stored[0].attempt.id)
+            ).scalar_one_or_none()
+            pdf = None if pdf is None else bytes(pdf)
+            check_letter(chained[canonical], pdf)
+            return pdf
 
     def entries(self, reference: str) -> list[LogEntry]:
+        """The entries of one attempt, each intact and linked to its neighbours."""
         canonical = normalise_reference(reference)
         if canonical is None:
             return []
-        query = (
-            select(LogEntryRow)
-            .where(LogEntryRow.reference == canonical)
-            .order_by(LogEntryRow.id)
-        )
         with self._store.read() as session:
-            return [to_log_entry(row) for row in session.execute(query).scalars()]
+            entries = entries_of(session, [canonical])
+            check_entries(session, entries, self._store.signing_key)
+            return entries
 
-    def verify_chain(self) -> ChainVerification:
-        with self._store.snapshot() as session:
-            # Both reads come from one snapshot, so concurrent appends cannot look like damage.
-            head = session.get(ChainHead, CHAIN_HEAD_ID)
-            if head is None:
-                return ChainVerification(ok=False, entries=0, reason="chain_head fehlt")
-            rows = session.execute(
-                select(LogEntryRow).order_by(LogEntryRow.id).execution_options(yield_per=1000)
-            ).scalars()
-            entries: Iterator[LogEntry] = (to_log_entry(row) for row in rows)
-            return verify_entries(entries, head_id=head.last_entry_id, head_hash=head.last_hash)
+    def chain_state(self) -> ChainState:
+        """The chain up to its head, verified (cached per process, then incremental)."""
+        return chain_state(self._store)
+
+    def verify(self, anchor: Anchor | None = None, *, signatures: bool = True) -> LogVerification:
+        """Everything: chain, signatures, anchor, every attempt row, private values, letter."""
+        return verify_log(self._store, anchor, signatures=signatures)
+
+    def _records(self, query: Any) -> list[AttemptRecord]:
+        with self._store.read() as session:
+            stored = self._stored(session, query)
+            check_attempts(session, stored, self._store.signing_key)
+        return [to_record(item.attempt, item.private) for item in stored]
+
+    @staticmethod
+    def _stored(session: Session, query: Any) -> list[StoredAttempt]:
+        return [
+            StoredAttempt(attempt, private, person)
+            for attempt, private, person in session.execute(query)
+        ]

@@ -2,8 +2,13 @@ import datetime as dt
 
 import pytest
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
 from cancellation.evidence import evidence_report_for
 from cancellation.log import AttemptLog
+from cancellation.log.models import Attempt
+from cancellation.log.records import TamperedEvidence
 from letters.evidence import render_evidence_report
 from tests.e2e.pdftext import pdf_text
 
@@ -45,16 +50,40 @@ def test_report_lists_letter_status_changes_and_calls_of_the_same_conversation(l
     kinds = [entry.kind for entry in report.entries]
     assert kinds == ["Hotline-Anruf", "Brief erstellt", "Statusänderung"]
     assert first_call.reference in report.entries[0].description
-    assert "25.11.2026 11:00 UTC – nicht erreicht" in report.entries[0].description
+    # 11:00 UTC is noon in Germany in November.
+    assert "am 25.11.2026, 12:00 Uhr – nicht erreicht" in report.entries[0].description
     assert "bestätigtes Vertragsende 14.03.2027" in report.entries[2].description
     assert report.status == "vom Anbieter bestätigt"
     assert report.requested_end_text.startswith("zum 14.03.2027")
-    assert report.chain_ok and report.letter_sha256 == record.letter_sha256
+    assert report.verification_text.startswith("geprüft gegen die Hash-Kette, Stand ")
+    assert report.verification_text.endswith("Kette intakt bis Eintrag #5")
+    assert report.letter_sha256 == record.letter_sha256
+    assert report.generated_text == "26.11.2026, 13:00 Uhr (deutsche Zeit)"
     # Nothing personal goes into the report.
     assert "Erika" not in " ".join(entry.description for entry in report.entries)
 
     text = pdf_text(render_evidence_report(report))
-    assert record.reference in text and "Hotline-Anruf" in text and "intakt" in text
+    assert record.reference in text and "Hotline-Anruf" in text
+    assert "Alle Angaben geprüft gegen die Hash-Kette" in text
+
+
+def test_no_report_from_altered_data(log):
+    record = letter(log)
+    with Session(log.engine, future=True) as session, session.begin():
+        session.execute(update(Attempt).values(requested_end="2030-12-31"))
+
+    with pytest.raises(TamperedEvidence, match=record.reference):
+        evidence_report_for(log, record.reference, now=NOW)
+
+
+def test_report_time_follows_german_summer_time(log):
+    record = letter(log)
+    log.evidence.set_status(record.reference, "confirmed")
+    summer = dt.datetime(2027, 7, 1, 10, 30, tzinfo=dt.timezone.utc)
+
+    report = evidence_report_for(log, record.reference, now=summer)
+
+    assert report.generated_text == "01.07.2027, 12:30 Uhr (deutsche Zeit)"
 
 
 def test_unknown_reference_has_no_report(log):

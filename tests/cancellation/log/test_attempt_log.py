@@ -68,7 +68,7 @@ def test_letter_attempt_is_stored_with_pdf_personal_data_and_chain_entry(attempt
     [entry] = attempt_log.reads.entries(record.reference)
     assert entry.event == "letter_created"
     assert entry.payload["letter_sha256"] == record.letter_sha256
-    assert attempt_log.reads.verify_chain().ok
+    assert attempt_log.reads.verify().ok
 
 
 def test_chain_payloads_hold_no_personal_data(attempt_log):
@@ -116,7 +116,7 @@ def test_concurrent_double_click_with_one_key_creates_one_attempt(attempt_log):
 
     assert len(references) == 1
     assert count(attempt_log, Attempt) == 1
-    assert attempt_log.reads.verify_chain().entries == 1
+    assert attempt_log.reads.verify().entries == 1
 
 
 def test_twenty_concurrent_letters_get_distinct_references_and_one_unforked_chain(attempt_log):
@@ -132,7 +132,7 @@ def test_twenty_concurrent_letters_get_distinct_references_and_one_unforked_chai
     assert len(set(references)) == 20
     assert count(attempt_log, Attempt) == 20
     assert count(attempt_log, LogEntryRow) == 20
-    verification = attempt_log.reads.verify_chain()
+    verification = attempt_log.reads.verify()
     assert verification.ok, verification
     assert verification.entries == 20
 
@@ -189,7 +189,7 @@ def test_status_changes_are_chained_and_validated(attempt_log):
         attempt_log.evidence.set_status(record.reference, "call_succeeded")
     with pytest.raises(UnknownReference):
         attempt_log.evidence.set_status("KB-2026-000000", "sent")
-    assert attempt_log.reads.verify_chain().entries == 3
+    assert attempt_log.reads.verify().entries == 3
 
 
 def test_reminder_points_to_first_letter_and_shares_its_person(attempt_log):
@@ -213,7 +213,7 @@ def test_invalid_arguments_are_rejected_before_anything_is_stored(attempt_log):
     with pytest.raises(ValueError):
         create_letter(attempt_log, render=lambda reference: b"")
     assert count(attempt_log, Attempt) == 0
-    assert attempt_log.reads.verify_chain().ok
+    assert attempt_log.reads.verify().ok
 
 
 def test_list_attempts_newest_first_with_limit(attempt_log):

@@ -2,8 +2,6 @@ import datetime as dt
 
 import pytest
 
-from cancellation.log.migrate import current_revision
-
 
 def test_letter_and_evidence_tokens_unlock_only_their_document(attempt_log, make_letter):
     record = make_letter()
@@ -38,6 +36,3 @@ def test_evidence_of_a_hotline_call_needs_no_letter(attempt_log):
     token = attempt_log.tokens.issue(call.reference, ttl=dt.timedelta(days=1), document="evidence")
     assert attempt_log.tokens.resolve_evidence(token) == call.reference
 
-
-def test_schema_is_at_the_document_revision(attempt_log, database_url):
-    assert current_revision(database_url) == "0002_token_document"

@@ -29,7 +29,7 @@ def test_forget_deletes_personal_data_but_keeps_anonymised_attempt(attempt_log, 
     assert (rows(attempt_log, Person), rows(attempt_log, Letter)) == (1, 1)
     assert attempt_log.reads.personal_data(kept.reference) is not None
     assert [e.event for e in attempt_log.reads.entries(record.reference)] == ["letter_created", "forgotten"]
-    verification = attempt_log.reads.verify_chain()
+    verification = attempt_log.reads.verify()
     assert verification.ok and verification.entries == 3
 
 
@@ -63,7 +63,7 @@ def test_forget_conversation_forgets_all_its_attempts(attempt_log, make_letter):
     call = [r for r in attempt_log.reads.list_attempts() if r.kind == "hotline_call"][0]
     assert "note" not in call.details and call.details["outcome"] == "failed"
     assert attempt_log.reads.personal_data(other.reference) is not None
-    assert attempt_log.reads.verify_chain().ok
+    assert attempt_log.reads.verify().ok
     assert not attempt_log.deletion.forget_conversation("conv-9").changed
 
 
@@ -79,4 +79,4 @@ def test_forgetting_a_letter_also_forgets_the_reminder_showing_the_same_person(
     assert (result.persons_deleted, result.letters_deleted) == (1, 2)
     assert attempt_log.reads.letter_pdf(reminder.reference) is None
     assert attempt_log.reads.get(reminder.reference).forgotten
-    assert attempt_log.reads.verify_chain().ok
+    assert attempt_log.reads.verify().ok
