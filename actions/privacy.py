@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, Restarted, SlotSet
 
+from cancellation.forgetting import (
+    FORGET_OUTCOME_SLOT,
+    ForgetOutcome,
+    forget_failed_message,
+    forget_message,
+)
 from cancellation.log.references import find_reference
 from cancellation.summary import end_date_text
+from cancellation.texts import render
 
 from actions import services
+from actions.answers import INTERVIEW_SLOTS
+
+logger = logging.getLogger(__name__)
+
+# Slots whose value is something the user told us (a letter's reference counts too).
+ANSWER_SLOTS = tuple(name for name in INTERVIEW_SLOTS if name != "summary_confirmed") + (
+    "last_reference",
+)
 
 STATUS_TEXT = {
     "letter_created": "Brief erstellt",
@@ -77,17 +93,24 @@ class ActionKeepData(Action):
 
 
 class ActionForgetMe(Action):
-    """Deletes letters and personal data in the log; the tracker store drops the conversation
-    (bot/stores/tracker.py purges everything up to and including this action)."""
+    """Forgets the conversation's attempts in the log and reports the outcome in the slot
+    `forget_outcome`; the tracker store deletes the conversation only when that says
+    "deleted" (bot/stores/tracker.py), so a failure here deletes nothing at all."""
 
     def name(self) -> Text:
         return "action_forget_me"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        count = len(services.attempt_log().deletion.forget_conversation(tracker.sender_id).references)
-        letters = f" und {count} Vorgang/Vorgänge anonymisiert" if count else ""
-        dispatcher.utter_message(
-            text=f"Erledigt: Ich habe Ihre Angaben und den Gesprächsverlauf gelöscht{letters}. "
-            "Im Protokoll bleibt nur ein anonymer Eintrag ohne Personenbezug."
-        )
-        return [AllSlotsReset(), Restarted()]
+        language = tracker.get_slot("language")
+        try:
+            result = services.attempt_log().deletion.forget_conversation(tracker.sender_id)
+        except Exception:  # the user must hear that nothing was deleted, not silence
+            logger.exception("Forgetting a conversation failed; nothing was deleted")
+            dispatcher.utter_message(text=render(forget_failed_message(), language))
+            return [SlotSet(FORGET_OUTCOME_SLOT, ForgetOutcome.FAILED.value),
+                    SlotSet("pending_confirmation", None)]
+        had_answers = any(tracker.get_slot(name) for name in ANSWER_SLOTS)
+        message = forget_message(len(result.references), had_answers)
+        dispatcher.utter_message(text=render(message, language))
+        return [SlotSet(FORGET_OUTCOME_SLOT, ForgetOutcome.DELETED.value), AllSlotsReset(),
+                Restarted()]

@@ -1,8 +1,11 @@
 """The conversation store: Rasa's SQL tracker store on `DATABASE_URL`, plus "forget me".
 
-Rasa appends only the events it has not stored yet (it counts the stored ones). When a turn runs
-`action_forget_me`, this store instead deletes every stored event of that conversation and keeps
-nothing of the turn, so the next message starts a fresh conversation with no trace of the old one.
+Rasa appends only the events it has not stored yet (it counts the stored ones). When the current
+turn holds the action server's report that the forget succeeded (`forget_outcome` = "deleted",
+cancellation/forgetting.py), this store instead deletes every stored event of that conversation
+and keeps nothing of the turn, so the next message starts a fresh conversation with no trace of
+the old one: no answers, no bot messages with download links. A forget that failed, or an
+`action_forget_me` that never reported back, deletes nothing.
 """
 
 from __future__ import annotations
@@ -12,21 +15,24 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from cancellation.forgetting import FORGET_OUTCOME_SLOT, ForgetOutcome
 from cancellation.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORGET_ACTION = "action_forget_me"
 
-
-def _wants_forgetting(tracker: DialogueStateTracker) -> bool:
-    return any(
-        isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION
-        for event in tracker.events
-    )
+def forget_succeeded(tracker: DialogueStateTracker) -> bool:
+    """Did this turn's forget succeed? Only the events since the user's last message count:
+    a report from an earlier turn is not a request to delete now."""
+    for event in reversed(tracker.events):
+        if isinstance(event, SlotSet) and event.key == FORGET_OUTCOME_SLOT:
+            return event.value == ForgetOutcome.DELETED
+        if isinstance(event, UserUttered):
+            return False
+    return False
 
 
 class ConversationStore(SQLTrackerStore):
@@ -37,7 +43,7 @@ class ConversationStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        if not _wants_forgetting(tracker):
+        if not forget_succeeded(tracker):
             await super().save(tracker)
             return
         with self.session_scope() as session:
@@ -45,4 +51,4 @@ class ConversationStore(SQLTrackerStore):
                 sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == tracker.sender_id)
             )
             session.commit()
-        logger.info("Conversation %s deleted on the user's request", tracker.sender_id)
+        logger.info("A conversation was deleted on the user's request")

@@ -40,16 +40,48 @@ def test_a_conversation_survives_a_new_store_instance(database_url):
     assert restored.get_slot("full_name") == "Zoë Ñúñez"
 
 
-def test_forget_me_deletes_every_stored_event(database_url):
-    store = _store(database_url)
-    events = [ActionExecuted("action_listen"), UserUttered("hallo"), SlotSet("full_name", "Max")]
-    tracker = DialogueStateTracker.from_events("user-2", events, slots=DOMAIN.slots)
-    _run(store.save(tracker))
-    tracker.update(UserUttered("löschen"))
+def _forget_turn(tracker, outcome):
+    tracker.update(UserUttered("ja"))
     tracker.update(ActionExecuted("action_forget_me"))
-    tracker.update(BotUttered("Erledigt"))
+    tracker.update(BotUttered("..."))
+    if outcome is not None:
+        tracker.update(SlotSet("forget_outcome", outcome))
+
+
+def _conversation(store, sender):
+    events = [ActionExecuted("action_listen"), UserUttered("hallo"), SlotSet("full_name", "Max"),
+              BotUttered("Link: http://127.0.0.1:5005/letters/geheimes-token")]
+    tracker = DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
+    _run(store.save(tracker))
+    return tracker
+
+
+def test_a_successful_forget_deletes_every_stored_event(database_url):
+    store = _store(database_url)
+    tracker = _conversation(store, "user-2")
+    _forget_turn(tracker, "deleted")
     _run(store.save(tracker))
     assert _run(_store(database_url).retrieve("user-2")) is None
-    other = DialogueStateTracker.from_events("user-3", events, slots=DOMAIN.slots)
-    _run(store.save(other))
-    assert _run(store.retrieve("user-3")) is not None  # only that user's conversation is gone
+    other = _conversation(store, "user-3")
+    assert _run(store.retrieve(other.sender_id)) is not None  # only that user's conversation
+
+
+@pytest.mark.parametrize("outcome", ["failed", None])
+def test_a_failed_or_unreported_forget_deletes_nothing(database_url, outcome):
+    store = _store(database_url)
+    tracker = _conversation(store, "user-4")
+    _forget_turn(tracker, outcome)
+    _run(store.save(tracker))
+    restored = _run(_store(database_url).retrieve("user-4"))
+    assert restored is not None and restored.get_slot("full_name") == "Max"
+    assert len(restored.events) == len(tracker.events)
+
+
+def test_an_earlier_turns_report_is_not_a_request_to_delete_now(database_url):
+    store = _store(database_url)
+    tracker = _conversation(store, "user-5")
+    tracker.update(SlotSet("forget_outcome", "deleted"))  # e.g. stored before a failed delete
+    tracker.update(UserUttered("weiter"))
+    tracker.update(BotUttered("Gern."))
+    _run(store.save(tracker))
+    assert _run(_store(database_url).retrieve("user-5")) is not None
