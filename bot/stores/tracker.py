@@ -19,6 +19,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from cancellation.forgetting import FORGET_OUTCOME_SLOT, ForgetOutcome
+from cancellation.log.engine import private_sqlite_file
 from cancellation.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,12 +36,22 @@ def forget_succeeded(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+def _sqlite_secure_delete(dbapi_connection: Any, connection_record: Any) -> None:
+    dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+
 class ConversationStore(SQLTrackerStore):
     def __init__(self, domain: Any = None, event_broker: Any = None, **kwargs: Any) -> None:
         url = kwargs.pop("url", None) or Settings.from_env().database_url
         kwargs.pop("host", None)
+        parsed = sa.engine.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            private_sqlite_file(parsed.database)  # 0600, before Rasa creates it
         # SQLTrackerStore treats a host containing "://" as a complete SQLAlchemy URL.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # A forgotten conversation is overwritten in the file, not just marked free.
+            sa.event.listen(self.engine, "connect", _sqlite_secure_delete)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if not forget_succeeded(tracker):

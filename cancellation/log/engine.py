@@ -69,6 +69,8 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Forgotten data is overwritten in the file, not just marked free.
+        cursor.execute("PRAGMA secure_delete = ON")
     finally:
         cursor.close()
 

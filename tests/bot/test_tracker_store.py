@@ -85,3 +85,15 @@ def test_an_earlier_turns_report_is_not_a_request_to_delete_now(database_url):
     tracker.update(BotUttered("Gern."))
     _run(store.save(tracker))
     assert _run(_store(database_url).retrieve("user-5")) is not None
+
+
+def test_a_sqlite_conversation_file_is_created_for_its_owner_only(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        _store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "fresh.db").stat().st_mode) == 0o600
