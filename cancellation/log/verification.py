@@ -23,7 +23,7 @@ from cancellation.log.chain import GENESIS_HASH, LogEntry, entry_problem, timest
 from cancellation.log.models import CHAIN_HEAD_ID, Attempt, ChainHead, Letter, LogEntryRow
 from cancellation.log.records import Mismatch, TamperedEvidence
 from cancellation.log.replay import ChainedAttempt, StoredAttempt, apply, compare, letter_problem
-from cancellation.log.rows import stored_attempts, to_log_entry, utc_now
+from cancellation.log.rows import entry_columns, stored_attempts, to_log_entry, utc_now
 from cancellation.log.store import LogStore
 
 ANCHOR_FORMAT = "kuendigungshilfe-evidence-log-anchor/1"
@@ -121,10 +121,10 @@ def chain_state(store: LogStore) -> ChainState:
             row = session.get(LogEntryRow, cached[0]) if cached[0] else None
             if cached[0] == 0 or (row is not None and row.entry_hash == cached[1]):
                 after = cached
-        query = select(LogEntryRow).order_by(LogEntryRow.id)
+        query = entry_columns().order_by(LogEntryRow.id)
         if after is not None:
             query = query.where(LogEntryRow.id > after[0])
-        rows = session.execute(query.execution_options(yield_per=ENTRY_BATCH)).scalars()
+        rows = session.execute(query.execution_options(yield_per=ENTRY_BATCH))
         result = verify_entries(
             (to_log_entry(row) for row in rows),
             head_id=head.last_entry_id,
@@ -210,11 +210,11 @@ def check_entries(session: Session, entries: Sequence[LogEntry], signing_key: by
 
 def entries_of(session: Session, references: Sequence[str]) -> list[LogEntry]:
     query = (
-        select(LogEntryRow)
+        entry_columns()
         .where(LogEntryRow.reference.in_(sorted(set(references))))
         .order_by(LogEntryRow.id)
     )
-    return [to_log_entry(row) for row in session.execute(query).scalars()]
+    return [to_log_entry(row) for row in session.execute(query)]
 
 
 class _Verifier:
@@ -233,8 +233,8 @@ class _Verifier:
             self._add(Mismatch("Kettenkopf (chain_head) fehlt"))
             return self._result(0, 0, 0, None)
         rows = self._session.execute(
-            select(LogEntryRow).order_by(LogEntryRow.id).execution_options(yield_per=ENTRY_BATCH)
-        ).scalars()
+            entry_columns().order_by(LogEntryRow.id).execution_options(yield_per=ENTRY_BATCH)
+        )
         chain = verify_entries(
             self._replayed(to_log_entry(row) for row in rows),
             head_id=head.last_entry_id,
