@@ -27,6 +27,19 @@ class ApiCall:
     files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
     # True when the fake answered with an error (see fail_next).
     failed: bool = False
+    # The path prefix of the caller's base URL ("" or e.g. "p1"): tells test clients apart.
+    client: str = ""
+
+
+@dataclass
+class Poll:
+    """One getUpdates call and when it was open (time.monotonic())."""
+
+    client: str
+    started: float
+    ended: float | None = None
+    # Answered 409 because a newer getUpdates call came in, as Telegram does.
+    conflict: bool = False
 
 
 class FakeBotApi:
@@ -34,6 +47,7 @@ class FakeBotApi:
         self.token = token
         self.username = username
         self.calls: list[ApiCall] = []
+        self.polls: list[Poll] = []
         self._updates: list[dict[str, Any]] = []
         self._failures: dict[str, list[tuple[int, str]]] = {}
         self._lock = threading.Lock()
@@ -46,6 +60,10 @@ class FakeBotApi:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def base_url_for(self, client: str) -> str:
+        """A base URL whose calls are recorded with `client` (a self-hosted API's path prefix)."""
+        return f"{self.base_url}/{client}"
 
     def __enter__(self) -> "FakeBotApi":
         self.port = _free_port()
@@ -112,7 +130,9 @@ class FakeBotApi:
         asyncio.set_event_loop(self._loop)
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app)
+        app.router.add_route("*", "/{client}/bot{token}/{method}", self._handle)
+        # No access log: it would print the token, which is Telegram's business, not ours.
+        self._runner = web.AppRunner(app, access_log=None)
         self._loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         self._loop.run_until_complete(site.start())
@@ -133,13 +153,18 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
+        client = request.match_info.get("client", "")
         params, files = await _read_params(request)
         with self._lock:
             failures = self._failures.get(method)
             failure = failures.pop(0) if failures else None
-            self.calls.append(ApiCall(method, params, files, failed=failure is not None))
+            self.calls.append(
+                ApiCall(method, params, files, failed=failure is not None, client=client)
+            )
         if failure:
             return _error(*failure)
+        if method == "getUpdates":
+            return await self._get_updates(params, client)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(404, "Not Found")
@@ -156,22 +181,44 @@ class FakeBotApi:
     async def _api_deleteWebhook(self, params: dict, files: dict) -> web.Response:
         return _ok(True)
 
+    async def _api_sendChatAction(self, params: dict, files: dict) -> web.Response:
+        if params.get("action") not in {"typing", "upload_document"} or not params.get("chat_id"):
+            return _error(400, "Bad Request: wrong parameter action in request")
+        return _ok(True)
+
     async def _api_answerCallbackQuery(self, params: dict, files: dict) -> web.Response:
         if not params.get("callback_query_id"):
             return _error(400, "Bad Request: query id is empty")
         return _ok(True)
 
-    async def _api_getUpdates(self, params: dict, files: dict) -> web.Response:
+    async def _get_updates(self, params: dict, client: str) -> web.Response:
         offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2.0)
-        while True:
-            with self._lock:
-                # As Telegram: an offset confirms (forgets) every earlier update.
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
-                pending = list(self._updates)
-            if pending or time.monotonic() >= deadline:
-                return _ok(pending)
-            await asyncio.sleep(0.02)
+        poll = Poll(client, time.monotonic())
+        with self._lock:
+            # As Telegram: a newer getUpdates call ends the one still waiting with 409.
+            for other in self.polls:
+                if other.ended is None:
+                    other.conflict = True
+            self.polls.append(poll)
+        try:
+            while True:
+                with self._lock:
+                    if poll.conflict:
+                        return _error(
+                            409,
+                            "Conflict: terminated by other getUpdates request; make sure that "
+                            "only one bot instance is running",
+                        )
+                    # As Telegram: an offset confirms (forgets) every earlier update.
+                    self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                    pending = sorted(self._updates, key=lambda u: u["update_id"])[:limit]
+                if pending or time.monotonic() >= deadline:
+                    return _ok(pending)
+                await asyncio.sleep(0.02)
+        finally:
+            poll.ended = time.monotonic()
 
     async def _api_sendMessage(self, params: dict, files: dict) -> web.Response:
         text = params.get("text")
@@ -256,16 +303,18 @@ def _free_port() -> int:
 _update_ids = itertools.count(500_000)
 
 
-def user(user_id: int) -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": "Erika", "language_code": "de"}
+def user(user_id: int, language_code: str = "de") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "Erika", "language_code": language_code}
 
 
-def text_update(chat_id: int, text: str, update_id: int | None = None) -> dict[str, Any]:
+def text_update(
+    chat_id: int, text: str, update_id: int | None = None, language_code: str = "de"
+) -> dict[str, Any]:
     return {
         "update_id": next(_update_ids) if update_id is None else update_id,
         "message": {
             "message_id": next(_update_ids),
-            "from": user(chat_id),
+            "from": user(chat_id, language_code),
             "chat": {"id": chat_id, "first_name": "Erika", "type": "private"},
             "date": int(time.time()),
             "text": text,

@@ -40,6 +40,10 @@ class BotApiClient:
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
 
+    def __repr__(self) -> str:
+        # Never the token: it is the bot's password.
+        return f"BotApiClient(base_url={self._base_url!r})"
+
     async def call(
         self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> Any:
@@ -136,6 +140,9 @@ class BotApiClient:
     async def answer_callback_query(self, callback_query_id: str) -> bool:
         return await self.call("answerCallbackQuery", {"callback_query_id": callback_query_id})
 
+    async def send_chat_action(self, chat_id: str, action: str = "typing") -> bool:
+        return await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
     def _http(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._session_loop is not loop:
@@ -156,13 +163,18 @@ class BotApiClient:
         url = f"{self._base_url}/bot{self._token}/{method}"
         client_timeout = aiohttp.ClientTimeout(total=timeout) if timeout else None
         for attempt in (1, 2):
+            failure = ""
             try:
                 async with self._http().post(
                     url, data=body(), headers=headers, timeout=client_timeout
                 ) as response:
                     payload = await _json_body(response)
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-                raise BotApiError(method, self._redacted(error)) from None
+                failure = self._redacted(error)
+            if failure:
+                # Raised outside the except block: the original error, which may quote the URL
+                # with the token, must not travel along as __context__.
+                raise BotApiError(method, failure)
             if payload.get("ok") is True:
                 return payload.get("result")
             retry_after = (payload.get("parameters") or {}).get("retry_after")
@@ -179,8 +191,13 @@ class BotApiClient:
         raise AssertionError("unreachable")
 
     def _redacted(self, error: BaseException) -> str:
-        # aiohttp errors may quote the URL, and the URL contains the token.
-        return f"{type(error).__name__}: {error}".replace(self._token, "<token>")
+        # aiohttp errors may quote the URL, and the URL contains the token; its secret part
+        # alone is hidden too, in case the URL was quoted with an encoded colon.
+        text = f"{type(error).__name__}: {error}"
+        for secret in (self._token, self._token.partition(":")[2]):
+            if secret:
+                text = text.replace(secret, "<token>")
+        return text
 
 
 async def _json_body(response: aiohttp.ClientResponse) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Telegram input channel for Rasa: webhook with secret-token check, or long polling.
+"""Telegram input channel for Rasa: webhook with secret-token check, or long polling by exactly one
+process (leader lease).
 
 Enable in bot/credentials.yml with the key `bot.channels.telegram.TelegramInput` (see
 docs/TELEGRAM.md). With an empty TELEGRAM_TOKEN the channel registers nothing and only logs a
@@ -12,26 +13,53 @@ import hmac
 import itertools
 import json
 import logging
+import os
+import secrets
+import socket
+from datetime import timedelta
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.config import WEBHOOK, TelegramConfig
-from bot.channels.telegram.handler import UpdateHandler
+from bot.channels.telegram.handler import Outcome, UpdateHandler
+from bot.channels.telegram.leader import DatabaseLease, Leadership, Lease, RedisLease, lease_name
 from bot.channels.telegram.ledger import AsyncLedger, TelegramLedger, ledger_from_env
 from bot.channels.telegram.output import TelegramOutput
 from bot.channels.telegram.polling import poll_forever
 from bot.channels.telegram.updates import ALLOWED_UPDATES
+from cancellation.log.rows import utc_now
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram's updates are a few KiB; anything much larger is not from Telegram.
+MAX_WEBHOOK_BODY_BYTES = 64 * 1024
+# Telegram gives up on a webhook call after about a minute and delivers the update again; the
+# channel answers before that: 200 once the update is finished, 503 ("ask again") otherwise.
+WEBHOOK_ANSWER_SECONDS = 50.0
 SHUTDOWN_GRACE_SECONDS = 10.0
 WEBHOOK_REGISTRATION_DELAYS = (0.0, 2.0, 10.0, 30.0, 60.0)
+PRUNE_EVERY_SECONDS = 3600.0
+
+LeaseFactory = Callable[[TelegramConfig, AsyncLedger, str], Lease]
+
+
+def default_lease(config: TelegramConfig, ledger: AsyncLedger, owner: str) -> Lease:
+    name = lease_name(config.bot_id)
+    if config.redis_url:
+        return RedisLease(config.redis_url, name, owner, config.leader_lease_seconds)
+    return DatabaseLease(ledger, name, owner, config.leader_lease_seconds)
+
+
+def process_owner() -> str:
+    """Names this process in claims and leases: readable for operators, unique per start."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(6)}"
 
 
 class TelegramInput(InputChannel):
@@ -48,14 +76,20 @@ class TelegramInput(InputChannel):
         config: TelegramConfig,
         ledger_factory: Callable[[], TelegramLedger] = ledger_from_env,
         registration_delays: tuple[float, ...] = WEBHOOK_REGISTRATION_DELAYS,
+        lease_factory: LeaseFactory = default_lease,
     ) -> None:
         self.config = config
         self._ledger_factory = ledger_factory
         self._registration_delays = registration_delays
+        self._lease_factory = lease_factory
         self._client: BotApiClient | None = None
         self._output: TelegramOutput | None = None
         self._handler: UpdateHandler | None = None
+        self._leadership: Leadership | None = None
         self._background: list[asyncio.Task[None]] = []
+
+    def __repr__(self) -> str:
+        return f"TelegramInput({self.config!r})"
 
     def get_output_channel(self) -> Optional[TelegramOutput]:
         # Rasa uses this for /conversations/<id>/trigger_intent; one shared instance.
@@ -70,6 +104,7 @@ class TelegramInput(InputChannel):
             return telegram
 
         config = self.config
+        owner = process_owner()
         ledger = AsyncLedger(self._ledger_factory())
         client = BotApiClient(config.access_token, config.api_base_url)
         output = TelegramOutput(client, ledger)
@@ -80,15 +115,20 @@ class TelegramInput(InputChannel):
             output=output,
             on_new_message=on_new_message,
             input_channel=self.name(),
+            owner=owner,
+            claim_seconds=config.claim_timeout_seconds,
         )
         self._client, self._output, self._handler = client, output, handler
         expected_secret = config.secret_token.encode("utf-8")
 
         @telegram.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "mode": config.mode})
+            status: dict[str, Any] = {"status": "ok", "mode": config.mode}
+            if self._leadership is not None:
+                status["poller"] = self._leadership.leading
+            return response.json(status)
 
-        @telegram.route("/webhook", methods=["POST"])
+        @telegram.route("/webhook", methods=["POST"], stream=True)
         async def webhook(request: Request) -> HTTPResponse:
             given = (request.headers.get(SECRET_HEADER) or "").encode("utf-8")
             if (
@@ -98,23 +138,35 @@ class TelegramInput(InputChannel):
             ):
                 logger.warning("Telegram webhook: rejected a request without the right secret")
                 return response.json({"ok": False}, status=403)
+            body = await read_body(request, MAX_WEBHOOK_BODY_BYTES)
+            if body is None:
+                return response.json({"ok": False}, status=413)
             try:
-                update = json.loads(request.body or b"")
+                update = json.loads(body)
             except ValueError:
                 return response.json({"ok": False}, status=400)
-            if not await handler.accept(update):
+            # Its own task: a client that hangs up must not cancel a turn half-way.
+            task = handler.start(update, wait_seconds=WEBHOOK_ANSWER_SECONDS - 5)
+            try:
+                outcome = await asyncio.wait_for(asyncio.shield(task), WEBHOOK_ANSWER_SECONDS)
+            except asyncio.TimeoutError:
+                outcome = Outcome.BUSY
+            if outcome is not Outcome.DONE:
                 # Telegram delivers the update again later.
                 return response.json({"ok": False}, status=503)
             return response.json({"ok": True})
 
         @telegram.listener("after_server_start")
         async def start(app: Any, loop: Any) -> None:
-            task = (
-                self._register_webhook_with_retries()
-                if config.mode == WEBHOOK
-                else self._poll(handler, ledger)
-            )
-            self._background.append(asyncio.get_running_loop().create_task(task))
+            if config.mode == WEBHOOK:
+                work = self._register_webhook_with_retries()
+            else:
+                lease = self._lease_factory(config, ledger, owner)
+                self._leadership = Leadership(lease, config.leader_lease_seconds)
+                work = self._leadership.run(lambda: self._poll(handler, ledger))
+            running = asyncio.get_running_loop()
+            self._background.append(running.create_task(work))
+            self._background.append(running.create_task(self._prune_forever(ledger)))
 
         @telegram.listener("before_server_stop")
         async def stop(app: Any, loop: Any) -> None:
@@ -177,6 +229,17 @@ class TelegramInput(InputChannel):
             timeout_seconds=self.config.polling_timeout_seconds,
         )
 
+    async def _prune_forever(self, ledger: AsyncLedger) -> None:
+        retention = timedelta(days=self.config.retention_days)
+        while True:
+            try:
+                pruned = await ledger.prune(utc_now() - retention)
+                if pruned:
+                    logger.info("Telegram: forgot %s processed update ids", pruned)
+            except Exception as error:
+                logger.warning("Telegram: pruning the update ledger failed: %s", error)
+            await asyncio.sleep(PRUNE_EVERY_SECONDS)
+
     async def _check_bot_name(self) -> None:
         # A token for another bot than the operator thinks is a configuration error worth
         # a loud log line, but not worth refusing service.
@@ -189,3 +252,24 @@ class TelegramInput(InputChannel):
                 self.config.bot_name,
                 username,
             )
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None if it is longer than `limit` bytes (then the rest is not read)."""
+    assert request.stream is not None
+    # Sanic stops reading (and closes the connection) beyond this, also while discarding.
+    request.stream.request_max_size = limit
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    while True:
+        try:
+            chunk = await request.stream.read()
+        except PayloadTooLarge:
+            return None
+        if chunk is None:
+            return bytes(body)
+        body += chunk
+        if len(body) > limit:
+            return None

@@ -1,13 +1,17 @@
-"""Telegram channel settings, read from the `telegram` block of credentials.yml.
+"""Telegram channel settings, read from the `telegram` block of credentials.yml and, for the
+tuning knobs that have defaults, from the environment.
 
 Rasa substitutes `${VAR}` in credentials.yml but fails on unset variables, so the Makefile exports
-every TELEGRAM_* variable (empty by default) and an empty value here means "not configured".
+every TELEGRAM_* variable of credentials.yml (empty by default) and an empty value here means
+"not configured". The optional knobs (see TUNING) are read from the environment directly, so an
+operator who does not know them never has to set them.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
@@ -16,9 +20,21 @@ WEBHOOK = "webhook"
 POLLING = "polling"
 MODES = (WEBHOOK, POLLING)
 
-# Telegram's own rules: the token is "<bot id>:<secret>", the webhook secret 1-256 of [A-Za-z0-9_-].
+# Telegram's rules: the token is "<bot id>:<secret>", the webhook secret 1-256 of [A-Za-z0-9_-];
+# ours: at least 16 characters, so it cannot be guessed by trying.
 _TOKEN_PATTERN = re.compile(r"^(\d+):[A-Za-z0-9_-]+$")
-_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MIN_SECRET_LENGTH = 16
+_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{%d,256}$" % MIN_SECRET_LENGTH)
+
+# Environment variable -> (default, smallest, largest allowed value).
+TUNING = {
+    # A claimed update whose process died is taken over after this long.
+    "TELEGRAM_CLAIM_TIMEOUT_SECONDS": (20.0, 1.0, 600.0),
+    # Processed update ids are forgotten after this many days (Telegram keeps updates 24 hours).
+    "TELEGRAM_RETENTION_DAYS": (7.0, 1.0, 365.0),
+    # The poller's lease: another replica takes over polling at most this long after it died.
+    "TELEGRAM_LEADER_LEASE_SECONDS": (10.0, 1.0, 300.0),
+}
 
 
 class TelegramConfigError(ValueError):
@@ -27,13 +43,19 @@ class TelegramConfigError(ValueError):
 
 @dataclass(frozen=True)
 class TelegramConfig:
-    access_token: str
+    # Secrets stay out of repr(), so no log line or traceback can show them.
+    access_token: str = field(repr=False)
     bot_name: str
     mode: str
     webhook_url: str
-    secret_token: str
+    secret_token: str = field(repr=False)
     api_base_url: str = DEFAULT_API_BASE_URL
     polling_timeout_seconds: int = 25
+    claim_timeout_seconds: float = TUNING["TELEGRAM_CLAIM_TIMEOUT_SECONDS"][0]
+    retention_days: float = TUNING["TELEGRAM_RETENTION_DAYS"][0]
+    leader_lease_seconds: float = TUNING["TELEGRAM_LEADER_LEASE_SECONDS"][0]
+    # The poller's lease lives in Redis when this is set, else in the database.
+    redis_url: str | None = field(default=None, repr=False)
 
     @property
     def enabled(self) -> bool:
@@ -51,7 +73,9 @@ class TelegramConfig:
         return cls(access_token="", bot_name="", mode=WEBHOOK, webhook_url="", secret_token="")
 
     @classmethod
-    def from_credentials(cls, credentials: Mapping[str, Any] | None) -> "TelegramConfig":
+    def from_credentials(
+        cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ
+    ) -> "TelegramConfig":
         values = {key: _text(value) for key, value in (credentials or {}).items()}
         token = values.get("access_token", "")
         if not token:
@@ -77,6 +101,10 @@ class TelegramConfig:
             webhook_url=webhook_url,
             secret_token=secret,
             api_base_url=_api_base_url(values.get("api_base_url", "")),
+            claim_timeout_seconds=_tuning(environ, "TELEGRAM_CLAIM_TIMEOUT_SECONDS"),
+            retention_days=_tuning(environ, "TELEGRAM_RETENTION_DAYS"),
+            leader_lease_seconds=_tuning(environ, "TELEGRAM_LEADER_LEASE_SECONDS"),
+            redis_url=_redis_url(environ) if mode == POLLING else None,
         )
 
 
@@ -95,10 +123,32 @@ def _check_webhook(webhook_url: str, secret: str) -> None:
     # Without a secret anyone who learns the URL could inject updates in a user's name.
     if not _SECRET_PATTERN.match(secret):
         raise TelegramConfigError(
-            "Im Webhook-Modus ist TELEGRAM_SECRET_TOKEN Pflicht: 1 bis 256 Zeichen aus "
-            "A-Z, a-z, 0-9, _ und - (z. B. erzeugt mit: python -c "
+            f"Im Webhook-Modus ist TELEGRAM_SECRET_TOKEN Pflicht: {MIN_SECRET_LENGTH} bis 256 "
+            "Zeichen aus A-Z, a-z, 0-9, _ und - (z. B. erzeugt mit: python -c "
             "\"import secrets; print(secrets.token_urlsafe(32))\")."
         )
+
+
+def _tuning(environ: Mapping[str, str], name: str) -> float:
+    default, smallest, largest = TUNING[name]
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not smallest <= value <= largest:
+        raise TelegramConfigError(
+            f"{name} muss eine Zahl von {smallest:g} bis {largest:g} sein, nicht {raw!r}."
+        )
+    return value
+
+
+def _redis_url(environ: Mapping[str, str]) -> str | None:
+    from cancellation.settings import Settings
+
+    return Settings.from_env(environ).redis_url
 
 
 def _api_base_url(raw: str) -> str:

@@ -1,20 +1,43 @@
-"""One path for every update, from the webhook or from long polling: parse, claim the update id
-once in the database, answer button presses, hand the text to Rasa in the background."""
+"""One path for every update, from the webhook or from long polling:
+
+    parse -> claim (ledger) -> process (Rasa writes into a ReplyBuffer) -> answer (replies stored)
+          -> deliver (sent one by one, counted) -> finish
+
+so an update is processed at least once and answered at most once (see ledger.py). Updates the
+bot ignores (edits, groups, other bots) count as finished at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import enum
 import logging
-from typing import Any, Awaitable, Callable, Coroutine
+import time
+from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine
 
 from rasa.core.channels.channel import UserMessage
 
 from bot.channels.telegram.api import BotApiClient, BotApiError
-from bot.channels.telegram.ledger import AsyncLedger
-from bot.channels.telegram.output import TelegramOutput
-from bot.channels.telegram.updates import IncomingUpdate, parse_update
+from bot.channels.telegram.ledger import AsyncLedger, Claim, Outbox, Verdict
+from bot.channels.telegram.output import ReplyBuffer, TelegramOutput
+from bot.channels.telegram.updates import MAX_TEXT_CHARACTERS, IncomingUpdate, parse_update
+from cancellation.texts import text as catalogue_text
+from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
 
 logger = logging.getLogger(__name__)
+
+# An update whose processing killed its process this often is answered with an apology instead
+# of being tried again (a message that crashes the server must not crash every replica in turn).
+MAX_ATTEMPTS = 3
+# How often a caller that waits for another holder's claim looks again.
+BUSY_POLL_SECONDS = 0.25
+
+
+class Outcome(str, enum.Enum):
+    DONE = "done"  # finished or ignored: Telegram may forget the update
+    BUSY = "busy"  # another holder works on it: ask again later
+    FAILED = "failed"  # the database did not answer: ask again later
 
 
 class UpdateHandler:
@@ -27,6 +50,9 @@ class UpdateHandler:
         output: TelegramOutput,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         input_channel: str,
+        owner: str,
+        claim_seconds: float,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self._bot_id = bot_id
         self._client = client
@@ -34,34 +60,130 @@ class UpdateHandler:
         self._output = output
         self._on_new_message = on_new_message
         self._input_channel = input_channel
+        self._owner = owner
+        self._claim_seconds = claim_seconds
+        self._max_attempts = max_attempts
         # Strong references: the event loop keeps only weak ones to running tasks.
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
-    async def accept(self, raw_update: Any) -> bool:
-        """Claim and schedule the update. False only if the database could not be asked, so the
-        caller lets Telegram deliver it again; duplicates and ignored updates return True."""
+    def start(self, raw_update: Any, wait_seconds: float = 0.0) -> "asyncio.Task[Outcome]":
+        """`handle` as a task of its own: it goes on when its caller gives up waiting."""
+        return self._spawn(self.handle(raw_update, wait_seconds))
+
+    async def handle(self, raw_update: Any, wait_seconds: float = 0.0) -> Outcome:
+        """Do everything this update still needs. While another holder's claim is live, wait up to
+        `wait_seconds` for it to finish or to run out (then take over)."""
         update = parse_update(raw_update)
         if update is None:
-            return True
+            return Outcome.DONE
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                claim = await self._ledger.claim(
+                    self._bot_id, update.update_id, self._owner, self._claim_seconds
+                )
+            except Exception:
+                logger.exception("Telegram: could not claim update %s", update.update_id)
+                return Outcome.FAILED
+            if claim.verdict is Verdict.FINISHED:
+                logger.info("Telegram: update %s was answered already; skipped", update.update_id)
+                return Outcome.DONE
+            if claim.verdict is not Verdict.BUSY:
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return Outcome.BUSY
+            await asyncio.sleep(min(BUSY_POLL_SECONDS, claim.retry_after, remaining) or 0.01)
         try:
-            first_time = await self._ledger.claim_update(self._bot_id, update.update_id)
+            async with self._kept(claim):
+                return await self._complete(update, claim)
         except Exception:
-            logger.exception("Telegram: could not claim update %s", update.update_id)
-            return False
-        if not first_time:
-            logger.info("Telegram: update %s was already processed; skipped", update.update_id)
-            return True
-        texts = await self._texts(update)
-        if update.callback_query_id:
-            self._spawn(self._answer_callback_query(update.callback_query_id))
-        self._spawn(self._deliver(update, texts))
-        return True
+            logger.exception("Telegram: update %s could not be completed", update.update_id)
+            return Outcome.FAILED
 
     async def drain(self, timeout: float) -> None:
-        """Wait for messages still being handled (server shutdown, tests)."""
+        """Wait for updates still being handled (server shutdown, tests)."""
         pending = set(self._tasks)
         if pending:
             await asyncio.wait(pending, timeout=timeout)
+
+    async def _complete(self, update: IncomingUpdate, claim: Claim) -> Outcome:
+        language = Language.parse(update.language_hint) or DEFAULT_LANGUAGE
+        output = self._output.in_language(language)  # type: ignore[arg-type]
+        if claim.verdict is Verdict.PROCESS:
+            outbox = await self._process(update, claim, output)
+            if not await self._ledger.answer(claim, outbox, self._claim_seconds):
+                logger.warning("Telegram: update %s was taken over; not answering", claim.update_id)
+                return Outcome.BUSY
+            first = 0
+        else:
+            assert claim.outbox is not None
+            logger.warning("Telegram: resuming the replies to update %s", claim.update_id)
+            outbox, first = claim.outbox, claim.delivered
+        return await self._deliver(claim, outbox, first, output)
+
+    async def _process(
+        self, update: IncomingUpdate, claim: Claim, output: TelegramOutput
+    ) -> Outbox:
+        language = output.language
+        buffer = ReplyBuffer(output)
+        try:
+            if claim.attempt > self._max_attempts:
+                logger.error(
+                    "Telegram: update %s was tried %s times; answering with an apology",
+                    claim.update_id,
+                    claim.attempt - 1,
+                )
+                buffer.add_text(catalogue_text("utter_telegram_failed", language))
+            elif update.unsupported:
+                buffer.add_text(catalogue_text("utter_telegram_text_only", language))
+            elif update.too_long:
+                buffer.add_text(
+                    catalogue_text("utter_telegram_too_long", language, limit=MAX_TEXT_CHARACTERS)
+                )
+            else:
+                await self._run_rasa(update, buffer, language)
+        finally:
+            buffer.close()
+        return Outbox(update.sender_id, tuple(buffer.messages))
+
+    async def _run_rasa(self, update: IncomingUpdate, buffer: ReplyBuffer, language: Language) -> None:
+        if update.callback_query_id:
+            self._spawn(self._answer_callback_query(update.callback_query_id))
+        texts = await self._texts(update)
+        if texts:
+            self._spawn(self._typing(update.chat_id))
+        for text in texts:
+            try:
+                await self._on_new_message(
+                    UserMessage(
+                        text,
+                        buffer,
+                        update.sender_id,
+                        input_channel=self._input_channel,
+                        metadata=update.metadata,
+                    )
+                )
+            except Exception:
+                # Rasa failed on this message: the same message would fail again, so the user
+                # hears the truth instead of a retry.
+                logger.exception("Telegram: Rasa failed on update %s", update.update_id)
+                buffer.add_text(catalogue_text("utter_telegram_failed", language))
+                return
+
+    async def _deliver(
+        self, claim: Claim, outbox: Outbox, first: int, output: TelegramOutput
+    ) -> Outcome:
+        for index in range(first, len(outbox.messages)):
+            await output.send_response(outbox.recipient, dict(outbox.messages[index]))
+            last = index + 1 == len(outbox.messages)
+            if not last and not await self._ledger.mark_delivered(claim, index + 1):
+                logger.warning("Telegram: update %s was taken over while sending", claim.update_id)
+                return Outcome.BUSY
+        if not await self._ledger.finish(claim):
+            logger.warning("Telegram: update %s was taken over before it finished", claim.update_id)
+            return Outcome.BUSY
+        return Outcome.DONE
 
     async def _texts(self, update: IncomingUpdate) -> tuple[str, ...]:
         if not update.stored_payload_key:
@@ -76,24 +198,25 @@ class UpdateHandler:
             return ()
         return (payload,)
 
-    async def _deliver(self, update: IncomingUpdate, texts: tuple[str, ...]) -> None:
-        if update.unsupported:
-            await self._output.send_unsupported_hint(update.chat_id)
-            return
-        for text in texts:
-            try:
-                await self._on_new_message(
-                    UserMessage(
-                        text,
-                        self._output,
-                        update.chat_id,
-                        input_channel=self._input_channel,
-                        metadata=update.metadata,
-                    )
-                )
-            except Exception:
-                logger.exception("Telegram: Rasa failed on update %s", update.update_id)
-                return
+    @contextlib.asynccontextmanager
+    async def _kept(self, claim: Claim) -> AsyncIterator[None]:
+        """Renew the claim while its update is worked on, so a slow turn is not taken over."""
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self._claim_seconds / 3)
+                try:
+                    if not await self._ledger.renew(claim, self._claim_seconds):
+                        return
+                except Exception:
+                    logger.exception("Telegram: could not renew the claim on %s", claim.update_id)
+
+        keeper = asyncio.get_running_loop().create_task(renew())
+        try:
+            yield
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
 
     async def _answer_callback_query(self, callback_query_id: str) -> None:
         # Until answered, the user's Telegram app shows a spinner on the button.
@@ -102,7 +225,15 @@ class UpdateHandler:
         except BotApiError as error:
             logger.warning("Telegram: answerCallbackQuery failed: %s", error)
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+    async def _typing(self, chat_id: str) -> None:
+        # "typing …" in the user's app while Rasa works; it ends by itself with the answer.
+        try:
+            await self._client.send_chat_action(chat_id)
+        except BotApiError as error:
+            logger.debug("Telegram: sendChatAction failed: %s", error)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> "asyncio.Task[Any]":
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task

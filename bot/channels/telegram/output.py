@@ -1,8 +1,14 @@
 """Rasa's bot messages -> Bot API calls. Failures are logged, never raised: a lost reply must not
-abort the rest of the turn."""
+abort the rest of the turn.
+
+During a user's turn Rasa talks to a `ReplyBuffer`: the replies are only collected, stored in the
+update ledger and then sent by `TelegramOutput` (see handler.py), so a process that dies in the
+middle of a turn has sent nothing yet and the turn can be done again.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any, Dict, List, Text
@@ -13,29 +19,33 @@ from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.format import plain_text, split_message
 from bot.channels.telegram.keyboard import inline_keyboard
 from bot.channels.telegram.ledger import AsyncLedger
+from bot.channels.telegram.updates import chat_id_of
+from cancellation.texts import text as catalogue_text
+from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
 
 logger = logging.getLogger(__name__)
 
-LETTER_MISSING_TEXT = (
-    "Ihr Kündigungsschreiben (Referenz {reference}) konnte hier leider nicht als PDF "
-    "angehängt werden. Bitte versuchen Sie es später noch einmal."
-)
-LETTER_CAPTION = "Ihr Kündigungsschreiben (Referenz {reference})"
-UNSUPPORTED_MESSAGE_TEXT = (
-    "Ich kann leider nur Textnachrichten lesen. Bitte schreiben Sie mir Ihre Antwort als Text."
-)
+CHANNEL_NAME = "telegram"
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 _REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
 
 class TelegramOutput(OutputChannel):
+    """Sends right away. `language` is for the channel's own sentences (a letter's caption)."""
+
     @classmethod
     def name(cls) -> Text:
-        return "telegram"
+        return CHANNEL_NAME
 
-    def __init__(self, client: BotApiClient, ledger: AsyncLedger) -> None:
+    def __init__(
+        self, client: BotApiClient, ledger: AsyncLedger, language: Language = DEFAULT_LANGUAGE
+    ) -> None:
         self._client = client
         self._ledger = ledger
+        self.language = language
+
+    def in_language(self, language: Language) -> "TelegramOutput":
+        return TelegramOutput(self._client, self._ledger, language)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for chunk in split_message(plain_text(text)):
@@ -56,7 +66,9 @@ class TelegramOutput(OutputChannel):
             # Buttons whose payload is not stored would do nothing when pressed.
             logger.exception("Telegram: could not store long button payloads; sending text only")
             reply_markup = None
-        chunks = split_message(plain_text(text or "")) or ["Bitte wählen Sie:"]
+        chunks = split_message(plain_text(text or "")) or [
+            catalogue_text("utter_telegram_choose", self.language)
+        ]
         for chunk in chunks[:-1]:
             await self._send(recipient_id, chunk)
         await self._send(recipient_id, chunks[-1], reply_markup)
@@ -74,37 +86,82 @@ class TelegramOutput(OutputChannel):
         """Upload the PDF itself: a download link would make Telegram's servers fetch it."""
         reference = str(letter.get("reference") or "")
         if not _REFERENCE.match(reference):
-            logger.error("Telegram: letter payload without a valid reference: %r", reference)
+            logger.error("Telegram: letter payload without a valid reference")
+            return
+        chat_id = _chat(recipient_id)
+        if chat_id is None:
             return
         try:
             pdf = await self._ledger.letter_pdf(reference)
         except Exception:
             logger.exception("Telegram: could not load the letter PDF %s", reference)
             pdf = None
+        missing = catalogue_text("utter_telegram_letter_missing", self.language, reference=reference)
         if not pdf:
-            await self._send(recipient_id, LETTER_MISSING_TEXT.format(reference=reference))
+            await self._send(recipient_id, missing)
             return
         try:
             await self._client.send_document(
-                recipient_id,
+                chat_id,
                 letter_filename(letter.get("filename"), reference),
                 pdf,
-                caption=LETTER_CAPTION.format(reference=reference),
+                caption=catalogue_text(
+                    "utter_telegram_letter_caption", self.language, reference=reference
+                ),
             )
         except BotApiError as error:
             logger.error("Telegram: sendDocument for %s failed: %s", reference, error)
-            await self._send(recipient_id, LETTER_MISSING_TEXT.format(reference=reference))
-
-    async def send_unsupported_hint(self, recipient_id: Text) -> None:
-        await self._send(recipient_id, UNSUPPORTED_MESSAGE_TEXT)
+            await self._send(recipient_id, missing)
 
     async def _send(
         self, recipient_id: Text, text: str, reply_markup: Dict[str, Any] | None = None
     ) -> None:
+        chat_id = _chat(recipient_id)
+        if chat_id is None:
+            return
         try:
-            await self._client.send_message(recipient_id, text, reply_markup)
+            await self._client.send_message(chat_id, text, reply_markup)
         except BotApiError as error:
-            logger.error("Telegram: sendMessage to chat %s failed: %s", recipient_id, error)
+            logger.error("Telegram: sendMessage failed: %s", error)
+
+
+class ReplyBuffer(OutputChannel):
+    """Collects a turn's replies as JSON-safe message dicts instead of sending them.
+
+    Whatever arrives after the turn (`close()`) goes straight to `late`, the sending channel."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+    def __init__(self, late: OutputChannel) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self._late = late
+        self._closed = False
+
+    def close(self) -> None:
+        self._closed = True
+
+    def add_text(self, text: str) -> None:
+        self.messages.append({"text": text})
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if self._closed:
+            await self._late.send_response(recipient_id, message)
+            return
+        # Stored in the ledger as JSON: keep exactly what survives a round trip.
+        self.messages.append(json.loads(json.dumps(dict(message), default=str)))
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+def _chat(recipient_id: Text) -> str | None:
+    chat_id = chat_id_of(str(recipient_id))
+    if chat_id is None:
+        # Only conversations that came in through Telegram ("tg:<chat>") can be written to.
+        logger.error("Telegram: refusing to send to a conversation of another channel")
+    return chat_id
 
 
 def letter_filename(raw: Any, reference: str) -> str:

@@ -5,12 +5,27 @@ Pure functions over the JSON dict: no I/O, so every shape Telegram can send is u
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from bot.channels.telegram.keyboard import stored_payload_key
 
 ALLOWED_UPDATES = ("message", "callback_query")
+
+# Conversations of this channel in the tracker store and the attempt log: "tg:<chat id>". No
+# other channel can produce such an id, so no REST or web client can address a Telegram chat.
+SENDER_PREFIX = "tg:"
+# Longer messages are answered with a request to write less, never parsed (docs/TELEGRAM.md).
+MAX_TEXT_CHARACTERS = 4000
+# Message metadata key of the user's Telegram app language ("de", "en", ...): a first hint for
+# the conversation language, nothing more.
+LANGUAGE_HINT_KEY = "language_hint"
+
+_LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
+# C0/C1 control characters except tab and newline, and lone UTF-16 surrogates: a NUL cannot be
+# stored in PostgreSQL text, a lone surrogate cannot be encoded at all.
+_UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Rasa reads a leading "/" as an intent with entities (`/inform{"slot": ...}`). Only these
 # commands may reach that parser; any other text starting with "/" loses its slashes.
@@ -33,10 +48,47 @@ class IncomingUpdate:
     stored_payload_key: str | None = None
     # A message without text (photo, voice, sticker, ...): the user gets a short hint.
     unsupported: bool = False
+    # A text longer than MAX_TEXT_CHARACTERS: the user is asked to write less.
+    too_long: bool = False
+    language_hint: str | None = None
+
+    @property
+    def sender_id(self) -> str:
+        return conversation_id(self.chat_id)
 
     @property
     def metadata(self) -> dict[str, Any]:
-        return {"telegram": {"user_id": self.user_id, "update_id": self.update_id}}
+        metadata: dict[str, Any] = {
+            "telegram": {"user_id": self.user_id, "update_id": self.update_id}
+        }
+        if self.language_hint:
+            metadata[LANGUAGE_HINT_KEY] = self.language_hint
+        return metadata
+
+
+def conversation_id(chat_id: str | int) -> str:
+    return f"{SENDER_PREFIX}{chat_id}"
+
+
+def chat_id_of(conversation: str) -> str | None:
+    """The Telegram chat of a conversation id of this channel, None for any other id."""
+    if not conversation.startswith(SENDER_PREFIX):
+        return None
+    chat = conversation[len(SENDER_PREFIX):]
+    return chat if re.fullmatch(r"-?\d{1,20}", chat) else None
+
+
+def clean_text(raw: str) -> str:
+    """Drop control characters (but tab and newline) and lone surrogates.
+
+    Kept small and separate so a project-wide sanitiser can replace it in one place."""
+    return _UNWANTED.sub("", raw)
+
+
+def language_hint(code: Any) -> str | None:
+    """Telegram's `from.language_code` (an IETF tag such as "en-US") -> "en"; None if absent."""
+    match = _LANGUAGE_CODE.match(code) if isinstance(code, str) else None
+    return match.group(1).lower() if match else None
 
 
 def parse_update(update: Any) -> IncomingUpdate | None:
@@ -70,31 +122,39 @@ def _from_message(update_id: int, message: Mapping[str, Any]) -> IncomingUpdate 
     if chat_id is None or sender.get("is_bot") is True:
         return None
     user_id = _int_or_none(sender.get("id"))
+    hint = language_hint(sender.get("language_code"))
     text = message.get("text")
     if not isinstance(text, str):
-        return IncomingUpdate(update_id, chat_id, user_id, unsupported=True)
-    return IncomingUpdate(update_id, chat_id, user_id, texts=user_texts(text))
+        return IncomingUpdate(update_id, chat_id, user_id, unsupported=True, language_hint=hint)
+    text = clean_text(text)
+    if len(text) > MAX_TEXT_CHARACTERS:
+        return IncomingUpdate(update_id, chat_id, user_id, too_long=True, language_hint=hint)
+    return IncomingUpdate(update_id, chat_id, user_id, texts=user_texts(text), language_hint=hint)
 
 
 def _from_callback_query(update_id: int, query: Mapping[str, Any]) -> IncomingUpdate | None:
     query_id = query.get("id")
     sender = query.get("from") if isinstance(query.get("from"), Mapping) else {}
     user_id = _int_or_none(sender.get("id"))
+    hint = language_hint(sender.get("language_code"))
     message = query.get("message")
     chat_id = _private_chat_id(message) if isinstance(message, Mapping) else None
     if chat_id is None or not isinstance(query_id, str):
         return None
     data = query.get("data")
-    if not isinstance(data, str) or not data:
-        return IncomingUpdate(update_id, chat_id, user_id, callback_query_id=query_id)
+    if not isinstance(data, str) or not clean_text(data):
+        return IncomingUpdate(
+            update_id, chat_id, user_id, callback_query_id=query_id, language_hint=hint
+        )
     key = stored_payload_key(data)
     return IncomingUpdate(
         update_id,
         chat_id,
         user_id,
-        texts=() if key else (data,),
+        texts=() if key else (clean_text(data),),
         callback_query_id=query_id,
         stored_payload_key=key,
+        language_hint=hint,
     )
 
 

@@ -24,6 +24,7 @@ EXPECTED_TABLES = {
     "download_tokens",
     "telegram_updates",
     "channel_state",
+    "telegram_leases",
     VERSION_TABLE,
 }
 
