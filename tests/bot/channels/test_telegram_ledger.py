@@ -8,7 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import pytest
 from sqlalchemy import inspect
@@ -20,6 +20,7 @@ from cancellation.log.store import LogStore
 from tests.bot.channels.telegram_support import Letters
 from tests.support.databases import scratch_postgres
 
+T = TypeVar("T")
 BOT = "123456789"
 LEASE = 30.0
 
@@ -58,6 +59,18 @@ def reply(text: str) -> Outbox:
     return Outbox("tg:42", ({"text": text},))
 
 
+def all_at_once(workers: int, work: Callable[[int], T]) -> list[T]:
+    """Run `work(0)` ... `work(workers - 1)` in threads released at the same moment."""
+    barrier = threading.Barrier(workers)
+
+    def start(worker: int) -> T:
+        barrier.wait()
+        return work(worker)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(start, range(workers)))
+
+
 def test_the_schema_has_the_ledger_columns_and_the_lease_table(
     ledger: Ledger, database_url: str
 ) -> None:
@@ -70,14 +83,9 @@ def test_the_schema_has_the_ledger_columns_and_the_lease_table(
 
 
 def test_an_update_is_claimed_by_exactly_one_of_many_concurrent_workers(ledger: Ledger) -> None:
-    barrier = threading.Barrier(8)
-
-    def claim(worker: int) -> Verdict:
-        barrier.wait()
-        return ledger.claim(BOT, 1_000_000_123, f"worker-{worker}", LEASE).verdict
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        verdicts = list(pool.map(claim, range(8)))
+    verdicts = all_at_once(
+        8, lambda worker: ledger.claim(BOT, 1_000_000_123, f"worker-{worker}", LEASE).verdict
+    )
 
     assert verdicts.count(Verdict.PROCESS) == 1
     assert verdicts.count(Verdict.BUSY) == 7
@@ -116,14 +124,9 @@ def test_an_unfinished_claim_is_taken_over_only_after_its_lease(ledger: Ledger) 
 def test_concurrent_take_overs_have_one_winner(ledger: Ledger) -> None:
     ledger.claim(BOT, 3, "dead", LEASE)
     ledger.expire(3)
-    barrier = threading.Barrier(6)
-
-    def claim(worker: int) -> Verdict:
-        barrier.wait()
-        return ledger.claim(BOT, 3, f"worker-{worker}", LEASE).verdict
-
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        verdicts = list(pool.map(claim, range(6)))
+    verdicts = all_at_once(
+        6, lambda worker: ledger.claim(BOT, 3, f"worker-{worker}", LEASE).verdict
+    )
     assert verdicts.count(Verdict.PROCESS) == 1 and verdicts.count(Verdict.BUSY) == 5
 
 
@@ -190,14 +193,8 @@ def test_one_lease_holder_at_a_time_and_take_over_after_expiry(ledger: Ledger) -
 
 
 def test_concurrent_lease_requests_have_one_winner(ledger: Ledger) -> None:
-    barrier = threading.Barrier(6)
-
-    def hold(worker: int) -> bool:
-        barrier.wait()
-        return ledger.hold_lease("poller", f"worker-{worker}", 10)
-
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        assert sorted(pool.map(hold, range(6))) == [False] * 5 + [True]
+    held = all_at_once(6, lambda worker: ledger.hold_lease("poller", f"worker-{worker}", 10))
+    assert sorted(held) == [False] * 5 + [True]
 
 
 def test_letters_come_from_the_attempt_log(ledger: Ledger) -> None:
