@@ -4,7 +4,7 @@ The models are bot/channels/telegram/ledger.py. Rows that exist already were pro
 completely by the old code (claimed = done), so they become `done`.
 
 Revision ID: 0004_telegram_ledger
-Revises: 0002_token_document
+Revises: 0003_private_texts
 Create Date: 2026-12-02 00:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_telegram_ledger"
-down_revision = "0002_token_document"
+down_revision = "0003_private_texts"
 branch_labels = None
 depends_on = None
 
