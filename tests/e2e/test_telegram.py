@@ -10,7 +10,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 
 from bot.channels.telegram.ledger import TelegramLedger, Verdict
 from cancellation.log import AttemptLog
@@ -142,7 +143,7 @@ def test_a_whole_cancellation_ends_with_the_uploaded_pdf(telegram: tuple[FakeBot
         with engine.connect() as connection:
             senders = set(
                 connection.execute(
-                    text("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE :chat"),
+                    sql("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE :chat"),
                     {"chat": f"%{chat}"},
                 ).scalars()
             )
