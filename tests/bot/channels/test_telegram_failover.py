@@ -177,8 +177,9 @@ def test_killing_the_poller_mid_stream_loses_and_repeats_nothing(
     # The updates the leader died on were completed by the survivor.
     answered_by = {c.params["text"]: c.client for c in api.calls_to("sendMessage")}
     assert {answered_by[expected_echo(u)] for u in bursts[1]} == {survivor.name}
+    # "Within seconds": the lease runs out, then getMe and deleteWebhook (generous on a busy CI).
     takeover = min(p.started for p in api.polls if p.client == survivor.name) - killed_at
-    assert takeover < LEASE_SECONDS + 3
+    assert takeover < LEASE_SECONDS + 8
     # Never two live pollers: the survivor's polls start after the leader's last poll began.
     last_leader_poll = max(p.started for p in api.polls if p.client == leader_name)
     assert all(p.started > last_leader_poll for p in api.polls if p.client == survivor.name)
@@ -237,7 +238,7 @@ def test_webhook_retries_reach_another_replica_and_are_answered_once(
         started = time.monotonic()
         deliver(b, orphan, retried)
         assert retried == [200]
-        assert time.monotonic() - started < CLAIM_SECONDS + ECHO_DELAY + 3
+        assert time.monotonic() - started < CLAIM_SECONDS + ECHO_DELAY + 8
         time.sleep(1.0)
 
     assert echoes(api) == Counter([expected_echo(twice), expected_echo(orphan)])
