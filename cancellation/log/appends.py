@@ -34,26 +34,11 @@ def append(
 ) -> None:
     """Append one entry; with a signing key it also carries the HMAC of its hash."""
     entry_id = (head.last_entry_id or 0) + 1
-    digest = entry_hash(
-        id=entry_id,
-        created_at=now,
-        reference=reference,
-        event=str(event),
-        payload=payload,
-        prev_hash=head.last_hash,
-    )
-    session.add(
-        LogEntryRow(
-            id=entry_id,
-            created_at=now,
-            reference=reference,
-            event=str(event),
-            payload=payload,
-            prev_hash=head.last_hash,
-            entry_hash=digest,
-            entry_hmac=None if signing_key is None else entry_signature(signing_key, digest),
-        )
-    )
+    fields = dict(id=entry_id, created_at=now, reference=reference, event=str(event),
+                  payload=payload, prev_hash=head.last_hash)
+    digest = entry_hash(**fields)
+    hmac = None if signing_key is None else entry_signature(signing_key, digest)
+    session.add(LogEntryRow(**fields, entry_hash=digest, entry_hmac=hmac))
     head.last_entry_id = entry_id
     head.last_hash = digest
     session.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
@@ -79,13 +80,8 @@ class EvidenceWrites:
         nothing is rendered or logged again.
         """
         kind = require_choice("kind", kind, LETTER_KINDS)
-        channel = require_choice("channel", channel, Channel)
-        subject_kind = require_choice("subject_kind", subject_kind, SubjectKind)
-        provider = require_text("provider", provider, 200)
-        subject = require_text("subject", subject, 200)
-        provider_key = _provider_key(provider_key)
-        contract_type = _contract_type(contract_type)
-        conversation_id = optional_text("conversation_id", conversation_id, 255)
+        about = _Subject.checked(channel, conversation_id, provider, provider_key, contract_type,
+                                 subject_kind, subject)
         idempotency_key = optional_text("idempotency_key", idempotency_key, 200)
         personal = jsonable(dict(personal_data))
         if related_reference is not None:
@@ -115,34 +111,17 @@ class EvidenceWrites:
                     if attempt_row(session, reference) is not None:
                         continue
                     now = utc_now()
-                    attempt = Attempt(
-                        reference=reference,
-                        created_at=now,
-                        kind=kind,
-                        channel=channel,
-                        conversation_id=conversation_id,
-                        provider_key=provider_key,
-                        contract_type=contract_type,
-                        subject_kind=subject_kind,
+                    attempt = about.row(
+                        reference, now, kind=kind, status=Status.LETTER_CREATED,
                         requested_end=requested_end_value(requested_end),
-                        status=Status.LETTER_CREATED.value,
                         letter_sha256=hashlib.sha256(pdf).hexdigest(),
                         person_id=_person_for(session, personal, related_reference, now),
-                        related_reference=related_reference,
-                        idempotency_key=idempotency_key,
-                        details={},
+                        related_reference=related_reference, idempotency_key=idempotency_key,
                     )
-                    session.add(attempt)
-                    session.flush()
-                    session.add(Letter(attempt_id=attempt.id, pdf=bytes(pdf)))
-                    private = _private(attempt, provider, subject, None)
-                    session.add(private)
                     event = Event.LETTER_CREATED
                     if kind == AttemptKind.REMINDER_LETTER:
                         event = Event.REMINDER_CREATED
-                    payload = public_payload(attempt, private, personal)
-                    append(session, head, reference, event, payload, now, self._store.signing_key)
-                    return to_record(attempt, private)
+                    return self._insert(session, head, attempt, about, event, personal, pdf=pdf)
             except IntegrityError:
                 # Only a concurrent writer that slipped past the checks above gets here.
                 if idempotency_key is not None:
@@ -166,18 +145,12 @@ class EvidenceWrites:
         contract_type: str | None = None,
     ) -> AttemptRecord:
         """Log a call to the provider's hotline; `outcome` "succeeded" counts as success."""
-        channel = require_choice("channel", channel, Channel)
-        subject_kind = require_choice("subject_kind", subject_kind, SubjectKind)
-        provider = require_text("provider", provider, 200)
-        subject = require_text("subject", subject, 200)
-        provider_key = _provider_key(provider_key)
-        contract_type = _contract_type(contract_type)
+        about = _Subject.checked(channel, conversation_id, provider, provider_key, contract_type,
+                                 subject_kind, subject, note)
         outcome = require_text("outcome", outcome, 64)
-        conversation_id = optional_text("conversation_id", conversation_id, 255)
         if called_at.tzinfo is None:
             raise ValueError("called_at must be timezone-aware")
         details: dict[str, Any] = {"outcome": outcome, "called_at": timestamp(called_at)}
-        note = note.strip()[:MAX_NOTE_LENGTH] if note is not None and note.strip() else None
         status = Status.CALL_SUCCEEDED if outcome == OUTCOME_SUCCEEDED else Status.CALL_FAILED
 
         for _ in range(MAX_REFERENCE_TRIES):
@@ -187,32 +160,12 @@ class EvidenceWrites:
                     head = lock_head(session)
                     if attempt_row(session, reference) is not None:
                         continue
-                    now = utc_now()
-                    attempt = Attempt(
-                        reference=reference,
-                        created_at=now,
-                        kind=AttemptKind.HOTLINE_CALL.value,
-                        channel=channel,
-                        conversation_id=conversation_id,
-                        provider_key=provider_key,
-                        contract_type=contract_type,
-                        subject_kind=subject_kind,
-                        requested_end=None,
-                        status=status.value,
-                        letter_sha256=None,
+                    attempt = about.row(
+                        reference, utc_now(), kind=AttemptKind.HOTLINE_CALL, status=status,
                         details=details,
                     )
-                    session.add(attempt)
-                    session.flush()
-                    private = _private(attempt, provider, subject, note)
-                    session.add(private)
-                    payload = public_payload(attempt, private, None)
-                    payload.update(outcome=outcome, called_at=details["called_at"])
-                    append(
-                        session, head, reference, Event.HOTLINE_CALL, payload, now,
-                        self._store.signing_key,
-                    )
-                    return to_record(attempt, private)
+                    return self._insert(session, head, attempt, about, Event.HOTLINE_CALL, None,
+                                        extra_payload=details)
             except IntegrityError:
                 continue
         raise RuntimeError("no free attempt reference found; retry later")
@@ -243,6 +196,31 @@ class EvidenceWrites:
                 self._store.signing_key,
             )
             return to_record(attempt, session.get(PrivateText, attempt.id))
+
+    def _insert(
+        self,
+        session: Session,
+        head: Any,
+        attempt: Attempt,
+        about: "_Subject",
+        event: Event,
+        person: Mapping[str, Any] | None,
+        *,
+        pdf: bytes | None = None,
+        extra_payload: Mapping[str, Any] | None = None,
+    ) -> AttemptRecord:
+        """Store a new attempt with its private values (and letter) and chain it."""
+        session.add(attempt)
+        session.flush()
+        if pdf is not None:
+            session.add(Letter(attempt_id=attempt.id, pdf=bytes(pdf)))
+        private = PrivateText(attempt_id=attempt.id, salt=new_salt(), provider=about.provider,
+                              subject=about.subject, note=about.note)
+        session.add(private)
+        payload = {**public_payload(attempt, private, person), **(extra_payload or {})}
+        append(session, head, attempt.reference, event, payload, attempt.created_at,
+               self._store.signing_key)
+        return to_record(attempt, private)
 
     def _exists(self, reference: str) -> bool:
         with self._store.read() as session:
@@ -308,10 +286,50 @@ def public_payload(
     }
 
 
-def _private(attempt: Attempt, provider: str, subject: str, note: str | None) -> PrivateText:
-    return PrivateText(
-        attempt_id=attempt.id, salt=new_salt(), provider=provider, subject=subject, note=note
-    )
+@dataclass(frozen=True)
+class _Subject:
+    """What an attempt is about, checked: where it came from, which provider, which contract."""
+
+    channel: str
+    conversation_id: str | None
+    provider: str
+    provider_key: str | None
+    contract_type: str | None
+    subject_kind: str
+    subject: str
+    note: str | None = None
+
+    @classmethod
+    def checked(
+        cls,
+        channel: str,
+        conversation_id: str | None,
+        provider: str,
+        provider_key: str | None,
+        contract_type: str | None,
+        subject_kind: str,
+        subject: str,
+        note: str | None = None,
+    ) -> "_Subject":
+        return cls(
+            channel=require_choice("channel", channel, Channel),
+            conversation_id=optional_text("conversation_id", conversation_id, 255),
+            provider=require_text("provider", provider, 200),
+            provider_key=_provider_key(provider_key),
+            contract_type=_contract_type(contract_type),
+            subject_kind=require_choice("subject_kind", subject_kind, SubjectKind),
+            subject=require_text("subject", subject, 200),
+            note=note.strip()[:MAX_NOTE_LENGTH] if note is not None and note.strip() else None,
+        )
+
+    def row(self, reference: str, now: datetime, *, kind: str, status: str,
+            **columns: Any) -> Attempt:
+        return Attempt(
+            reference=reference, created_at=now, kind=str(kind), channel=self.channel,
+            conversation_id=self.conversation_id, provider_key=self.provider_key,
+            contract_type=self.contract_type, subject_kind=self.subject_kind, status=str(status),
+            details=columns.pop("details", {}), **columns,
+        )
 
 
 def _provider_key(value: str | None) -> str | None:
