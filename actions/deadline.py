@@ -2,55 +2,68 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
-from rasa_sdk.types import DomainDict
 
+from cancellation import clock
+from cancellation import deadline_answers as answers_of
 from cancellation import deadline_interview as di
 from cancellation.extraction import extract_facts
-from cancellation.validation import InvalidInput, parse_past_or_future_date
+from cancellation.texts import LANGUAGE_SLOT, catalogue, render, say
+from cancellation.validation import InvalidInput
 
 from actions import services
 
 Slots = Dict[Text, Any]
-NOW_BUTTON = [{"title": "Jetzt kündigen", "payload": "/cancel"}]
-
-
-def _today() -> dt.date:
-    return dt.date.today()
+# Set by action_start_deadline: False when the first message already answered every question.
+QUESTIONS_NEEDED = "deadline_questions_needed"
 
 
 def _answers(tracker: Tracker) -> Dict[str, Any]:
     return {name: tracker.get_slot(name) for name in di.DEADLINE_SLOTS}
 
 
+def _say(dispatcher: CollectingDispatcher, tracker: Tracker, what: Any, buttons_of: str = "") -> None:
+    language = tracker.get_slot(LANGUAGE_SLOT)
+    buttons = catalogue().buttons(buttons_of, language) if buttons_of else []
+    dispatcher.utter_message(text=render(what, language), buttons=buttons)
+
+
+def _error_text(error: InvalidInput, tracker: Tracker) -> str:
+    # A catalogue message (or, from older parsers, a German sentence) in the user's language.
+    return render(getattr(error, "said", error.message), tracker.get_slot(LANGUAGE_SLOT))
+
+
 class ActionStartDeadline(Action):
-    """Forget an earlier calculation; take over the contract type or provider the question names."""
+    """Forget an earlier calculation; take over what the question already says.
+
+    Start, term and notice from the text, the sector from the contract type or the provider it
+    names (or the conversation already knows).
+    """
 
     def name(self) -> Text:
         return "action_start_deadline"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        facts = extract_facts(tracker.latest_message.get("text") or "", _today())
-        events: List[EventType] = [SlotSet(name, None) for name in di.DEADLINE_SLOTS]
+        today = clock.today()
+        text = tracker.latest_message.get("text") or ""
+        facts = extract_facts(text, today)
+        events: List[EventType] = []
         if facts.contract_type:
             events.append(SlotSet("contract_type", facts.contract_type))
         provider = services.directory().get(facts.provider) if facts.provider else None
-        if provider is not None:
-            events += [SlotSet("provider", provider.name), SlotSet("provider_key", provider.key)]
-        categories = provider.categories if provider else ()
-        contract_type = facts.contract_type or tracker.get_slot("contract_type")
         if provider is None and tracker.get_slot("provider_key"):
-            known = services.directory().get(tracker.get_slot("provider_key"))
-            categories = known.categories if known else ()
-        telecom = di.telecom_from(contract_type, categories)
-        if telecom is not None:
-            events.append(SlotSet(di.TELECOM, telecom))
+            provider = services.directory().get(tracker.get_slot("provider_key"))
+        elif provider is not None:
+            events += [SlotSet("provider", provider.name), SlotSet("provider_key", provider.key)]
+        contract_type = facts.contract_type or tracker.get_slot("contract_type")
+        opening = di.opening_answers(text, today, contract_type, provider.categories if provider else ())
+        events += [SlotSet(name, opening.get(name)) for name in di.DEADLINE_SLOTS]
+        events.append(SlotSet(QUESTIONS_NEEDED, di.questions_needed(opening, today)))
         return events
 
 
@@ -59,52 +72,60 @@ class ValidateDeadlineForm(FormValidationAction):
         return "validate_deadline_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        return list(di.deadline_fields(_answers(tracker), _today()))
+        return list(di.deadline_fields(_answers(tracker), clock.today()))
 
     @staticmethod
-    def _parse(slot: Text, value: Any, parse: Callable[[str], Any], dispatcher: CollectingDispatcher) -> Slots:
+    def _parse(
+        slot: Text, value: Any, parse: Callable[[str], Any], dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Slots:
         try:
             return {slot: parse(str(value or ""))}
         except InvalidInput as error:
-            dispatcher.utter_message(text=error.message)
+            dispatcher.utter_message(text=_error_text(error, tracker))
             return {slot: None}
 
     def validate_deadline_start(self, value, dispatcher, tracker, domain) -> Slots:
-        return self._parse(
-            di.START, value, lambda text: parse_past_or_future_date(text, _today()).isoformat(), dispatcher
-        )
+        return self._parse(di.START, value, lambda text: answers_of.parse_start(text, clock.today()), dispatcher, tracker)
 
     def validate_deadline_term_months(self, value, dispatcher, tracker, domain) -> Slots:
-        return self._parse(di.TERM, value, di.parse_term_months, dispatcher)
+        return self._parse(di.TERM, value, answers_of.parse_term_months, dispatcher, tracker)
 
     def validate_deadline_notice_months(self, value, dispatcher, tracker, domain) -> Slots:
-        return self._parse(di.NOTICE, value, di.parse_notice_months, dispatcher)
+        return self._parse(di.NOTICE, value, answers_of.parse_notice_months, dispatcher, tracker)
 
-    def validate_deadline_telecom(self, value, dispatcher, tracker, domain) -> Slots:
-        if isinstance(value, bool):
-            return {di.TELECOM: value}
-        return self._parse(di.TELECOM, value, di.parse_telecom, dispatcher)
+    def validate_deadline_sector(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(di.SECTOR, value, answers_of.parse_sector, dispatcher, tracker)
 
     def validate_deadline_sending(self, value, dispatcher, tracker, domain) -> Slots:
-        return self._parse(di.SENDING, value, lambda text: di.parse_sending(text, _today()), dispatcher)
+        return self._parse(
+            di.SENDING, value, lambda text: answers_of.parse_sending(text, clock.today()), dispatcher, tracker
+        )
+
+    def validate_deadline_extension_months(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(di.EXTENSION, value, answers_of.parse_extension_months, dispatcher, tracker)
 
     def validate_deadline_concluded(self, value, dispatcher, tracker, domain) -> Slots:
-        def parse(text: str) -> str:
-            concluded = parse_past_or_future_date(text, _today())
-            if concluded > dt.date.fromisoformat(tracker.get_slot(di.START)):
-                raise InvalidInput("Der Vertrag wird vor oder an seinem Beginn geschlossen. Bitte prüfen Sie das Datum.")
-            return concluded.isoformat()
+        start = answers_of.start_of(tracker.get_slot(di.START))
 
-        return self._parse(di.CONCLUDED, value, parse, dispatcher)
+        def parse(text: str) -> str:
+            concluded = answers_of.parse_start(text, clock.today())
+            if concluded == answers_of.UNKNOWN:
+                return concluded
+            concluded_on = answers_of.StartRange.from_stored(concluded).first
+            if start is not None and concluded_on > start.last:
+                raise InvalidInput(say("utter_deadline_concluded_after_start"))
+            return concluded_on.isoformat()
+
+        return self._parse(di.CONCLUDED, value, parse, dispatcher, tracker)
 
 
 class ActionAnswerDeadline(Action):
-    """Dates and the general rules; the earliest end becomes the letter's end date."""
+    """Dates and the general rules; the earliest end (or "nächstmöglich") becomes the letter's end date."""
 
     def name(self) -> Text:
         return "action_answer_deadline"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        reply = di.deadline_reply(_answers(tracker), _today())
-        dispatcher.utter_message(text=reply.text, buttons=NOW_BUTTON)
-        return [SlotSet("end_date", reply.earliest_end.isoformat())]
+        reply = di.deadline_reply(_answers(tracker), clock.today())
+        _say(dispatcher, tracker, list(reply.messages), buttons_of=reply.offer)
+        return [SlotSet(di.END_DATE, reply.end_date)]

@@ -1,51 +1,62 @@
-"""The deadline question ("bis wann muss ich kündigen?"): what to ask, how to read it, what to answer.
+"""The deadline question ("bis wann muss ich kündigen?"): what to ask, and what to answer.
 
-Pure functions over a plain mapping of answers (slot name -> value). The rules themselves live in
-`cancellation.deadlines`; this module only decides which of its inputs are still missing and turns
-the result into the chat answer.
+Pure functions over a plain mapping of answers (slot name -> stored value, see
+`cancellation.deadline_answers`). The rules live in `cancellation.deadlines`, postal working days in
+`cancellation.posting`; this module decides which inputs are still missing and turns the results
+into catalogue messages. A vague start is computed for every possible day and both the earliest and
+the latest possible end are shown; an unknown start or term leads to "zum nächstmöglichen
+Zeitpunkt" with a short explanation. Never a promise: general information, "in der Regel".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
+from cancellation.deadline_answers import (
+    RECEIPT_PREFIX,
+    UNKNOWN,
+    months_or_unknown,
+    question_facts,
+    sector_from,
+    start_of,
+)
 from cancellation.deadlines import (
     NEW_CONSUMER_RULES_FROM,
     TKG_2021_FROM,
     ContractTerms,
+    DeadlineResult,
+    RuleSet,
     compute_deadline,
-    format_date,
-    receipt_assumption_text,
-    suggest_receipt_date,
+    rule_set_for,
 )
-from cancellation.validation import InvalidInput, fold, is_skip_answer, parse_past_or_future_date
+from cancellation.posting import (
+    SendingMethod,
+    Urgency,
+    assumed_receipt,
+    first_business_day_from,
+    last_day_to_post,
+    posting_plan,
+)
+from cancellation.texts import Message, say
+from cancellation.vocabulary import Marker, Sector
 
 # Slot names, in the order the questions are asked.
 START = "deadline_start"
 TERM = "deadline_term_months"
 NOTICE = "deadline_notice_months"
-TELECOM = "deadline_telecom"
+SECTOR = "deadline_sector"
 SENDING = "deadline_sending"
 CONCLUDED = "deadline_concluded"
-DEADLINE_SLOTS = (START, TERM, NOTICE, TELECOM, SENDING, CONCLUDED)
+EXTENSION = "deadline_extension_months"
+DEADLINE_SLOTS = (START, TERM, NOTICE, SECTOR, SENDING, CONCLUDED, EXTENSION)
+END_DATE = "end_date"  # the letter's end date (the letter interview's slot)
 
-NOTICE_UNKNOWN = "unknown"
-# How the letter goes out; a user-given day of receipt is stored as "receipt:YYYY-MM-DD".
-RECEIPT_PREFIX = "receipt:"
-TELECOM_CONTRACT_TYPES = frozenset({"mobile", "dsl", "cable", "fibre", "landline"})
-# Contract types that are never telecom services (§ 309 Nr. 9 BGB applies).
-OTHER_CONTRACT_TYPES = frozenset({"energy", "gas", "gym", "streaming", "press", "insurance"})
 # A contract is usually concluded at most a few months before it starts.
 CONCLUSION_LOOKBACK_DAYS = 183
-MAX_TERM_MONTHS = 120
-
-DISCLAIMER = (
-    "Das ist eine allgemeine Berechnung nach den gesetzlichen Regeln, keine Rechtsberatung; "
-    "maßgeblich sind Ihr Vertrag und der tatsächliche Zugang beim Anbieter."
-)
+# The sending method assumed when the first message already gives start and term.
+ASSUMED_SENDING = SendingMethod.REGISTERED
 
 
 # --- which questions --------------------------------------------------------------------------
@@ -53,34 +64,39 @@ DISCLAIMER = (
 
 def telecom_from(contract_type: Optional[str], provider_categories: Iterable[str] = ()) -> Optional[bool]:
     """Telecom or not, from what is already known; None when it has to be asked."""
-    if contract_type in TELECOM_CONTRACT_TYPES:
-        return True
-    if contract_type in OTHER_CONTRACT_TYPES:
-        return False
-    categories = set(provider_categories)
-    if categories and categories <= TELECOM_CONTRACT_TYPES | {"tv"} and categories & TELECOM_CONTRACT_TYPES:
-        return True
-    if categories and not categories & (TELECOM_CONTRACT_TYPES | {"tv"}):
-        return False
-    return None
+    sector = sector_from(contract_type, provider_categories)
+    return None if sector is None else sector is Sector.TELECOM
 
 
 def deadline_fields(answers: Mapping[str, Any], today: dt.date) -> Tuple[str, ...]:
     """The questions to ask, in order, given what is known so far."""
+    if answers.get(START) == UNKNOWN:
+        return (START, SECTOR)
+    if answers.get(TERM) == UNKNOWN:
+        return (START, TERM, SECTOR)
     fields = [START, TERM]
     if answers.get(TERM) != 0:
         fields.append(NOTICE)
-    fields += [TELECOM, SENDING]
-    known = all(answers.get(name) is not None for name in fields)
-    if known and _conclusion_matters_if_valid(answers, today):
+    fields += [SECTOR, SENDING]
+    if not all(answers.get(name) is not None for name in fields):
+        return tuple(fields)
+    # The form asks for its slot list before it validates the latest raw answer too.
+    if _safely(conclusion_matters, answers, today):
         fields.append(CONCLUDED)
+        if answers.get(CONCLUDED) is None:
+            return tuple(fields)
+    if _safely(extension_matters, answers, today):
+        fields.append(EXTENSION)
     return tuple(fields)
 
 
-def _conclusion_matters_if_valid(answers: Mapping[str, Any], today: dt.date) -> bool:
-    # The form asks for its slot list before it validates the latest raw answer too.
+def questions_needed(answers: Mapping[str, Any], today: dt.date) -> bool:
+    return any(answers.get(name) is None for name in deadline_fields(answers, today))
+
+
+def _safely(check, answers: Mapping[str, Any], today: dt.date) -> bool:
     try:
-        return conclusion_matters(answers, today)
+        return check(answers, today)
     except (ValueError, TypeError, KeyError):
         return False
 
@@ -91,190 +107,190 @@ def conclusion_matters(answers: Mapping[str, Any], today: dt.date) -> bool:
     The rules change for contracts concluded before 01.12.2021 (§ 56 TKG) and before 01.03.2022
     (§ 309 Nr. 9 BGB); only a start shortly after such a day makes the conclusion date decide.
     """
-    terms = terms_from(answers)
+    start = start_of(answers[START]).first
+    terms = terms_for(answers, start)
     received = receipt_from(answers, today)
     baseline = compute_deadline(terms, received)
     for threshold in (TKG_2021_FROM, NEW_CONSUMER_RULES_FROM):
-        if threshold <= terms.start < threshold + dt.timedelta(days=CONCLUSION_LOOKBACK_DAYS):
-            earlier = ContractTerms(
-                start=terms.start,
-                initial_term_months=terms.initial_term_months,
-                notice_months=terms.notice_months,
-                concluded=threshold - dt.timedelta(days=1),
-                telecom=terms.telecom,
-            )
+        if threshold <= start < threshold + dt.timedelta(days=CONCLUSION_LOOKBACK_DAYS):
+            earlier = terms_for({**answers, CONCLUDED: (threshold - dt.timedelta(days=1)).isoformat()}, start)
             if _differs(baseline, compute_deadline(earlier, received)):
                 return True
     return False
 
 
-def _differs(first: Any, second: Any) -> bool:
-    keys = ("earliest_end", "latest_receipt_for_initial_term_end", "notice_months_applied", "certain")
+def _differs(first: DeadlineResult, second: DeadlineResult) -> bool:
+    keys = ("earliest_end", "latest_receipt", "notice_months_applied", "certain")
     return any(getattr(first, key) != getattr(second, key) for key in keys)
 
 
-# --- reading answers -------------------------------------------------------------------------
-
-_NUMBER_WORDS = {
-    "null": 0, "kein": 0, "keine": 0, "ein": 1, "einen": 1, "eine": 1, "einem": 1, "zwei": 2,
-    "drei": 3, "vier": 4, "sechs": 6, "zwoelf": 12, "achtzehn": 18, "vierundzwanzig": 24,
-}
-_AMOUNT = r"(?P<n>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_MONTHS_RE = re.compile(r"\b" + _AMOUNT + r"\s*-?\s*(?P<unit>monat\w*|jahr\w*|woche\w*)")
-_BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s*$")
-_NO_TERM_RE = re.compile(r"\b(keine|ohne|nein|monatlich kuendbar|jederzeit|flex\w*)\b")
-
-
-def _amount(match: re.Match) -> int:
-    text = match.group("n")
-    return int(text) if text.isdigit() else _NUMBER_WORDS[text]
-
-
-def _months(text: str) -> Optional[int]:
-    folded = fold(text)
-    match = _MONTHS_RE.search(folded)
-    if match:
-        amount, unit = _amount(match), match.group("unit")
-        if unit.startswith("jahr"):
-            return amount * 12
-        if unit.startswith("woche"):
-            return -amount  # weeks are reported separately by the callers
-        return amount
-    bare = _BARE_NUMBER_RE.match(folded)
-    return int(bare.group(1)) if bare else None
-
-
-def parse_term_months(text: str) -> int:
-    """Initial (minimum) term in months; 0 = none. "24 Monate", "2 Jahre", "keine"."""
-    months = _months(text)
-    if months is None and _NO_TERM_RE.search(fold(text)):
-        return 0
-    if months is None or months < 0:
-        raise InvalidInput(
-            "Bitte nennen Sie die Mindestlaufzeit in Monaten, zum Beispiel „24 Monate“, "
-            "„12 Monate“ oder „keine“."
-        )
-    if months > MAX_TERM_MONTHS:
-        raise InvalidInput("Eine so lange Mindestlaufzeit ist ungewöhnlich. Bitte prüfen Sie die Angabe.")
-    return months
-
-
-def parse_notice_months(text: str) -> Any:
-    """Notice period in months, or NOTICE_UNKNOWN for "weiß nicht" (the engine then assumes one)."""
-    if is_skip_answer(text) or re.search(r"\b(weiss|keine ahnung|unbekannt|unsicher)\b", fold(text)):
-        return NOTICE_UNKNOWN
-    months = _months(text)
-    if months is not None and months < 0:
-        raise InvalidInput(
-            "Kündigungsfristen werden meist in Monaten angegeben. Bitte rechnen Sie die Frist in Monate "
-            "um, zum Beispiel „1 Monat“ oder „3 Monate“ – oder schreiben Sie „weiß nicht“."
-        )
-    if months is None or months > 24:
-        raise InvalidInput(
-            "Bitte nennen Sie die Kündigungsfrist in Monaten, zum Beispiel „1 Monat“ oder „3 Monate“, "
-            "oder schreiben Sie „weiß nicht“."
-        )
-    return months
-
-
-_YES_RE = re.compile(r"^(ja|jo|genau|stimmt|richtig|ja\b.*|telekommunikation.*|handy.*|mobilfunk.*|internet.*|dsl.*|festnetz.*|kabel.*|glasfaser.*)$")
-_NO_RE = re.compile(r"^(nein|ne|nee|nein\b.*|anderer? .*|sonstig.*|strom.*|gas.*|fitness.*|streaming.*|abo.*|versicherung.*)$")
-
-
-def parse_telecom(text: str) -> bool:
-    folded = fold(text).strip(" .!")
-    if _YES_RE.match(folded):
-        return True
-    if _NO_RE.match(folded):
-        return False
-    raise InvalidInput(
-        "Bitte antworten Sie mit „ja“ (Handy, Internet, Festnetz) oder „nein“ (zum Beispiel Strom, "
-        "Fitnessstudio, Streaming)."
-    )
-
-
-_SENDING_PATTERNS = (
-    (r"einschreiben", "einschreiben"),
-    (r"\bfax", "fax"),
-    (r"e-?\s*mail|\bmail\b", "email"),
-    (r"\bbrief\b|\bpost\b|normal", "post"),
-    (r"button|online|portal", "email"),  # arrives at once, like an e-mail
-)
-
-
-def parse_sending(text: str, today: dt.date) -> str:
-    """"einschreiben" | "post" | "fax" | "email", or "receipt:YYYY-MM-DD" for a known day of receipt."""
-    folded = fold(text)
-    for pattern, method in _SENDING_PATTERNS:
-        if re.search(pattern, folded):
-            return method
-    try:
-        received = parse_past_or_future_date(text, today)
-    except InvalidInput:
-        raise InvalidInput(
-            "Wie schicken Sie die Kündigung? Bitte wählen Sie „Einwurf-Einschreiben“, „Brief“, „Fax“ "
-            "oder „E-Mail“ – oder nennen Sie den Tag, an dem sie beim Anbieter eingeht, zum Beispiel "
-            "28.11.2026."
-        ) from None
-    return RECEIPT_PREFIX + received.isoformat()
-
-
-# --- the answer --------------------------------------------------------------------------------
-
-
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def terms_from(answers: Mapping[str, Any]) -> ContractTerms:
-    notice = answers.get(NOTICE)
+def extension_matters(answers: Mapping[str, Any], today: dt.date) -> bool:
+    """True when an unknown extension period of an old non-telecom contract decides the end."""
+    if answers.get(EXTENSION) is not None:
+        return True  # asked already: keep it in the list
+    start = start_of(answers[START])
     concluded = answers.get(CONCLUDED)
+    oldest = start.first if concluded in (None, UNKNOWN) else dt.date.fromisoformat(str(concluded))
+    if rule_set_for(Sector(answers[SECTOR]), oldest) is not RuleSet.BGB_OLD:
+        return False
+    return any(result.extension_assumed for _, result in results_for(answers, today))
+
+
+# --- from answers to the engine ----------------------------------------------------------------
+
+
+def terms_for(answers: Mapping[str, Any], start: dt.date) -> ContractTerms:
+    concluded = answers.get(CONCLUDED)
+    concluded_on = None if concluded in (None, UNKNOWN) else min(dt.date.fromisoformat(str(concluded)), start)
     return ContractTerms(
-        start=_date(answers[START]),
+        start=start,
         initial_term_months=int(answers[TERM]),
-        notice_months=None if notice in (None, NOTICE_UNKNOWN) else int(notice),
-        concluded=None if concluded is None else _date(concluded),
-        telecom=bool(answers[TELECOM]),
+        notice_months=months_or_unknown(answers.get(NOTICE)),
+        concluded=concluded_on,
+        sector=Sector(answers[SECTOR]),
+        extension_months=months_or_unknown(answers.get(EXTENSION)),
     )
 
 
 def receipt_from(answers: Mapping[str, Any], today: dt.date) -> dt.date:
     sending = str(answers[SENDING])
     if sending.startswith(RECEIPT_PREFIX):
-        return _date(sending[len(RECEIPT_PREFIX):])
-    return suggest_receipt_date(today, sending)
+        return dt.date.fromisoformat(sending[len(RECEIPT_PREFIX):])
+    return assumed_receipt(today, sending)
+
+
+def results_for(answers: Mapping[str, Any], today: dt.date) -> List[Tuple[dt.date, DeadlineResult]]:
+    """The result for every possible start day (one day when the start is exact)."""
+    received = receipt_from(answers, today)
+    return [(day, compute_deadline(terms_for(answers, day), received)) for day in start_of(answers[START]).days()]
+
+
+# --- the facts of the first message ------------------------------------------------------------
+
+
+def opening_answers(
+    text: str, today: dt.date, contract_type: Optional[str] = None, provider_categories: Iterable[str] = ()
+) -> Dict[str, Any]:
+    """The answers a deadline question already gives: start, term, notice, sector.
+
+    With start and term known the user gets the answer at once: an unknown notice period is
+    assumed (and said so) and a letter by Einwurf-Einschreiben posted today is assumed (said too).
+    """
+    facts = question_facts(text, today)
+    answers: Dict[str, Any] = {START: facts.get("start"), TERM: facts.get("term"), NOTICE: facts.get("notice")}
+    sector = sector_from(contract_type, provider_categories)
+    answers[SECTOR] = sector.value if sector is not None else None
+    if answers[START] is not None and answers[TERM] is not None:
+        if answers[TERM] != 0 and answers[NOTICE] is None:
+            answers[NOTICE] = UNKNOWN
+        answers[SENDING] = ASSUMED_SENDING.value
+    return {name: value for name, value in answers.items() if value is not None}
+
+
+# --- the answer --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class DeadlineReply:
-    text: str
-    earliest_end: dt.date
+    messages: Tuple[Message, ...]
+    end_date: str  # for the letter: "YYYY-MM-DD", or Marker.ASAP ("zum nächstmöglichen Zeitpunkt")
+    offer: str  # the response whose buttons offer to cancel now
+
+    @property
+    def asap(self) -> bool:
+        return self.end_date == Marker.ASAP.value
 
 
 def deadline_reply(answers: Mapping[str, Any], today: dt.date) -> DeadlineReply:
-    """The chat answer: dates first, then the engine's explanation and the receipt assumption."""
-    result = compute_deadline(terms_from(answers), receipt_from(answers, today))
-    lines = []
-    if result.latest_receipt_for_initial_term_end is not None:
-        lines.append(
-            f"Spätester Zugang beim Anbieter für das Ende der Mindestlaufzeit: "
-            f"{format_date(result.latest_receipt_for_initial_term_end)}."
-        )
-    lines.append(
-        f"Geht Ihre Kündigung am {format_date(result.received)} ein, endet der Vertrag in der Regel am "
-        f"{format_date(result.earliest_end)}."
-    )
-    lines.append(result.explanation)
+    """The chat answer: dates first, then what to do by post, the rules, the assumptions."""
+    if answers.get(START) == UNKNOWN or answers.get(TERM) == UNKNOWN:
+        return _without_dates(answers)
+    results = results_for(answers, today)
+    start = start_of(answers[START])
+    earliest = min(results, key=lambda item: (item[1].earliest_end, item[0]))
+    latest = max(results, key=lambda item: (item[1].earliest_end, -item[0].toordinal()))
+    shown_start, shown = earliest
+    messages: List[Message] = []
+    same_end = earliest[1].earliest_end == latest[1].earliest_end
+    if not start.exact:
+        messages.append(say("utter_deadline_start_range", first=start.first, last=start.last))
+        if same_end:
+            messages.append(say("utter_deadline_range_same_end"))
+        else:
+            messages += [
+                say("utter_deadline_range_earliest", start=earliest[0], end=earliest[1].earliest_end),
+                say("utter_deadline_range_latest", start=latest[0], end=latest[1].earliest_end),
+            ]
+    if same_end:  # else the earliest and the latest possible end above say it
+        if shown.latest_receipt is not None:
+            messages.append(say("utter_deadline_latest_receipt", end=shown.earliest_end, latest=shown.latest_receipt))
+        messages.append(say("utter_deadline_result", received=shown.received, end=shown.earliest_end))
+    messages += _posting_advice(answers, today, shown, terms_for(answers, shown_start))
+    if not start.exact:
+        messages.append(say("utter_deadline_range_example", start=shown_start))
+    messages += shown.explanation
+    messages.append(_receipt_assumption(answers, today, shown.received))
+    certain = all(result.certain and not result.recommend_asap for _, result in results)
+    if not certain:
+        messages.append(say("utter_deadline_uncertain"))
+    messages.append(say("utter_deadline_disclaimer"))
+    if certain and same_end:
+        messages.append(say("utter_deadline_letter_date", end=shown.earliest_end))
+        return DeadlineReply(tuple(messages), shown.earliest_end.isoformat(), "utter_deadline_letter_date")
+    reason = "utter_deadline_asap_range" if not same_end else "utter_deadline_asap_uncertain"
+    messages += [say(reason), say("utter_deadline_letter_asap")]
+    return DeadlineReply(tuple(messages), Marker.ASAP.value, "utter_deadline_letter_asap")
+
+
+def _without_dates(answers: Mapping[str, Any]) -> DeadlineReply:
+    missing = "utter_deadline_start_unknown" if answers.get(START) == UNKNOWN else "utter_deadline_term_unknown"
+    sector = Sector.parse(answers.get(SECTOR))
+    messages = [say(missing)]
+    if sector is not None:
+        messages.append(say(_GENERAL_RULES[sector]))
+    messages += [say("utter_deadline_disclaimer"), say("utter_deadline_letter_asap")]
+    return DeadlineReply(tuple(messages), Marker.ASAP.value, "utter_deadline_letter_asap")
+
+
+_GENERAL_RULES = {
+    Sector.TELECOM: "utter_deadline_general_telecom",
+    Sector.ENERGY: "utter_deadline_general_consumer",
+    Sector.OTHER: "utter_deadline_general_consumer",
+    Sector.INSURANCE: "utter_deadline_general_insurance",
+}
+
+
+def _posting_advice(
+    answers: Mapping[str, Any], today: dt.date, result: DeadlineResult, terms: ContractTerms
+) -> List[Message]:
+    """When to post a letter (four postal working days, a week's margin), and when post is too late."""
+    sending = str(answers[SENDING])
+    if sending.startswith(RECEIPT_PREFIX) or not SendingMethod(sending).is_letter:
+        return []
+    advice: List[Message] = []
+    electronic = compute_deadline(terms, first_business_day_from(today))
+    if electronic.latest_receipt is not None and electronic.earliest_end < result.earliest_end:
+        receipt_by = electronic.latest_receipt
+        advice.append(say("utter_deadline_post_too_late", end=electronic.earliest_end, receipt_by=receipt_by,
+                          last_day=last_day_to_post(receipt_by)))
+    if result.latest_receipt is not None:
+        plan = posting_plan(result.latest_receipt, today)
+        key = "utter_deadline_post_urgent" if plan.urgency is Urgency.URGENT else "utter_deadline_post_in_good_time"
+        if plan.urgency is not Urgency.TOO_LATE_BY_POST:
+            advice.append(say(key, receipt_by=plan.receipt_by, recommended=plan.recommended, last_day=plan.last_day))
+    return advice
+
+
+_RECEIPT_KEYS = {
+    SendingMethod.POST: "utter_deadline_receipt_letter",
+    SendingMethod.REGISTERED: "utter_deadline_receipt_registered",
+    SendingMethod.FAX: "utter_deadline_receipt_fax",
+    SendingMethod.EMAIL: "utter_deadline_receipt_email",
+}
+
+
+def _receipt_assumption(answers: Mapping[str, Any], today: dt.date, received: dt.date) -> Message:
     sending = str(answers[SENDING])
     if sending.startswith(RECEIPT_PREFIX):
-        lines.append(f"Gerechnet ist mit dem von Ihnen genannten Zugang am {format_date(result.received)}.")
-    else:
-        lines.append(receipt_assumption_text(sending, today))
-    if not result.certain:
-        lines.append("Die Berechnung steht unter Vorbehalt: Bitte prüfen Sie Ihren Vertrag.")
-    lines.append(DISCLAIMER)
-    lines.append(
-        f"Wenn Sie jetzt kündigen, schreibe ich in den Brief „zum {format_date(result.earliest_end)}, "
-        "hilfsweise zum nächstmöglichen Zeitpunkt“."
-    )
-    return DeadlineReply(text="\n".join(lines), earliest_end=result.earliest_end)
+        return say("utter_deadline_receipt_given", received=received)
+    return say(_RECEIPT_KEYS[SendingMethod(sending)], sent=today, received=received)

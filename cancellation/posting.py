@@ -128,8 +128,9 @@ def last_day_to_post(receipt_by: dt.date) -> dt.date:
 
 
 def recommended_posting_day(receipt_by: dt.date) -> dt.date:
-    """At least a week before the last day of receipt, and never after the last day to post."""
-    return min(receipt_by - dt.timedelta(days=SAFETY_MARGIN_DAYS), last_day_to_post(receipt_by))
+    """A postal working day at least a week before the last day of receipt, never after the last day to post."""
+    day = min(receipt_by - dt.timedelta(days=SAFETY_MARGIN_DAYS), last_day_to_post(receipt_by))
+    return day if is_postal_working_day(day) else _previous_working_day(day)
 
 
 class Urgency(Vocabulary):

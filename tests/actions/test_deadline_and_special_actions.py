@@ -22,28 +22,60 @@ def events_of(action, text="", **slots):
     return dispatcher.messages, {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
-def test_deadline_question_takes_over_provider_and_telecom():
+def test_deadline_question_takes_over_provider_and_sector():
     _, slots = events_of(ActionStartDeadline(), "bis wann muss ich bei o2 kündigen?")
-    assert slots["provider_key"] == "o2" and slots["deadline_telecom"] is True
+    assert slots["provider_key"] == "o2" and slots["deadline_sector"] == "telecom"
     assert slots["deadline_start"] is None  # an earlier calculation is forgotten
+    assert slots["deadline_questions_needed"] is True
+
+
+def test_deadline_question_with_start_and_term_needs_no_questions():
+    _, slots = events_of(ActionStartDeadline(), "Mein Handyvertrag läuft seit 15.3.2024, 24 Monate, wann komme ich raus?")
+    assert slots["deadline_start"] == "2024-03-15" and slots["deadline_term_months"] == 24
+    assert slots["deadline_sector"] == "telecom" and slots["deadline_sending"] == "einschreiben"
+    assert slots["deadline_questions_needed"] is False
+
+
+def test_insurance_named_in_the_question_sets_the_sector():
+    _, slots = events_of(ActionStartDeadline(), "Bis wann kann ich meine Hausratversicherung kündigen?")
+    assert slots["deadline_sector"] == "insurance" and slots["contract_type"] == "insurance"
 
 
 def test_deadline_answer_sets_the_letters_end_date_and_offers_to_cancel():
     messages, slots = events_of(
         ActionAnswerDeadline(),
         deadline_start="2025-03-15", deadline_term_months=0, deadline_notice_months=None,
-        deadline_telecom=True, deadline_sending="receipt:2026-12-31",
+        deadline_sector="telecom", deadline_sending="receipt:2026-12-31",
     )
     assert slots["end_date"] == "2027-01-31"
     assert messages[0]["buttons"] == [{"title": "Jetzt kündigen", "payload": "/cancel"}]
+    assert "31.01.2027" in messages[0]["text"]
 
 
-def test_deadline_validators_explain_bad_answers():
+def test_deadline_answer_speaks_english_and_an_unknown_start_means_asap():
+    messages, slots = events_of(
+        ActionAnswerDeadline(), deadline_start="none", deadline_sector="insurance", language="en",
+    )
+    assert slots["end_date"] == "asap"
+    assert "earliest possible date" in messages[0]["text"] and "§ 11 VVG" in messages[0]["text"]
+    assert messages[0]["buttons"] == [{"title": "Cancel now", "payload": "/cancel"}]
+
+
+def test_deadline_validators_explain_bad_answers_in_the_users_language():
     dispatcher = CollectingDispatcher()
     form = ValidateDeadlineForm()
     assert form.validate_deadline_term_months("2 Jahre", dispatcher, tracker(), {}) == {"deadline_term_months": 24}
+    assert form.validate_deadline_start("März 2024", dispatcher, tracker(), {}) == {
+        "deadline_start": "2024-03-01/2024-03-31"
+    }
     assert form.validate_deadline_start("irgendwann", dispatcher, tracker(), {}) == {"deadline_start": None}
     assert "15.03.2024" in dispatcher.messages[0]["text"]
+    english = CollectingDispatcher()
+    assert form.validate_deadline_sector("hm", english, tracker(language="en"), {}) == {"deadline_sector": None}
+    assert "insurance" in english.messages[0]["text"]
+    concluded = CollectingDispatcher()
+    late = form.validate_deadline_concluded("01.05.2024", concluded, tracker(deadline_start="2024-03-01/2024-03-31"), {})
+    assert late == {"deadline_concluded": None} and "vor oder an seinem Beginn" in concluded.messages[0]["text"]
 
 
 def test_special_facts_are_collected_one_by_one_then_assessed():

@@ -1,118 +1,236 @@
+"""The deadline dialogue: which questions, and an answer that never contradicts itself."""
+
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cancellation import deadline_interview as di
-from cancellation.validation import InvalidInput
+from cancellation.deadline_answers import UNKNOWN
+from cancellation.texts import render
+from cancellation.vocabulary import Sector
 
 TODAY = dt.date(2026, 11, 26)  # a Thursday
+D = dt.date
 
 
 def answers(**overrides):
-    base = {
-        di.START: "2025-03-15",
-        di.TERM: 24,
-        di.NOTICE: 1,
-        di.TELECOM: True,
-        di.SENDING: "einschreiben",
-    }
+    base = {di.START: "2025-03-15", di.TERM: 24, di.NOTICE: 1, di.SECTOR: "telecom", di.SENDING: "einschreiben"}
     base.update(overrides)
     return base
 
 
+def text_of(reply, language="de"):
+    return render(list(reply.messages), language)
+
+
+# --- which questions --------------------------------------------------------------------------
+
+
 def test_questions_start_with_the_contract_start_and_term():
-    assert di.deadline_fields({}, TODAY)[:2] == (di.START, di.TERM)
+    assert di.deadline_fields({}, TODAY) == (di.START, di.TERM, di.NOTICE, di.SECTOR, di.SENDING)
 
 
 def test_no_notice_question_without_an_initial_term():
-    fields = di.deadline_fields({di.TERM: 0}, TODAY)
-    assert di.NOTICE not in fields
+    assert di.NOTICE not in di.deadline_fields({di.TERM: 0}, TODAY)
+
+
+def test_an_unknown_start_or_term_asks_only_the_kind_of_contract():
+    assert di.deadline_fields({di.START: UNKNOWN}, TODAY) == (di.START, di.SECTOR)
+    assert di.deadline_fields({di.START: "2024-03-01", di.TERM: UNKNOWN}, TODAY) == (di.START, di.TERM, di.SECTOR)
 
 
 def test_conclusion_date_is_asked_only_when_it_changes_the_result():
-    # Started long after the rule changes: the conclusion date cannot matter.
     assert di.CONCLUDED not in di.deadline_fields(answers(), TODAY)
     # Started shortly after 01.03.2022, notice unknown: the default notice (1 or 3 months) depends on it.
-    early = answers(**{di.START: "2022-03-10", di.NOTICE: di.NOTICE_UNKNOWN, di.TELECOM: False, di.TERM: 60})
-    assert di.deadline_fields(early, dt.date(2026, 11, 26))[-1] == di.CONCLUDED
+    early = answers(**{di.START: "2022-03-10", di.NOTICE: UNKNOWN, di.SECTOR: "other", di.TERM: 60})
+    assert di.deadline_fields(early, TODAY)[-1] == di.CONCLUDED
 
 
-@pytest.mark.parametrize(
-    "text, months",
-    [("24 Monate", 24), ("2 Jahre", 24), ("zwölf Monate", 12), ("24", 24), ("keine", 0), ("ohne Mindestlaufzeit", 0)],
-)
-def test_term_answers(text, months):
-    assert di.parse_term_months(text) == months
-
-
-def test_unreadable_term_is_explained():
-    with pytest.raises(InvalidInput) as info:
-        di.parse_term_months("lange")
-    assert "24 Monate" in info.value.message
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [("1 Monat", 1), ("drei Monate", 3), ("weiß nicht", di.NOTICE_UNKNOWN), ("keine Ahnung", di.NOTICE_UNKNOWN)],
-)
-def test_notice_answers(text, expected):
-    assert di.parse_notice_months(text) == expected
-
-
-def test_notice_in_weeks_asks_for_months():
-    with pytest.raises(InvalidInput) as info:
-        di.parse_notice_months("4 Wochen")
-    assert "Monate" in info.value.message
-
-
-def test_telecom_answers_and_derivation():
-    assert di.parse_telecom("ja") is True
-    assert di.parse_telecom("Nein, anderer Vertrag") is False
-    assert di.telecom_from("mobile") is True
-    assert di.telecom_from("gym") is False
-    assert di.telecom_from(None, ("mobile", "dsl", "tv")) is True
-    assert di.telecom_from(None, ("energy",)) is False
-    assert di.telecom_from(None, ()) is None
-    assert di.telecom_from("tv") is None
-
-
-def test_sending_method_or_a_given_day_of_receipt():
-    assert di.parse_sending("Einwurf-Einschreiben", TODAY) == "einschreiben"
-    assert di.parse_sending("per Fax", TODAY) == "fax"
-    assert di.parse_sending("E-Mail", TODAY) == "email"
-    assert di.parse_sending("normaler Brief", TODAY) == "post"
-    assert di.parse_sending("geht am 30.11.2026 ein", TODAY) == "receipt:2026-11-30"
-    with pytest.raises(InvalidInput):
-        di.parse_sending("irgendwie", TODAY)
-
-
-def test_reply_names_the_dates_the_rules_and_the_assumption():
-    reply = di.deadline_reply(answers(), TODAY)
-    # 24 months from 15.03.2025 end on 14.03.2027; one month's notice -> receipt by 14.02.2027.
-    assert reply.earliest_end == dt.date(2027, 3, 14)
-    assert "14.02.2027" in reply.text and "14.03.2027" in reply.text
-    assert "in der Regel" in reply.text and "§ 188 Abs. 2 BGB" in reply.text
-    assert "Einwurf-Einschreiben" in reply.text  # the receipt assumption is stated
-    assert "keine Rechtsberatung" in reply.text
-    assert "hilfsweise zum nächstmöglichen Zeitpunkt" in reply.text
-
-
-def test_unknown_notice_states_the_default():
-    reply = di.deadline_reply(answers(**{di.NOTICE: di.NOTICE_UNKNOWN}), TODAY)
-    assert "angenommen, dass sie einen Monat beträgt" in reply.text
-
-
-def test_given_receipt_day_overrides_the_suggestion():
-    reply = di.deadline_reply(answers(**{di.TERM: 0, di.SENDING: "receipt:2026-12-31"}), TODAY)
-    assert reply.earliest_end == dt.date(2027, 1, 31)
-    assert "von Ihnen genannten Zugang am 31.12.2026" in reply.text
-
-
-def test_fax_arrives_the_same_day():
-    reply = di.deadline_reply(answers(**{di.TERM: 0, di.SENDING: "fax"}), TODAY)
-    assert reply.earliest_end == dt.date(2026, 12, 26)
+def test_extension_is_asked_for_old_non_telecom_contracts_when_it_decides_the_end():
+    old = answers(**{di.START: "2020-01-01", di.TERM: 24, di.NOTICE: 3, di.SECTOR: "other"})
+    assert di.deadline_fields(old, TODAY)[-1] == di.EXTENSION
+    assert di.EXTENSION not in di.deadline_fields({**old, di.SECTOR: "telecom"}, TODAY)
+    assert di.EXTENSION not in di.deadline_fields({**old, di.SECTOR: "insurance"}, TODAY)
+    # in time for the end of the initial term: the extension does not matter
+    in_time = {**old, di.START: "2021-06-01", di.TERM: 72}
+    assert di.EXTENSION not in di.deadline_fields(in_time, TODAY)
 
 
 def test_an_unvalidated_raw_answer_does_not_break_the_question_plan():
     raw = answers(**{di.SENDING: "Einwurf-Einschreiben, morgen"})
-    assert di.deadline_fields(raw, TODAY) == (di.START, di.TERM, di.NOTICE, di.TELECOM, di.SENDING)
+    assert di.deadline_fields(raw, TODAY) == (di.START, di.TERM, di.NOTICE, di.SECTOR, di.SENDING)
+
+
+# --- the first message ----------------------------------------------------------------------------
+
+
+def test_start_and_term_in_the_first_message_answer_at_once():
+    opening = di.opening_answers("Vertrag seit 15.3.2024, 24 Monate, wann komme ich raus?", TODAY, "mobile")
+    assert opening == {di.START: "2024-03-15", di.TERM: 24, di.NOTICE: UNKNOWN, di.SECTOR: "telecom",
+                       di.SENDING: "einschreiben"}
+    assert not di.questions_needed(opening, TODAY)
+    reply = di.deadline_reply(opening, TODAY)
+    text = text_of(reply)
+    assert "Einwurf-Einschreiben" in text and "angenommen, dass sie einen Monat beträgt" in text
+
+
+def test_without_the_kind_of_contract_only_that_is_asked():
+    opening = di.opening_answers("Vertrag seit 15.3.2024, 24 Monate, wann komme ich raus?", TODAY)
+    assert di.questions_needed(opening, TODAY)
+    assert [name for name in di.deadline_fields(opening, TODAY) if opening.get(name) is None] == [di.SECTOR]
+
+
+def test_a_provider_gives_the_sector():
+    opening = di.opening_answers("bis wann muss ich kündigen?", TODAY, None, ("energy",))
+    assert opening == {di.SECTOR: "energy"}
+
+
+# --- the answer -------------------------------------------------------------------------------------
+
+
+def test_reply_names_the_dates_the_rules_and_the_assumption():
+    reply = di.deadline_reply(answers(), TODAY)
+    text = text_of(reply)
+    # 24 months from 15.03.2025 end on 14.03.2027; one month's notice -> receipt by 14.02.2027.
+    assert reply.end_date == "2027-03-14"
+    assert "Spätester Zugang beim Anbieter für das Vertragsende am 14.03.2027: 14.02.2027." in text
+    assert "in der Regel" in text and "§ 188 Abs. 2 BGB" in text
+    assert "Einwurf-Einschreiben" in text and "vierten Werktag" in text
+    assert "keine Rechtsberatung" in text
+    assert "„zum 14.03.2027, hilfsweise zum nächstmöglichen Zeitpunkt“" in text
+    assert reply.offer == "utter_deadline_letter_date"
+
+
+def test_reply_in_english():
+    text = text_of(di.deadline_reply(answers(), TODAY), "en")
+    assert "14 March 2027" in text and "as a rule" in text and "not legal advice" in text
+
+
+def test_month_end_is_in_time_on_the_last_day_and_the_letter_names_the_month_end():
+    reply = di.deadline_reply(answers(**{di.START: "2026-02-01", di.TERM: 12}), D(2026, 12, 2))
+    text = text_of(reply)
+    assert reply.end_date == "2027-01-31"
+    assert "für das Vertragsende am 31.01.2027: 31.12.2026" in text
+    assert "01.02.2027" not in text  # never "zum 01.02." for a term that ends on 31.01.
+    # Thursday 31.12.2026: four postal working days back from it, over Christmas
+    assert "spätestens am 24.12.2026" in text.replace("Spätestens am", "spätestens am")
+
+
+def test_a_letter_that_can_no_longer_arrive_in_time_is_said_with_the_way_out():
+    today = D(2026, 12, 28)  # Monday; a letter arrives after New Year
+    reply = di.deadline_reply(answers(**{di.START: "2026-02-01", di.TERM: 12}), today)
+    text = text_of(reply)
+    assert "nicht mehr zu schaffen" in text and "24.12.2026" in text and "31.01.2027" in text
+    assert "Fax" in text and "Kündigungsbutton" in text
+    assert reply.end_date == "2027-02-04"  # the letter (received 04.01.2027) gives one month from receipt
+
+
+def test_urgent_posting_when_less_than_a_week_is_left():
+    today = D(2027, 2, 20)  # Saturday; receipt needed by Friday 26.02.2027
+    reply = di.deadline_reply(answers(**{di.START: "2026-03-27", di.TERM: 12}), today)
+    text = text_of(reply)
+    assert reply.end_date == "2027-03-26"
+    assert "Es wird knapp" in text and "spätestens am 22.02.2027" in text
+
+
+def test_in_good_time_posting_advises_a_week_before():
+    text = text_of(di.deadline_reply(answers(), TODAY))
+    # receipt by Sunday 14.02.2027 -> delivery by Friday 12.02. -> post by Monday 08.02.; a week's margin: Sat 06.02.
+    assert "bis zum 06.02.2027 ab" in text and "Spätestens am 08.02.2027" in text
+
+
+def test_given_receipt_day_overrides_the_suggestion():
+    reply = di.deadline_reply(answers(**{di.TERM: 0, di.SENDING: "receipt:2026-12-31"}), TODAY)
+    assert reply.end_date == "2027-01-31"
+    assert "von Ihnen genannten Zugang am 31.12.2026" in text_of(reply)
+
+
+def test_fax_arrives_the_same_business_day():
+    reply = di.deadline_reply(answers(**{di.TERM: 0, di.SENDING: "fax"}), TODAY)
+    assert reply.end_date == "2026-12-26"
+
+
+def test_insurance_answer_follows_the_vvg():
+    reply = di.deadline_reply(
+        answers(**{di.SECTOR: "insurance", di.START: "2024-01-01", di.TERM: 12, di.NOTICE: 3}), TODAY
+    )
+    text = text_of(reply)
+    assert "§ 11" in text and "309" not in text.replace("nicht § 309 Nr. 9 BGB", "")
+    assert "unwirksam" not in text
+    assert reply.end_date == "2027-12-31"  # missed 30.09.2026 for 31.12.2026: the next insurance year
+
+
+def test_a_vague_start_gives_the_earliest_and_latest_possible_end():
+    # "März 2024", 24 months, receipt 01.12.2026 (letter sent 26.11.): every start ended its term long ago
+    same = di.deadline_reply(answers(**{di.START: "2024-03-01/2024-03-31"}), TODAY)
+    assert "dasselbe Vertragsende" in text_of(same) and same.end_date == "2027-01-01"
+    # "März 2025": receipt lies between the last days of receipt of different starts
+    today = D(2027, 2, 9)
+    vague = di.deadline_reply(answers(**{di.START: "2025-03-01/2025-03-31", di.SENDING: "fax"}), today)
+    text = text_of(vague)
+    assert "vom 01.03.2025 bis zum 31.03.2025" in text
+    # a start on 01.03. missed its last day (31.01.2027): one month from receipt
+    assert "Frühestmögliches Ende: 09.03.2027 (bei Vertragsbeginn am 01.03.2025)" in text
+    assert "Spätestmögliches Ende: 30.03.2027 (bei Vertragsbeginn am 31.03.2025)" in text
+    assert vague.asap and "nächstmöglichen Zeitpunkt" in text and "hilfsweise" not in text
+
+
+def test_an_unknown_start_leads_to_the_earliest_possible_date_with_a_reason():
+    reply = di.deadline_reply({di.START: UNKNOWN, di.SECTOR: "telecom"}, TODAY)
+    text = text_of(reply)
+    assert reply.asap and reply.end_date == "asap"
+    assert "Ohne den Vertragsbeginn" in text and "§ 56 Abs. 3 TKG" in text
+    assert "fristgerecht zum nächstmöglichen Zeitpunkt" in text
+    assert text_of(reply, "en").count("earliest possible date") >= 1
+
+
+def test_old_contract_with_unknown_extension_explains_and_recommends_the_earliest_possible_date():
+    reply = di.deadline_reply(
+        answers(**{di.START: "2020-01-01", di.TERM: 24, di.NOTICE: 3, di.SECTOR: "other", di.EXTENSION: UNKNOWN}),
+        TODAY,
+    )
+    text = text_of(reply)
+    assert reply.asap
+    assert "gerechnet ist mit einem Jahr" in text and "nächstmöglichen Zeitpunkt" in text
+    assert "hilfsweise" not in text
+
+
+def test_telecom_from_still_answers_for_the_follow_up_dialogues():
+    assert di.telecom_from("mobile") is True
+    assert di.telecom_from("gym") is False
+    assert di.telecom_from(None, ("mobile", "dsl", "tv")) is True
+    assert di.telecom_from("tv") is None
+
+
+# --- the answer never contradicts itself -----------------------------------------------------------
+
+starts = st.dates(min_value=D(2019, 1, 1), max_value=D(2026, 11, 1))
+DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=starts,
+    term=st.sampled_from([0, 12, 24, 36]),
+    notice=st.sampled_from([1, 3, UNKNOWN]),
+    sector=st.sampled_from([s.value for s in Sector]),
+    sending=st.sampled_from(["einschreiben", "post", "fax", "email"]),
+    extension=st.sampled_from([None, 0, 12, UNKNOWN]),
+    today=st.dates(min_value=D(2025, 1, 1), max_value=D(2028, 12, 31)),
+)
+def test_the_letter_line_agrees_with_the_stated_end(start, term, notice, sector, sending, extension, today):
+    given_answers = answers(**{di.START: start.isoformat(), di.TERM: term, di.NOTICE: notice, di.SECTOR: sector,
+                               di.SENDING: sending, di.EXTENSION: extension})
+    reply = di.deadline_reply(given_answers, today)
+    text = text_of(reply)
+    stated = re.search(r"endet der Vertrag in der Regel am (\d{2}\.\d{2}\.\d{4})\.", text).group(1)
+    if reply.asap:
+        assert "„fristgerecht zum nächstmöglichen Zeitpunkt“" in text and "hilfsweise" not in text
+    else:
+        assert f"„zum {stated}, hilfsweise zum nächstmöglichen Zeitpunkt“" in text
+        assert reply.end_date == dt.datetime.strptime(stated, "%d.%m.%Y").date().isoformat()
+        assert "Vorbehalt" not in text and "kündigt der Brief zum nächstmöglichen" not in text
+    assert text.count("keine Rechtsberatung") == 1

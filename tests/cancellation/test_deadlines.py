@@ -1,4 +1,10 @@
+"""The deadline engine: month arithmetic (§§ 187, 188 BGB) and properties of every result.
+
+Dated examples per rule set are in the case table (deadline_cases.yml, test_deadline_cases.py).
+"""
+
 import calendar
+import re
 import datetime as dt
 
 import pytest
@@ -7,12 +13,16 @@ from hypothesis import strategies as st
 
 from cancellation.deadlines import (
     ContractTerms,
+    Phase,
+    RuleSet,
     add_months,
     compute_deadline,
-    receipt_assumption_text,
-    suggest_receipt_date,
+    explanation_text,
+    latest_receipt_day,
+    notice_period_end,
     term_end,
 )
+from cancellation.vocabulary import Sector
 
 D = dt.date
 
@@ -30,118 +40,91 @@ def reference_add_months(day: dt.date, months: int) -> dt.date:
     return D(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def brute_force_latest_receipt(end: dt.date, months: int) -> dt.date:
+    """The largest day whose notice period (counted forward) still ends on or before `end`."""
+    day = end
+    while reference_add_months(day, months) > end:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 dates = st.dates(min_value=D(2015, 1, 1), max_value=D(2032, 12, 31))
 terms_strategy = st.builds(
     ContractTerms,
     start=dates,
-    initial_term_months=st.integers(min_value=0, max_value=36),
+    initial_term_months=st.integers(min_value=0, max_value=72),
     notice_months=st.one_of(st.none(), st.integers(min_value=0, max_value=6)),
     concluded=st.one_of(st.none(), dates),
-    telecom=st.booleans(),
+    sector=st.sampled_from(list(Sector)),
+    extension_months=st.one_of(st.none(), st.integers(min_value=0, max_value=18)),
 )
 
 
-# --- examples from LEGAL.md ------------------------------------------------------------------
+# --- the month-end rule, both ways ------------------------------------------------------------
 
 
-def test_24_month_term_from_15_march_2024_ends_14_march_2026():
-    assert term_end(D(2024, 3, 15), 24) == D(2026, 3, 14)
-    result = compute_deadline(ContractTerms(start=D(2024, 3, 15), initial_term_months=24), D(2026, 1, 10))
-    assert result.initial_term_end == D(2026, 3, 14)
-    assert result.earliest_end == D(2026, 3, 14)
-    assert result.phase == "initial_term"
+@pytest.mark.parametrize(
+    "end, months, latest",
+    [
+        (D(2026, 6, 30), 1, D(2026, 5, 31)),  # not 30.05.: 31.05. + 1 month = 30.06. (§ 188 Abs. 3)
+        (D(2026, 2, 28), 1, D(2026, 1, 31)),
+        (D(2026, 4, 30), 1, D(2026, 3, 31)),
+        (D(2028, 2, 29), 1, D(2028, 1, 31)),  # leap year
+        (D(2026, 5, 31), 1, D(2026, 4, 30)),  # LEGAL.md: end 31 May -> received by 30 April
+        (D(2026, 3, 14), 1, D(2026, 2, 14)),
+        (D(2026, 3, 30), 1, D(2026, 2, 28)),  # February lacks the 30th
+        (D(2026, 6, 30), 3, D(2026, 3, 31)),
+        (D(2026, 12, 31), 3, D(2026, 9, 30)),
+        (D(2026, 9, 30), 3, D(2026, 6, 30)),
+        (D(2026, 6, 30), 0, D(2026, 6, 30)),
+    ],
+)
+def test_latest_receipt_counts_back_to_the_largest_day_still_in_time(end, months, latest):
+    assert latest_receipt_day(end, months) == latest
+    assert notice_period_end(latest, months) <= end
+    assert notice_period_end(latest + dt.timedelta(days=1), months) > end
 
 
-def test_received_25_november_after_extension_ends_25_december():
-    terms = ContractTerms(start=D(2024, 3, 15), initial_term_months=24)
-    result = compute_deadline(terms, D(2026, 11, 25))
-    assert result.phase == "extended"
-    assert result.earliest_end == D(2026, 12, 25)
-    assert result.latest_receipt_for_initial_term_end is None
-    assert "§ 56 Abs. 3 TKG" in result.rules_applied
-    assert "25.12.2026" in result.explanation
+@settings(max_examples=500, deadline=None)
+@given(end=dates, months=st.integers(min_value=0, max_value=12))
+def test_counting_back_from_an_end_is_the_largest_receipt_whose_period_ends_by_then(end, months):
+    latest = latest_receipt_day(end, months)
+    assert latest == brute_force_latest_receipt(end, months)
+    assert notice_period_end(latest, months) <= end
+    assert notice_period_end(latest + dt.timedelta(days=1), months) > end
 
 
-@pytest.mark.parametrize("year, last_day", [(2025, 28), (2028, 29)])
-def test_received_31_january_ends_last_day_of_february(year, last_day):
-    terms = ContractTerms(start=D(2022, 6, 1), initial_term_months=24, telecom=False)
-    result = compute_deadline(terms, D(year, 1, 31))
-    assert result.earliest_end == D(year, 2, last_day)
-    assert "§ 188 Abs. 3 BGB" in result.rules_applied
-    assert "§ 309 Nr. 9 BGB" in result.rules_applied
+@settings(max_examples=500, deadline=None)
+@given(received=dates, months=st.integers(min_value=0, max_value=12))
+def test_counting_forward_from_receipt_is_in_time_for_the_period_end_and_not_for_the_day_before(received, months):
+    end = notice_period_end(received, months)
+    assert end == reference_add_months(received, months)
+    assert latest_receipt_day(end, months) >= received
+    if months:
+        assert latest_receipt_day(end - dt.timedelta(days=1), months) < received
 
 
-def test_term_ending_31_may_with_one_month_notice_needs_receipt_by_30_april():
-    terms = ContractTerms(start=D(2024, 6, 1), initial_term_months=24, notice_months=1)
-    on_time = compute_deadline(terms, D(2026, 4, 30))
-    assert on_time.initial_term_end == D(2026, 5, 31)
-    assert on_time.latest_receipt_for_initial_term_end == D(2026, 4, 30)
-    assert on_time.earliest_end == D(2026, 5, 31)
-    too_late = compute_deadline(terms, D(2026, 5, 1))
-    assert too_late.phase == "extended"
-    assert too_late.earliest_end == D(2026, 6, 1)
-
-
-# --- defaults and flags ----------------------------------------------------------------------
-
-
-def test_missing_notice_is_one_month_for_new_contracts_and_said_so():
-    result = compute_deadline(ContractTerms(start=D(2024, 3, 15), initial_term_months=24), D(2026, 1, 1))
-    assert result.notice_assumed and result.notice_months_applied == 1
-    assert result.latest_receipt_for_initial_term_end == D(2026, 2, 14)
-    assert "angenommen" in result.explanation
-
-
-def test_missing_notice_is_three_months_for_contracts_before_march_2022():
-    terms = ContractTerms(start=D(2021, 5, 1), initial_term_months=24)
-    result = compute_deadline(terms, D(2023, 1, 15))
-    assert result.notice_months_applied == 3
-    assert result.latest_receipt_for_initial_term_end == D(2023, 1, 30)
-    assert "drei Monate" in result.explanation and "angenommen" in result.explanation
-    assert compute_deadline(terms, D(2023, 1, 31)).phase == "extended"
-
-
-def test_old_non_telecom_contract_is_flagged_uncertain_but_still_computed():
-    terms = ContractTerms(start=D(2020, 1, 1), initial_term_months=12, notice_months=1, telecom=False)
-    result = compute_deadline(terms, D(2026, 11, 25))
-    assert not result.certain
-    assert result.earliest_end == D(2026, 12, 25)
-    assert "vor dem 01.03.2022" in result.explanation
-
-
-def test_new_telecom_contract_with_given_notice_is_certain():
-    terms = ContractTerms(start=D(2024, 3, 15), initial_term_months=24, notice_months=1)
-    assert compute_deadline(terms, D(2026, 11, 25)).certain
-
-
-def test_longer_notice_in_new_contract_is_capped_to_one_month_with_warning():
-    terms = ContractTerms(start=D(2024, 3, 15), initial_term_months=24, notice_months=3)
-    result = compute_deadline(terms, D(2026, 2, 1))
-    assert result.phase == "initial_term"
-    assert result.earliest_end == D(2026, 3, 14)
-    assert "§ 309 Nr. 9 c BGB" in result.rules_applied
-    assert not result.certain
-    assert "14.12.2025" in result.explanation  # the cautious date with the agreed three months
-
-
-def test_old_three_month_notice_missed_contract_ends_after_initial_term():
-    terms = ContractTerms(start=D(2020, 3, 15), initial_term_months=24, notice_months=3)
-    result = compute_deadline(terms, D(2022, 1, 10))
-    assert result.phase == "extended"
-    assert result.earliest_end > result.initial_term_end
-    assert not result.certain
-
-
-def test_contract_without_initial_term_is_one_month_from_receipt():
-    result = compute_deadline(ContractTerms(start=D(2023, 5, 5), initial_term_months=0), D(2026, 11, 25))
-    assert result.phase == "extended"
-    assert result.initial_term_end is None
-    assert result.earliest_end == D(2026, 12, 25)
-
-
-def test_negative_input_is_rejected():
-    with pytest.raises(ValueError):
-        compute_deadline(ContractTerms(start=D(2024, 1, 1), initial_term_months=-1), D(2024, 2, 1))
+@settings(max_examples=300, deadline=None)
+@given(
+    start=dates,
+    term=st.integers(min_value=1, max_value=36),
+    notice=st.integers(min_value=1, max_value=3),
+    sector=st.sampled_from([Sector.TELECOM, Sector.OTHER, Sector.ENERGY, Sector.INSURANCE]),
+)
+def test_receipt_on_the_true_last_day_ends_with_the_term_and_a_day_later_does_not(start, term, notice, sector):
+    concluded = max(start, D(2022, 3, 1))  # new rules: no cap below the given notice for 1 month
+    terms = ContractTerms(start=concluded, initial_term_months=term, notice_months=notice if sector is Sector.INSURANCE else 1,
+                          sector=sector, extension_months=12)
+    end = term_end(terms.start, term)
+    applied = terms.notice_months
+    last_day = latest_receipt_day(end, applied)
+    in_time = compute_deadline(terms, last_day)
+    assert in_time.earliest_end == end and in_time.phase is Phase.INITIAL_TERM
+    assert in_time.latest_receipt == last_day
+    text = explanation_text(in_time)
+    assert f"bis zum {last_day:%d.%m.%Y}" in text and f"am {end:%d.%m.%Y}" in text
+    late = compute_deadline(terms, last_day + dt.timedelta(days=1))
+    assert late.earliest_end > end
 
 
 # --- month arithmetic ------------------------------------------------------------------------
@@ -158,6 +141,7 @@ def test_negative_input_is_rejected():
         (D(2024, 3, 1), 1, D(2024, 3, 31)),
         (D(2024, 8, 31), 1, D(2024, 9, 30)),
         (D(2024, 12, 1), 1, D(2024, 12, 31)),
+        (D(2024, 3, 15), 24, D(2026, 3, 14)),  # LEGAL.md example
     ],
 )
 def test_term_end_month_ends_and_leap_years(start, months, end):
@@ -180,84 +164,126 @@ def test_term_end_is_day_before_same_number_or_month_end(start, months):
         assert end.day == calendar.monthrange(end.year, end.month)[1]
 
 
-# --- properties ------------------------------------------------------------------------------
+def test_negative_input_is_rejected():
+    with pytest.raises(ValueError):
+        compute_deadline(ContractTerms(start=D(2024, 1, 1), initial_term_months=-1), D(2024, 2, 1))
+    with pytest.raises(ValueError):
+        compute_deadline(ContractTerms(start=D(2024, 1, 1), initial_term_months=12, extension_months=-1), D(2024, 2, 1))
 
 
-@settings(max_examples=300)
+# --- which rules ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sector, concluded, rule_set",
+    [
+        (Sector.TELECOM, D(2020, 1, 1), RuleSet.TKG),
+        (Sector.TELECOM, D(2024, 1, 1), RuleSet.TKG),
+        (Sector.ENERGY, D(2022, 3, 1), RuleSet.BGB),
+        (Sector.OTHER, D(2022, 2, 28), RuleSet.BGB_OLD),
+        (Sector.INSURANCE, D(2024, 1, 1), RuleSet.VVG),
+        (Sector.INSURANCE, D(2019, 1, 1), RuleSet.VVG),
+    ],
+)
+def test_the_sector_and_the_conclusion_date_pick_the_rule_set(sector, concluded, rule_set):
+    terms = ContractTerms(start=concluded, initial_term_months=12, sector=sector)
+    assert compute_deadline(terms, D(2026, 1, 1)).rule_set is rule_set
+
+
+@settings(max_examples=200, deadline=None)
 @given(terms=terms_strategy, received=dates)
-def test_end_never_before_received_plus_notice(terms, received):
+def test_insurance_never_gets_the_bgb_rule_or_hears_its_notice_is_invalid(terms, received):
+    insured = ContractTerms(
+        start=terms.start, initial_term_months=terms.initial_term_months,
+        notice_months=terms.notice_months if terms.notice_months is None else min(terms.notice_months, 3),
+        sector=Sector.INSURANCE, extension_months=terms.extension_months,
+    )
+    result = compute_deadline(insured, received)
+    assert not any("309" in rule or "TKG" in rule for rule in result.rules_applied)
+    assert "§ 11 Abs. 3 VVG" in result.rules_applied
+    for language in ("de", "en"):
+        text = explanation_text(result, language).lower()
+        assert "unwirksam" not in text and "invalid" not in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(terms=terms_strategy, received=dates)
+def test_only_telecom_cites_the_tkg(terms, received):
     result = compute_deadline(terms, received)
-    assert result.earliest_end >= reference_add_months(received, result.notice_months_applied)
+    cites_tkg = any("TKG" in rule for rule in result.rules_applied)
+    if terms.sector is not Sector.TELECOM:
+        assert not cites_tkg
+    elif result.phase is Phase.EXTENDED:
+        assert "§ 56 Abs. 3 TKG" in result.rules_applied
+
+
+# --- properties of every result ---------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(terms=terms_strategy, received=dates)
+def test_end_never_before_received_plus_notice_and_latest_receipt_fits_the_end(terms, received):
+    result = compute_deadline(terms, received)
+    assert result.earliest_end >= notice_period_end(received, result.notice_months_applied)
     assert result.earliest_end >= received
-    if result.initial_term_end is not None:
+    if result.latest_receipt is not None:
+        assert received <= result.latest_receipt
+        assert result.latest_receipt == latest_receipt_day(result.earliest_end, result.notice_months_applied)
+    if result.initial_term_end is not None and result.phase is not Phase.INSURANCE_YEAR:
         assert result.earliest_end >= result.initial_term_end
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(terms=terms_strategy, received=dates)
-def test_explanation_names_every_rule_applied(terms, received):
+def test_explanation_names_every_rule_applied_in_both_languages(terms, received):
     result = compute_deadline(terms, received)
     assert result.rules_applied
-    for rule in result.rules_applied:
-        assert rule in result.explanation
-    assert "in der Regel" in result.explanation
-    assert "sicher" not in result.explanation.lower().replace("vorsichtig", "")
+    for language in ("de", "en"):
+        text = explanation_text(result, language)
+        for rule in result.rules_applied:
+            assert rule in text
+    german = explanation_text(result)
+    assert "in der Regel" in german
+    assert not re.search(r"\b(sicher|garantiert|auf jeden fall)\b", german.lower())  # never a promise
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
+@given(terms=terms_strategy, received=dates)
+def test_the_explanation_states_the_dates_of_the_result(terms, received):
+    result = compute_deadline(terms, received)
+    text = explanation_text(result)
+    assert f"{result.earliest_end:%d.%m.%Y}" in text
+    if result.latest_receipt is not None:
+        assert f"bis zum {result.latest_receipt:%d.%m.%Y}" in text
+
+
+@settings(max_examples=300, deadline=None)
 @given(terms=terms_strategy, received=dates)
 def test_phase_consistent_with_latest_receipt(terms, received):
     result = compute_deadline(terms, received)
-    latest = result.latest_receipt_for_initial_term_end
-    if result.phase == "initial_term":
-        assert latest is not None and received <= latest
+    if result.phase is Phase.INITIAL_TERM:
         assert result.earliest_end == result.initial_term_end
+    if result.phase is Phase.EXTENDED:
+        assert result.latest_receipt is None
     else:
-        assert latest is None
-    if terms.initial_term_months:
+        assert result.latest_receipt is not None
+    if terms.initial_term_months and terms.sector is not Sector.INSURANCE:
         # a receipt long before the start is always in time and reveals the last day for receipt
-        last_day = compute_deadline(terms, D(1990, 1, 1)).latest_receipt_for_initial_term_end
-        assert (result.phase == "initial_term") == (received <= last_day)
-    else:
-        assert result.phase == "extended"
+        last_day = compute_deadline(terms, D(1990, 1, 1)).latest_receipt
+        assert (result.phase is Phase.INITIAL_TERM) == (received <= last_day)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(terms=terms_strategy, first=dates, second=dates)
 def test_later_receipt_never_gives_earlier_end(terms, first, second):
     early, late = sorted((first, second))
     assert compute_deadline(terms, early).earliest_end <= compute_deadline(terms, late).earliest_end
 
 
-# --- receipt ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "sent_on, expected",
-    [
-        (D(2026, 11, 26), D(2026, 11, 27)),  # Thursday -> Friday
-        (D(2026, 11, 27), D(2026, 11, 28)),  # Friday -> Saturday
-        (D(2026, 11, 28), D(2026, 11, 30)),  # Saturday -> Monday, no Sunday delivery
-        (D(2026, 11, 29), D(2026, 12, 1)),  # Sunday: collected Monday, delivered Tuesday
-    ],
-)
-@pytest.mark.parametrize("method", ["post", "einschreiben", "Einschreiben"])
-def test_letters_arrive_next_delivery_day(sent_on, expected, method):
-    assert suggest_receipt_date(sent_on, method) == expected
-
-
-@pytest.mark.parametrize("method", ["fax", "email"])
-def test_fax_and_email_arrive_same_day(method):
-    assert suggest_receipt_date(D(2026, 11, 29), method) == D(2026, 11, 29)
-
-
-def test_unknown_method_is_rejected():
-    with pytest.raises(ValueError):
-        suggest_receipt_date(D(2026, 11, 29), "brieftaube")
-
-
-def test_receipt_assumption_names_the_assumption_and_dates():
-    text = receipt_assumption_text("einschreiben", D(2026, 11, 28))
-    assert "Angenommen" in text and "Feiertage" in text
-    assert "30.11.2026" in text
-    assert "selben Tag" in receipt_assumption_text("fax")
+@settings(max_examples=200, deadline=None)
+@given(terms=terms_strategy, received=dates)
+def test_uncertain_results_recommend_the_earliest_possible_date(terms, received):
+    result = compute_deadline(terms, received)
+    if not result.certain or result.term_too_long:
+        assert result.recommend_asap
+    assert result.term_too_long == (terms.initial_term_months > 24 and terms.sector is not Sector.INSURANCE)

@@ -71,6 +71,7 @@ def test_last_day_to_post_counts_back_working_days(receipt_by, last_day):
 
 def test_recommended_posting_day_is_a_week_before_or_earlier():
     assert recommended_posting_day(D(2027, 2, 26)) == D(2027, 2, 19)
+    assert recommended_posting_day(D(2027, 2, 14)) == D(2027, 2, 6)  # not Sunday the 7th: Saturday
     # Christmas: four working days reach back further than a week
     assert recommended_posting_day(D(2026, 12, 28)) == last_day_to_post(D(2026, 12, 28)) == D(2026, 12, 21)
 
@@ -113,6 +114,7 @@ def test_posting_on_the_last_day_is_in_time_and_a_working_day_later_is_not(recei
     assert assumed_receipt(later, SendingMethod.POST) > receipt_by
     assert (receipt_by - last_day).days >= 4
     assert recommended_posting_day(receipt_by) <= receipt_by - dt.timedelta(days=7)
+    assert is_postal_working_day(recommended_posting_day(receipt_by))
 
 
 @settings(max_examples=300)

@@ -21,26 +21,31 @@ def run_cli(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
+def json_of(*argv):
+    code, out, err = run_cli("deadline", *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
 def test_json_output_in_time_for_initial_term_end():
-    code, out, _ = run_cli(
-        "deadline", "--start", "2024-03-15", "--term-months", "24", "--received", "2026-02-10", "--json"
-    )
-    assert code == 0
-    data = json.loads(out)
+    data = json_of("--start", "2024-03-15", "--term-months", "24", "--received", "2026-02-10")
     assert data["earliest_end"] == "2026-03-14"
-    assert data["latest_receipt_for_initial_term_end"] == "2026-02-14"
-    assert data["phase"] == "initial_term"
+    assert data["latest_receipt"] == "2026-02-14"
+    assert data["last_day_to_post"] == "2026-02-09"  # Fri 13.02. back four postal working days: Mon 09.02.
+    assert data["phase"] == "initial_term" and data["rule_set"] == "tkg"
     assert "in der Regel" in data["explanation"]
     assert data["rules_applied"] and data["initial_term_end"] == "2026-03-14"
 
 
+def test_month_end_receipt_on_the_last_day_of_the_month_is_in_time():
+    data = json_of("--start", "2025-07-01", "--term-months", "12", "--notice-months", "1", "--received", "2026-05-31")
+    assert data["earliest_end"] == "2026-06-30" and data["latest_receipt"] == "2026-05-31"
+    assert data["phase"] == "initial_term"
+
+
 def test_json_output_after_extension_has_null_latest_receipt():
-    code, out, _ = run_cli(
-        "deadline", "--start", "2024-03-15", "--term-months", "24", "--received", "2026-11-25", "--json"
-    )
-    data = json.loads(out)
-    assert code == 0
-    assert data["latest_receipt_for_initial_term_end"] is None
+    data = json_of("--start", "2024-03-15", "--term-months", "24", "--received", "2026-11-25")
+    assert data["latest_receipt"] is None and data["last_day_to_post"] is None
     assert data["phase"] == "extended" and data["earliest_end"] == "2026-12-25"
 
 
@@ -51,7 +56,37 @@ def test_no_telecom_uses_bgb_rule_and_readable_lines():
     )
     assert code == 0
     assert "Frühestes Vertragsende (in der Regel): 29.02.2028" in out
-    assert "§ 309 Nr. 9 BGB" in out and "§ 56 Abs. 3 TKG" not in out
+    assert "§ 309 Nr. 9 b BGB" in out and "§ 56 Abs. 3 TKG" not in out
+
+
+def test_insurance_follows_the_vvg():
+    data = json_of("--start", "2023-01-01", "--term-months", "36", "--notice-months", "3",
+                   "--received", "2025-10-15", "--sector", "insurance")
+    assert data["rule_set"] == "vvg" and data["phase"] == "extension_period"
+    assert data["earliest_end"] == "2026-12-31" and data["latest_receipt"] == "2026-09-30"
+    assert "§ 11 Abs. 3 VVG" in data["rules_applied"] and "309" not in " ".join(data["rules_applied"])
+    assert "unwirksam" not in data["explanation"]
+
+
+@pytest.mark.parametrize(
+    "extension, end, asap",
+    [("12", "2027-12-31", False), ("6", "2027-06-30", False), ("0", "2026-12-15", False), (None, "2027-12-31", True)],
+)
+def test_old_non_telecom_contract_takes_an_extension_period(extension, end, asap):
+    argv = ["--start", "2020-01-01", "--term-months", "24", "--notice-months", "3", "--sector", "other",
+            "--received", "2026-11-15"]
+    if extension is not None:
+        argv += ["--extension-months", extension]
+    data = json_of(*argv)
+    assert data["rule_set"] == "bgb_old"
+    assert data["earliest_end"] == end
+    assert data["recommend_asap"] is asap
+    assert data["extension_assumed"] is asap
+
+
+def test_explanation_in_english():
+    data = json_of("--start", "2024-03-15", "--term-months", "24", "--received", "2026-02-10", "--language", "en")
+    assert "as a rule" in data["explanation"] and "14 March 2026" in data["explanation"]
 
 
 @pytest.mark.parametrize(
@@ -61,6 +96,9 @@ def test_no_telecom_uses_bgb_rule_and_readable_lines():
         ("--start", "2024-03-15", "--term-months", "zwei", "--received", "2026-02-10"),
         ("--start", "2024-03-15", "--term-months", "-1", "--received", "2026-02-10"),
         ("--start", "2024-03-15", "--term-months", "24", "--received", "2026-02-30"),
+        ("--start", "2024-03-15", "--term-months", "24", "--received", "2026-02-10", "--extension-months", "x"),
+        ("--start", "2024-03-15", "--term-months", "24", "--received", "2026-02-10", "--sector", "insurance",
+         "--telecom"),
     ],
 )
 def test_bad_input_gives_one_line_error_and_exit_2(bad):
@@ -70,9 +108,7 @@ def test_bad_input_gives_one_line_error_and_exit_2(bad):
     assert err.startswith("Fehler:") and err.count("\n") == 1
 
 
-def test_module_entry_point_when_present():
-    if not (ROOT / "bot" / "__main__.py").exists():
-        pytest.fail("bot/__main__.py is missing: `python -m bot deadline` cannot run")
+def test_module_entry_point():
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "deadline", "--start", "2024-06-01", "--term-months", "24",
          "--received", "2026-04-30", "--json"],
