@@ -4,13 +4,14 @@ SHELL := /bin/bash
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean
+.PHONY: help run test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean deadline-cases
 
 help:
 	@echo "make run       start the assistant (REST, web chat, Telegram) on http://127.0.0.1:5005"
 	@echo "make test      run the whole test suite"
 	@echo "make bench     load benchmark against running servers (start them with make run)"
 	@echo "make nlu-eval  NLU held-out evaluation (add ARGS=--crossval for cross-validation)"
+	@echo "make deadline-cases  regenerate docs/LEGAL_CASES_DEADLINES.md from the deadline test cases"
 
 $(STAMP): requirements.lock scripts/find_python.sh
 	@python=$$(scripts/find_python.sh) && echo "Using $$python" && \
@@ -54,6 +55,9 @@ bench: $(STAMP)
 
 nlu-eval: $(STAMP)
 	scripts/nlu_eval.sh $(ARGS)
+
+deadline-cases: $(STAMP)
+	$(VENV)/bin/python -m scripts.deadline_cases
 
 clean:
 	rm -rf models results test-artifacts .pytest_cache
