@@ -133,7 +133,8 @@ def extension_matters(answers: Mapping[str, Any], today: dt.date) -> bool:
     oldest = start.first if concluded in (None, UNKNOWN) else dt.date.fromisoformat(str(concluded))
     if rule_set_for(Sector(answers[SECTOR]), oldest) is not RuleSet.BGB_OLD:
         return False
-    return any(result.extension_assumed for _, result in results_for(answers, today))
+    received = receipt_from(answers, today)
+    return any(compute_deadline(terms_for(answers, day), received).extension_assumed for day in start.days())
 
 
 # --- from answers to the engine ----------------------------------------------------------------

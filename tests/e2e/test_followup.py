@@ -1,4 +1,4 @@
-"""Deadline questions, Sonderkündigung, hotline calls, confirmation and evidence over REST."""
+"""Sonderkündigung, hotline calls, confirmation and evidence over REST (deadlines: test_deadline_e2e.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import subprocess
 
-from cancellation.deadlines import ContractTerms, compute_deadline, format_date, suggest_receipt_date
+from cancellation.deadlines import format_date
 from tests.e2e.conftest import Chat, attempts_json
 from tests.e2e.pdftext import pdf_text
 from tests.e2e.test_conversations import download_letter, reference_in
@@ -40,28 +40,6 @@ def answer_until_summary(chat: Chat) -> str:
         assert answer is not None, f"unexpected question: {chat.text}"
         chat.say(answer)
     raise AssertionError(f"no summary: {chat.text}")
-
-
-def test_deadline_question_is_answered_with_dates_and_rules_and_feeds_the_letter(chat: Chat):
-    assert "Vertragsbeginn" in chat.say("bis wann muss ich kündigen?")
-    assert "Mindestlaufzeit" in chat.say("15.03.2025")
-    assert "Kündigungsfrist" in chat.say("24 Monate")
-    assert "Handy-, Internet- oder Festnetzvertrag" in chat.say("1 Monat")
-    assert "Wie schicken Sie" in chat.say("ja")
-    answer = chat.say("Einwurf-Einschreiben")
-
-    today = dt.date.today()
-    expected = compute_deadline(
-        ContractTerms(start=dt.date(2025, 3, 15), initial_term_months=24, notice_months=1),
-        suggest_receipt_date(today, "einschreiben"),
-    )
-    assert f"endet der Vertrag in der Regel am {format_date(expected.earliest_end)}" in answer
-    assert "§ 188 Abs. 2 BGB" in answer and "keine Rechtsberatung" in answer
-    assert {"title": "Jetzt kündigen", "payload": "/cancel"} in chat.buttons
-
-    chat.say("/cancel")
-    summary = answer_until_summary(chat)
-    assert f"zum {format_date(expected.earliest_end)}, hilfsweise zum nächstmöglichen Zeitpunkt" in summary
 
 
 def test_price_increase_letter_cancels_extraordinarily_with_the_enclosure(chat: Chat):
