@@ -22,6 +22,16 @@ def expected_end(terms: ContractTerms, sending: str = "einschreiben"):
     return compute_deadline(terms, assumed_receipt(clock.today(), sending))
 
 
+def telecom_deadline(chat: Chat, start: str, sending: str) -> str:
+    """Ask the deadline question and answer every question: 24 months, one month's notice, telecom."""
+    assert "Seit wann läuft der Vertrag" in chat.say("bis wann muss ich kündigen?")
+    assert "Mindestlaufzeit" in chat.say(start)
+    assert "Kündigungsfrist" in chat.say("24 Monate")
+    assert "Art von Vertrag" in chat.say("1 Monat")
+    assert "Wie schicken Sie" in chat.say("Telekommunikation")
+    return chat.say(sending)
+
+
 def test_insurance_customer_gets_vvg_dates_and_the_letter_takes_them(chat: Chat):
     assert "Seit wann läuft der Vertrag" in chat.say("Bis wann kann ich meine Hausratversicherung kündigen?")
     assert "Laufzeit" in chat.say("01.01.2024")
@@ -55,12 +65,7 @@ def test_telecom_customer_with_start_and_term_in_the_first_message_gets_the_answ
 
 
 def test_a_vague_start_is_computed_as_a_range(chat: Chat):
-    assert "Seit wann läuft der Vertrag" in chat.say("bis wann muss ich kündigen?")
-    assert "Mindestlaufzeit" in chat.say("März 2024")
-    assert "Kündigungsfrist" in chat.say("24 Monate")
-    assert "Art von Vertrag" in chat.say("1 Monat")
-    assert "Wie schicken Sie" in chat.say("Telekommunikation")
-    answer = chat.say("Fax")
+    answer = telecom_deadline(chat, "März 2024", "Fax")
 
     answers = {di.START: "2024-03-01/2024-03-31", di.TERM: 24, di.NOTICE: 1, di.SECTOR: "telecom", di.SENDING: "fax"}
     expected = render(list(di.deadline_reply(answers, clock.today()).messages))
@@ -77,12 +82,7 @@ def test_an_unknown_start_never_blocks_the_user(chat: Chat):
 
 
 def test_deadline_question_is_answered_with_dates_and_rules_and_feeds_the_letter(chat: Chat):
-    assert "Seit wann läuft der Vertrag" in chat.say("bis wann muss ich kündigen?")
-    assert "Mindestlaufzeit" in chat.say("15.03.2025")
-    assert "Kündigungsfrist" in chat.say("24 Monate")
-    assert "Art von Vertrag" in chat.say("1 Monat")
-    assert "Wie schicken Sie" in chat.say("Telekommunikation")
-    answer = chat.say("Einwurf-Einschreiben")
+    answer = telecom_deadline(chat, "15.03.2025", "Einwurf-Einschreiben")
 
     expected = expected_end(ContractTerms(start=dt.date(2025, 3, 15), initial_term_months=24, notice_months=1))
     assert f"endet der Vertrag in der Regel am {format_date(expected.earliest_end)}" in answer
