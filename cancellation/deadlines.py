@@ -103,13 +103,16 @@ class ContractTerms:
     # cancellable with one month's notice ("monatlich kündbar").
     extension_months: Optional[int] = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sector", Sector(self.sector))  # "telecom" -> Sector.TELECOM
+
     @property
     def conclusion_date(self) -> dt.date:
         return self.concluded if self.concluded is not None else self.start
 
     @property
     def rule_set(self) -> RuleSet:
-        return rule_set_for(Sector(self.sector), self.conclusion_date)
+        return rule_set_for(self.sector, self.conclusion_date)
 
 
 def rule_set_for(sector: Sector, concluded: dt.date) -> RuleSet:

@@ -124,7 +124,7 @@ def test_relocation_not_offered_ends_at_move_or_one_month_after_receipt():
     later_move = assess("relocation", relocation_facts(), TODAY)
     assert later_move.allowed is True and later_move.earliest_end == D(2027, 2, 15)
     soon_move = assess("relocation", relocation_facts(move="2026-12-01"), TODAY)
-    assert soon_move.earliest_end == D(2026, 12, 26)  # receipt 26.11. + one month
+    assert soon_move.earliest_end == D(2026, 12, 30)  # receipt 30.11. (four postal working days) + one month
     assert soon_move.enclosures == ("Meldebestätigung der neuen Anschrift",)
     assert "Hauptstraße 1" in soon_move.statement
 
