@@ -79,7 +79,9 @@ def waiting_text(letter: AttemptRecord) -> str:
 
 
 def is_telecom(letter: AttemptRecord, provider: Optional[Provider]) -> bool:
-    if letter.subject in TELECOM_SUBJECTS:
+    if letter.contract_type is not None:  # stored on the attempt since migration 0003
+        return letter.contract_type.is_telecom
+    if letter.subject in TELECOM_SUBJECTS:  # attempts logged before: their German label
         return True
     return bool(telecom_from(None, provider.categories if provider else ()))
 

@@ -240,6 +240,7 @@ def record_as_json(record: AttemptRecord) -> dict[str, Any]:
         "related_reference": record.related_reference,
         "forgotten": record.forgotten,
         "details": dict(record.details),
+        "note": record.note,
     }
 
 

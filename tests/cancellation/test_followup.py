@@ -68,6 +68,17 @@ def test_escalation_names_the_schlichtungsstelle_only_for_telecom():
     assert not is_telecom(record(subject="Mitgliedschaft", provider="McFit"), None)
 
 
+def test_telecom_is_a_lookup_of_the_stored_contract_type_not_of_the_label():
+    from cancellation.vocabulary import ContractType
+
+    # An option on a DSL contract: its label names the option, its contract type says telecom.
+    option = record(subject="Option „Sicherheitspaket“", subject_kind="option",
+                    contract_type=ContractType.DSL)
+    assert is_telecom(option, None)
+    assert not is_telecom(record(contract_type=ContractType.GYM), None)
+    assert is_telecom(record(subject="Vertrag", contract_type=ContractType.MOBILE), None)
+
+
 def test_confirmation_text_warns_about_a_later_end():
     assert "bestätigt zum 14.03.2027" in confirmation_text(record(), dt.date(2027, 3, 14))
     assert "Achtung" in confirmation_text(record(), dt.date(2027, 6, 30))

@@ -73,7 +73,7 @@ def test_hotline_calls_are_logged_after_asking_the_provider(chat: Chat):
     assert len(rows) == 2
     assert all(row["kind"] == "hotline_call" and row["status"] == "call_failed" for row in rows)
     assert all(row["provider"] == "o2" for row in rows)
-    assert "Anruf 1 von 2" in " ".join(row["details"].get("note", "") for row in rows)
+    assert "Anruf 1 von 2" in " ".join(row["note"] or "" for row in rows)
     assert "ganzen Vertrag" in logged or "Name" in logged  # the letter interview continues
 
 
