@@ -10,8 +10,8 @@ from tests.cancellation.log.database_search import search_everything, variants
 from tests.e2e.conftest import Chat
 
 LINK = re.compile(r"\((http://127\.0\.0\.1:\d+/letters/([A-Za-z0-9_-]+))\)")
-NAME = "Zoë Beispielfrau-Ñúñez"
-STREET = "Zoëweg 4711"
+NAME = "Zoë Quxfrau-Ñúñez"
+STREET = "Zoë-Quxbeispielweg 17"
 
 
 def test_forget_leaves_no_token_and_no_answer_in_the_database(chat: Chat):
