@@ -16,7 +16,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, Optional
 
 from cancellation.posting import SendingMethod
 from cancellation.replies import fold, is_unknown_answer
@@ -399,9 +399,3 @@ def start_of(value: Any) -> Optional[StartRange]:
         return None
     return StartRange.from_stored(value)
 
-
-__all__: Tuple[str, ...] = (
-    "UNKNOWN", "RECEIPT_PREFIX", "StartRange", "find_start", "parse_start", "parse_term_months",
-    "parse_notice_months", "parse_extension_months", "parse_sector", "sector_from", "parse_sending",
-    "question_facts", "months_or_unknown", "start_of",
-)

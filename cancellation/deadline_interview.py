@@ -39,8 +39,8 @@ from cancellation.posting import (
     last_day_to_post,
     posting_plan,
 )
-from cancellation.texts import Message, say
-from cancellation.vocabulary import Marker, Sector
+from cancellation.texts import Message, format_date, say
+from cancellation.vocabulary import Language, Marker, Sector
 
 # Slot names, in the order the questions are asked.
 START = "deadline_start"
@@ -236,7 +236,8 @@ def deadline_reply(answers: Mapping[str, Any], today: dt.date) -> DeadlineReply:
         messages.append(say("utter_deadline_uncertain"))
     messages.append(say("utter_deadline_disclaimer"))
     if certain and same_end:
-        messages.append(say("utter_deadline_letter_date", end=shown.earliest_end))
+        # The letter is German: its date is written the German way in every language.
+        messages.append(say("utter_deadline_letter_date", letter_date=format_date(shown.earliest_end, Language.DE)))
         return DeadlineReply(tuple(messages), shown.earliest_end.isoformat(), "utter_deadline_letter_date")
     reason = "utter_deadline_asap_range" if not same_end else "utter_deadline_asap_uncertain"
     messages += [say(reason), say("utter_deadline_letter_asap")]
