@@ -34,7 +34,7 @@ legal advice. LEGAL.md is the project's collection of legal facts with sources
 
 _FIELDS = {
     "earliest_end": "end {}",
-    "latest_receipt": "receipt by {}",
+    "latest_receipt": "last day of receipt {}",
     "last_day_to_post": "post by {}",
     "recommended": "recommended posting {}",
     "assumed_receipt": "received {}",
@@ -54,7 +54,7 @@ def load_cases(path: Path = CASES) -> List[Dict[str, Any]]:
 
 def _value(value: Any) -> str:
     if value is None:
-        return "none (any time)"
+        return "none (one month from receipt, any time)"
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     if value == "asap":
