@@ -243,3 +243,25 @@ def test_python_dash_m_bot_runs_without_rasa(log):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["reference"] == letter
+
+
+def test_letter_and_evidence_exports_refuse_data_that_does_not_match_the_chain(
+    log, capsys, tmp_path
+):
+    from cancellation.log.models import Attempt, Letter
+
+    letter = add_letter(log)
+    code, out, _ = run_cli(capsys, "letter", letter, "-o", str(tmp_path / "ok.pdf"))
+    assert code == 0 and "geprüft gegen die Hash-Kette, Stand" in out
+    with Session(log.engine, future=True) as session, session.begin():
+        session.execute(update(Letter).values(pdf=b"%PDF-1.4 forged"))
+
+    code, _, err = run_cli(capsys, "letter", letter, "-o", str(tmp_path / "brief.pdf"))
+    assert code == 1 and "passt nicht zur Hash-Kette" in err and "Brief-PDF verändert" in err
+    assert "Traceback" not in err and not (tmp_path / "brief.pdf").exists()
+
+    with Session(log.engine, future=True) as session, session.begin():
+        session.execute(update(Attempt).values(status="confirmed"))
+    code, _, err = run_cli(capsys, "evidence", letter, "-o", str(tmp_path / "nachweis.pdf"))
+    assert code == 1 and f"{letter}" in err and "Status" in err
+    assert not (tmp_path / "nachweis.pdf").exists()
