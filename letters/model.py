@@ -13,18 +13,21 @@ class PostalAddress:
 
     `lines` are the lines above the street line (name, company, department).
     `street` may be a "Postfach 1234" line or empty (large recipients have their own postcode).
+    `country` is set for foreign addresses only: the last line, in capitals (DIN 5008).
     """
 
     lines: Tuple[str, ...]
     street: str
     postcode: str
     city: str
+    country: str = ""
 
     def printable_lines(self) -> Tuple[str, ...]:
         body = tuple(line for line in self.lines if line)
         if self.street:
             body += (self.street,)
-        return body + (f"{self.postcode} {self.city}".strip(),)
+        body += (f"{self.postcode} {self.city}".strip(),)
+        return body + ((self.country,) if self.country else ())
 
 
 @dataclass(frozen=True)

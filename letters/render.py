@@ -108,8 +108,8 @@ def _recipient_lines(recipient: PostalAddress) -> Tuple[str, ...]:
     lines = recipient.printable_lines()
     if len(lines) <= din.RECIPIENT_ZONE_MAX_LINES:
         return lines
-    # Too many lines for the window: merge the surplus name lines, keep street and city intact.
-    tail = 2 if recipient.street else 1
+    # Too many lines for the window: merge the surplus name lines, keep street, city and country intact.
+    tail = 1 + bool(recipient.street) + bool(recipient.country)
     head = lines[:-tail]
     room = din.RECIPIENT_ZONE_MAX_LINES - tail
     merged = head[: room - 1] + (", ".join(head[room - 1 :]),)

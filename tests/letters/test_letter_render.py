@@ -226,6 +226,19 @@ def test_recipient_with_too_many_lines_keeps_street_and_city_within_six_lines(ma
     assert recipient_lines[3].startswith("Zeile 4, Zeile 5")
 
 
+def test_a_foreign_recipient_ends_with_the_country_also_when_lines_are_merged(make_letter, pdf_tools):
+    recipient = PostalAddress(
+        tuple(f"Zeile {n}" for n in range(1, 6)), "Regeringsgatan 19", "111 53", "Stockholm", country="SCHWEDEN"
+    )
+    placed = pdf_tools.positioned(render(make_letter(recipient=recipient)))
+    recipient_lines = [
+        text for text, x, y, *_ in placed if NOTE_ZONE_BOTTOM < y < WINDOW_BOTTOM and x < WINDOW_RIGHT
+    ]
+    assert len(recipient_lines) == 6
+    assert recipient_lines[-3:] == ["Regeringsgatan 19", "111 53 Stockholm", "SCHWEDEN"]
+    assert recipient_lines[2].startswith("Zeile 3, Zeile 4")
+
+
 def test_letters_rendered_in_parallel_threads_are_identical_to_sequential_ones(make_letter):
     from concurrent.futures import ThreadPoolExecutor
 
