@@ -60,7 +60,7 @@ def provider_of(answers: Dict[str, Any]) -> Optional[Provider]:
 def interview_fields(answers: Dict[str, Any]) -> tuple:
     provider = provider_of(answers)
     has_address = provider is not None and provider.address is not None
-    identification = identification_questions(provider.requirements) if provider else ()
+    identification = identification_questions(provider.identification) if provider else ()
     return required_fields(answers, provider_has_address=has_address, identification=identification)
 
 

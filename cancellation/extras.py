@@ -7,6 +7,7 @@ from datetime import date
 from typing import Iterable, Optional, Tuple
 
 from cancellation.interview import fold
+from cancellation.provider_records import Identification, IdentificationRule
 from cancellation.validation import InvalidInput, is_skip_answer, parse_past_or_future_date
 
 SEPA = "sepa"
@@ -65,15 +66,15 @@ def parse_customer_password(text: str) -> Optional[str]:
     return password
 
 
-def identification_questions(requirements: Iterable[str]) -> Tuple[str, ...]:
-    """Which extra identification a provider's requirements ask for, as interview fields."""
-    text = fold(" ".join(requirements))
-    questions = []
-    if "kundenkennzahl" in text or "kennwort" in text:
-        questions.append("customer_password")
-    if "geburtsdatum" in text:
-        questions.append("date_of_birth")
-    return tuple(questions)
+# The identification the interview asks for. The rest needs no extra question: customer and phone
+# number are asked anyway, and the user signs the printed letter by hand. When the password is one
+# of several ways ("Kundenkennzahl oder Unterschrift"), "weiß ich nicht" leaves the signature.
+_ASKED_IDENTIFICATION = (Identification.CUSTOMER_PASSWORD, Identification.DATE_OF_BIRTH)
+
+
+def identification_questions(rule: IdentificationRule) -> Tuple[str, ...]:
+    """The interview fields for the identification a provider asks for (providers.yml)."""
+    return tuple(item.value for item in _ASKED_IDENTIFICATION if rule.mentions(item))
 
 
 def parse_date_of_birth(text: str, today: date) -> date:

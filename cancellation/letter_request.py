@@ -24,6 +24,8 @@ def requested_end(answers: Mapping[str, Any]) -> Optional[dt.date]:
 
 
 def recipient_address(answers: Mapping[str, Any], provider: Optional[Provider]) -> PostalAddress:
+    if not answers.get("provider_address") and provider is not None and provider.address is not None:
+        return provider.address.postal(provider.legal_entity or provider.name)
     lines = recipient_lines(answers, provider)
     postcode, _, city = lines[-1].partition(" ")
     *head, street = lines[:-1] if len(lines) > 2 else (lines[0], "")

@@ -18,6 +18,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from cancellation.provider_records import Hint, IdentificationRule, ProviderAddress, Source
+
 DEFAULT_PATH = Path(__file__).with_name("providers.yml")
 
 CONTRACT_TYPES = (
@@ -33,14 +35,6 @@ MAX_WINDOW_TOKENS = 4
 
 
 @dataclass(frozen=True)
-class ProviderAddress:
-    lines: tuple[str, ...]
-    street: str | None
-    postcode: str
-    city: str
-
-
-@dataclass(frozen=True)
 class Provider:
     key: str
     name: str
@@ -51,11 +45,14 @@ class Provider:
     fax: str | None
     email: str | None
     online_cancellation_url: str | None
+    expects_online_cancellation: bool  # the service is run online; a letter still counts
     has_cancellation_button: bool | None
-    requirements: tuple[str, ...]
+    identification: IdentificationRule
+    hints: tuple[Hint, ...]
     aliases: tuple[str, ...]
-    source: str
-    checked_on: date
+    source: Source  # of the address (or of what the entry says, when it has none)
+    checked_on: date  # when we last looked at the source
+    notes: str  # for maintainers: what else was found, and why it was (not) used
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -82,40 +79,36 @@ def normalise(text: str) -> str:
     return " ".join(stripped.replace("_", " ").split())
 
 
-def _address(raw: dict | None) -> ProviderAddress | None:
-    if raw is None:
-        return None
-    return ProviderAddress(
-        lines=tuple(raw.get("lines") or ()),
-        street=raw.get("street"),
-        postcode=str(raw["postcode"]),
-        city=raw["city"],
-    )
-
-
 def _provider(raw: dict) -> Provider:
+    key = raw["key"]
     categories = tuple(raw["categories"])
     unknown = set(categories) - set(CONTRACT_TYPES)
     if unknown:
-        raise ValueError(f"provider {raw['key']}: unknown categories {sorted(unknown)}")
+        raise ValueError(f"provider {key}: unknown categories {sorted(unknown)}")
     checked_on = raw["checked_on"]
     if not isinstance(checked_on, date):
         checked_on = date.fromisoformat(str(checked_on))
     return Provider(
-        key=raw["key"],
+        key=key,
         name=raw["name"],
         legal_entity=raw.get("legal_entity"),
         categories=categories,
-        address=_address(raw.get("address")),
-        alternative_addresses=tuple(_address(a) for a in raw.get("alternative_addresses") or ()),
+        address=ProviderAddress.parse(raw.get("address"), f"provider {key}"),
+        alternative_addresses=tuple(
+            ProviderAddress.parse(alternative, f"provider {key}, alternative address", own_source=True)
+            for alternative in raw.get("alternative_addresses") or ()
+        ),
         fax=None if raw.get("fax") is None else str(raw["fax"]),
         email=raw.get("email"),
         online_cancellation_url=raw.get("online_cancellation_url"),
+        expects_online_cancellation=bool(raw.get("expects_online_cancellation", False)),
         has_cancellation_button=raw.get("has_cancellation_button"),
-        requirements=tuple(raw.get("requirements") or ()),
+        identification=IdentificationRule.parse(raw.get("identification"), f"provider {key}"),
+        hints=tuple(Hint(hint) for hint in raw.get("hints") or ()),
         aliases=tuple(str(alias) for alias in raw.get("aliases") or ()),
-        source=raw["source"],
+        source=Source.parse(raw, f"provider {key}"),
         checked_on=checked_on,
+        notes=" ".join(str(raw.get("notes") or "").split()),
     )
 
 
@@ -218,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for provider in directory.providers:
         where = "no address" if provider.address is None else f"{provider.address.postcode} {provider.address.city}"
-        print(f"{provider.key:20} {provider.name:20} {where}")
+        print(f"{provider.key:20} {provider.name:20} {where:28} {provider.source.name}")
+    with_address = sum(provider.address is not None for provider in directory.providers)
+    print(f"{with_address} of {len(directory.providers)} providers with an address")
     return 0
 
 

@@ -9,7 +9,9 @@ from typing import Any, Callable, List, Mapping, Optional
 from cancellation.extraction import CONTRACT_TYPE_LABELS
 from cancellation.extras import extras_text
 from cancellation.interview import ASAP, SKIPPED
+from cancellation.provider_notes import directory_notes
 from cancellation.providers import Provider, ProviderAddress
+from cancellation.texts import render
 
 
 def end_date_text(value: Optional[str]) -> str:
@@ -38,10 +40,7 @@ def recipient_lines(answers: Mapping[str, Any], provider: Optional[Provider]) ->
 
 
 def address_lines(company: str, address: ProviderAddress) -> List[str]:
-    lines = [company, *(line for line in address.lines if line != company)]
-    if address.street:
-        lines.append(address.street)
-    return lines + [f"{address.postcode} {address.city}"]
+    return list(address.postal(company).printable_lines())
 
 
 def _shown(value: Any) -> str:
@@ -88,14 +87,7 @@ def summary_text(
         born = dt.date.fromisoformat(answers["date_of_birth"])
         rows.insert(7, ("Geburtsdatum", f"{born:%d.%m.%Y}"))
     lines = ["Bitte prüfen Sie Ihre Angaben:"] + [f"• {label}: {escape(value)}" for label, value in rows]
-    if provider is not None and not answers.get("provider_address"):
-        lines.append(
-            f"Die Anbieteranschrift stammt aus meinem Verzeichnis (Stand {provider.checked_on:%d.%m.%Y}). "
-            "Maßgeblich ist die Anschrift auf Ihrer letzten Rechnung – weicht sie ab, schreiben Sie "
-            "„Anbieteradresse ändern“."
-        )
-        for alternative in provider.alternative_addresses:
-            shown = ", ".join(address_lines(provider.legal_entity or provider.name, alternative))
-            lines.append(f"Hinweis: Im Umlauf ist auch diese Anschrift: {shown}.")
+    notes = directory_notes(provider, address_used=not answers.get("provider_address"))
+    lines.extend(render(note) for note in notes)
     lines.append("Stimmt alles? Dann erstelle ich den Brief. Sonst sagen Sie mir, was ich ändern soll.")
     return "\n".join(lines)

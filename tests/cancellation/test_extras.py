@@ -9,6 +9,7 @@ from cancellation.extras import (
     parse_date_of_birth,
     parse_extras,
 )
+from cancellation.provider_records import IdentificationRule
 from cancellation.validation import InvalidInput
 
 TODAY = dt.date(2026, 11, 26)
@@ -51,7 +52,8 @@ def test_date_of_birth():
             parse_date_of_birth(bad, TODAY)
 
 
-def test_identification_from_provider_requirements():
-    assert identification_questions(["Kundenkennzahl oder handschriftliche Unterschrift"]) == ("customer_password",)
-    assert identification_questions(["Geburtsdatum angeben"]) == ("date_of_birth",)
-    assert identification_questions([]) == ()
+def test_identification_from_the_providers_structured_field():
+    rule = IdentificationRule.parse([{"one_of": ["customer_password", "handwritten_signature"]}], "o2")
+    assert identification_questions(rule) == ("customer_password",)
+    assert identification_questions(IdentificationRule.parse(["date_of_birth"], "x")) == ("date_of_birth",)
+    assert identification_questions(IdentificationRule()) == ()

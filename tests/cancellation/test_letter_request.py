@@ -56,12 +56,12 @@ def test_personal_data_leaves_out_skipped_answers():
     assert "email" not in stored
 
 
-def test_summary_names_every_answer_and_the_directory_date():
+def test_summary_names_every_answer_and_the_directory_sources_date():
     provider = load_directory().get("o2")
     text = summary_text(ANSWERS, provider)
     for expected in ("Mobilfunkvertrag", "Nguyễn Thị Minh Khai", "Musterstraße 5, 10115 Berlin", "123456789",
                      "0176 12345678", "zum nächstmöglichen Zeitpunkt", "letzten Rechnung",
-                     f"{provider.checked_on:%d.%m.%Y}"):
+                     "laut sparhandy.de, postclic.com (de-at), Stand 01/2026"):
         assert expected in text
 
 

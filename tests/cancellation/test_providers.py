@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cancellation.provider_records import Identification
 from cancellation.providers import CONTRACT_TYPES, load_directory, lookup_table_yaml, main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,17 +21,54 @@ def test_directory_has_at_least_30_providers_across_all_fields(directory):
     assert covered <= set(CONTRACT_TYPES)
 
 
-def test_every_entry_has_a_source_and_a_check_date(directory):
+def test_every_entry_names_its_source_the_sources_date_and_our_check(directory):
+    raw = yaml.safe_load((ROOT / "cancellation" / "providers.yml").read_text(encoding="utf-8"))["providers"]
+    for entry in raw:
+        assert {"source", "source_date", "checked_on"} <= set(entry), entry["key"]
     for provider in directory.providers:
-        assert provider.source.strip(), provider.key
+        assert provider.source.name.strip(), provider.key
         assert provider.checked_on.year >= 2026, provider.key
+        # A dated source is never younger than our look at it.
+        shown = provider.source.date.shown()
+        if shown is not None:
+            assert provider.source.date.year <= provider.checked_on.year, provider.key
 
 
-def test_addresses_have_a_german_postcode_and_a_city(directory):
+def test_most_providers_ship_with_a_sourced_address(directory):
+    with_address = [provider for provider in directory.providers if provider.address is not None]
+    assert len(with_address) >= 22, [provider.key for provider in with_address]
+
+
+def test_a_directory_address_names_the_company_that_receives_it(directory):
+    for provider in directory.providers:
+        if provider.address is not None:
+            assert provider.legal_entity, provider.key
+
+
+def test_german_addresses_have_a_five_digit_postcode_and_a_city(directory):
     for provider in directory.providers:
         for address in filter(None, (provider.address, *provider.alternative_addresses)):
-            assert len(address.postcode) == 5 and address.postcode.isdigit(), provider.key
             assert address.city, provider.key
+            if address.country is None:
+                assert len(address.postcode) == 5 and address.postcode.isdigit(), provider.key
+            else:
+                # Foreign addresses (Spotify, DAZN) end with the country in capitals (DIN 5008).
+                assert address.postcode and address.country == address.country.upper(), provider.key
+
+
+def test_alternative_addresses_carry_their_own_source_and_date(directory):
+    alternatives = [(provider, a) for provider in directory.providers for a in provider.alternative_addresses]
+    assert alternatives
+    for provider, alternative in alternatives:
+        assert alternative.source is not None and alternative.source.name, provider.key
+
+
+def test_links_are_web_addresses(directory):
+    for provider in directory.providers:
+        links = [provider.source.url, provider.online_cancellation_url]
+        links += [alternative.source.url for alternative in provider.alternative_addresses]
+        for link in filter(None, links):
+            assert link.startswith(("https://", "http://")) and " " not in link, provider.key
 
 
 def test_all_rows_of_the_shared_provider_notes_are_present(directory):
@@ -49,18 +87,49 @@ def test_all_rows_of_the_shared_provider_notes_are_present(directory):
         assert (provider.address.postcode, provider.address.city) == (postcode, city)
 
 
-def test_o2_shows_the_conflicting_munich_postfach_and_its_requirement(directory):
+def test_o2_shows_the_conflicting_munich_postfach_and_wants_a_password_or_a_signature(directory):
     o2 = directory.get("o2")
     assert [(a.street, a.postcode, a.city) for a in o2.alternative_addresses] == [
         ("Postfach 800101", "80938", "München")
     ]
-    assert any("Kundenkennzahl" in note for note in o2.requirements)
+    assert o2.alternative_addresses[0].source.name == "postclic.com (de-de)"
+    assert (Identification.CUSTOMER_PASSWORD, Identification.HANDWRITTEN_SIGNATURE) in o2.identification.groups
     assert o2.has_cancellation_button is True
 
 
-def test_online_only_services_ship_without_an_invented_address(directory):
-    for key in ("netflix", "spotify"):
-        assert directory.get(key).address is None
+def test_online_services_expect_online_cancellation_and_have_no_invented_address(directory):
+    for key in ("netflix", "spotify", "dazn", "urban-sports-club"):
+        assert directory.get(key).expects_online_cancellation, key
+    assert directory.get("netflix").address is None
+    # Spotify's address is the company's own, from its terms, abroad.
+    spotify = directory.get("spotify")
+    assert (spotify.legal_entity, spotify.address.city, spotify.address.country) == ("Spotify AB", "Stockholm", "SCHWEDEN")
+    assert spotify.source.url.startswith("https://www.spotify.com/")
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("source_date", None, "source_date"),
+        ("source", "", "no source"),
+        ("source_date", "Januar 2026", "source_date must be"),
+        ("source_date", "2026-13", "no month 13"),
+        ("identification", ["password"], "password"),
+        ("identification", [{"one_of": ["customer_password"]}], "one_of"),
+        ("hints", ["call_the_hotline"], "call_the_hotline"),
+    ],
+)
+def test_a_directory_with_a_broken_entry_does_not_load(tmp_path, field, value, message):
+    data = yaml.safe_load((ROOT / "cancellation" / "providers.yml").read_text(encoding="utf-8"))
+    entry = data["providers"][0]
+    if value is None:
+        del entry[field]
+    else:
+        entry[field] = value
+    path = tmp_path / "providers.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_directory(path)
 
 
 def test_unknown_key_returns_none(directory):
@@ -146,3 +215,11 @@ def test_lookup_table_lists_every_name_and_alias(directory):
     assert {"o2", "Telefónica", "Vodafone", "1und1", "eins und eins", "ALDI TALK"} <= examples
 
 
+
+
+def test_the_listing_counts_the_providers_with_an_address(directory, capsys):
+    assert main([]) == 0
+    with_address = sum(provider.address is not None for provider in directory.providers)
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"{with_address} of {len(directory.providers)} providers with an address"
+    )
