@@ -20,6 +20,7 @@ from cancellation.summary import subject_text
 from cancellation.vocabulary import ContractType
 
 from actions import services
+from bot import metrics
 from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
 from actions.downloads import hand_out
 
@@ -61,6 +62,7 @@ class ActionCreateLetter(Action):
             )
             ready = f"Ihr Kündigungsschreiben ist fertig. Ihre Vorgangsnummer: {record.reference}."
             hand_out(dispatcher, tracker, reference=record.reference, ready=ready)
+            metrics.letter_handed_out()
         except Exception:  # the user must get an answer, not silence
             logger.exception("Creating the letter failed")
             dispatcher.utter_message(response="utter_technical_problem")

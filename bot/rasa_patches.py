@@ -34,6 +34,11 @@ precompiled_response_validator (RemoteAction._validate_action_result)
     Rasa validates every action server response against a JSON schema with
     `jsonschema.validate`, which re-checks the schema itself on every call (a quarter of a turn's
     CPU time): the validator is built once instead.
+
+turn_metrics (Agent.handle_message)
+    Every user message is timed and counted for the Prometheus metrics (bot/metrics.py); the
+    retry patch above counts the calls to the action server. `RasaPatchesChannel` also starts
+    the process's metrics exporter when METRICS_PORT is set.
 """
 
 from __future__ import annotations
@@ -57,7 +62,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import metrics
 from cancellation import texts
+from cancellation.settings import MetricsEndpoint, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -101,16 +108,25 @@ def _retrying_run(original: Callable[..., Awaitable[List[Event]]]) -> Callable[.
     @functools.wraps(original)
     async def run(self, output_channel, nlg, tracker, domain) -> List[Event]:  # type: ignore[no-untyped-def]
         try:
-            return await original(self, output_channel, nlg, tracker, domain)
+            events = await original(self, output_channel, nlg, tracker, domain)
         except RasaException as error:
             if not _unreachable(error):
+                metrics.action_call(self.name(), "error")
                 raise
             logger.warning("Action server call for %s failed (%s); retrying once", self.name(), error)
+        except Exception:
+            metrics.action_call(self.name(), "error")
+            raise
+        else:
+            metrics.action_call(self.name(), "ok")
+            return events
         try:
-            return await original(self, output_channel, nlg, tracker, domain)
+            events = await original(self, output_channel, nlg, tracker, domain)
         except RasaException as error:
             if not _unreachable(error):
+                metrics.action_call(self.name(), "error")
                 raise
+            metrics.action_call(self.name(), "unreachable")
             logger.error("Action server unreachable while running %s: %s", self.name(), error)
             await _tell_user(output_channel, nlg, tracker)
             if self.name().startswith("validate_"):
@@ -118,6 +134,11 @@ def _retrying_run(original: Callable[..., Awaitable[List[Event]]]) -> Callable[.
                 # form active, applies none of this answer and waits for the next message.
                 raise
             return [UserUtteranceReverted(), FollowupAction("action_listen")]
+        except Exception:
+            metrics.action_call(self.name(), "error")
+            raise
+        metrics.action_call(self.name(), "retried")
+        return events
 
     return run
 
@@ -157,6 +178,12 @@ PATCHES: Tuple[Patch, ...] = (
         target="rasa.core.actions.action:RemoteAction._validate_action_result",
         build=_precompiled_validation,
         reason="build the action response JSON-schema validator once, not per call",
+    ),
+    Patch(
+        name="turn_metrics",
+        target="rasa.core.agent:Agent.handle_message",
+        build=metrics.timed_handle_message,
+        reason="time and count every user message for the Prometheus metrics (bot/metrics.py)",
     ),
 )
 
@@ -256,7 +283,8 @@ def _is_direct_loopback(request: Request) -> bool:
 class RasaPatchesChannel(InputChannel):
     """bot/credentials.yml: `bot.rasa_patches.RasaPatchesChannel:` (the first entry).
 
-    Rasa creates it in every server process before serving: that installs the patches. It
+    Rasa creates it in every server process before serving: that installs the patches (and
+    starts the metrics exporter when METRICS_PORT is set). It
     handles no messages; GET /webhooks/rasa_patches/ lists the installed patches (loopback only).
     """
 
@@ -268,7 +296,8 @@ class RasaPatchesChannel(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         try:
             names = install()
-        except RasaPatchError as error:
+            metrics.start_exporter(MetricsEndpoint.from_env())
+        except (RasaPatchError, SettingsError) as error:
             logger.critical("%s", error)
             raise SystemExit(str(error)) from None
         logger.info("Rasa patches installed: %s", ", ".join(names))

@@ -153,3 +153,30 @@ def _signing_key(raw: str | None) -> bytes | None:
             "(Beispiel: die Ausgabe von `openssl rand -hex 32`)."
         )
     return raw.encode("utf-8")
+
+
+# -- metrics (bot/metrics.py) ---------------------------------------------------------------------
+
+DEFAULT_METRICS_HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class MetricsEndpoint:
+    """Where a process serves its Prometheus metrics: METRICS_HOST (default 127.0.0.1) and
+    METRICS_PORT (unset: no exporter). Never the public port: the balancer does not route there."""
+
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "MetricsEndpoint | None":
+        raw = _get(environ, "METRICS_PORT")
+        if raw is None:
+            return None
+        try:
+            port = int(raw)
+        except ValueError:
+            port = 0
+        if not 1 <= port <= 65535:
+            raise SettingsError(f"METRICS_PORT muss eine Portnummer (1-65535) sein, nicht {raw!r}.")
+        return cls(host=_get(environ, "METRICS_HOST") or DEFAULT_METRICS_HOST, port=port)

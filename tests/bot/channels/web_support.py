@@ -79,7 +79,13 @@ def serving(*channels: InputChannel) -> Iterator[Server]:
     agent = _Agent()
     app.ctx.agent = agent
     register(list(channels), app, route="/webhooks/")
+    with running(app) as port:
+        yield Server(f"http://127.0.0.1:{port}", port, agent)
 
+
+@contextlib.contextmanager
+def running(app: Sanic) -> Iterator[int]:
+    """Serve a Sanic app on a free loopback port in a background thread; yields the port."""
     port = _free_port()
     loop = asyncio.new_event_loop()
 
@@ -97,7 +103,7 @@ def serving(*channels: InputChannel) -> Iterator[Server]:
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{port}", port, agent)
+        yield port
     finally:
 
         async def stop() -> None:
