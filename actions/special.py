@@ -1,82 +1,127 @@
-"""Sonderkündigung: ask the ground and its facts (`special_form`), assess, then the normal interview."""
+"""Sonderkündigung: offer it, ask the ground and its facts (`special_form`), assess, then the interview."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
-from rasa_sdk.types import DomainDict
 
+from cancellation import clock
 from cancellation.interview import ASAP
-from cancellation.special import assess
+from cancellation.special import Context, assess, latest_receipt, next_question
 from cancellation.special_interview import (
-    GROUND_LABELS,
-    as_slot,
-    assessment_message,
+    InvalidAnswer,
+    assessment_messages,
     detect_ground,
-    next_question,
+    facts_from_message,
+    ground_label,
     parse_fact,
     parse_ground,
 )
-from cancellation.validation import InvalidInput
+from cancellation.texts import say
+from cancellation.vocabulary import ContractType, Sector, SpecialGround, SubjectKind
+
+from actions import services
+from actions.speech import buttons_of, tell
 
 Slots = Dict[Text, Any]
 FACT_DONE = "done"
-GROUND_BUTTONS = [{"title": label[0].upper() + label[1:], "payload": label} for label in GROUND_LABELS.values()]
+# These grounds concern the whole contract, never a single option.
+WHOLE_CONTRACT_GROUNDS = (SpecialGround.PRICE_CHANGE, SpecialGround.SLOW_INTERNET, SpecialGround.RELOCATION)
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def _facts(tracker: Tracker) -> Dict[str, Any]:
     return dict(tracker.get_slot("special_facts") or {})
 
 
+def _provider_sector(tracker: Tracker) -> Optional[Sector]:
+    """The sector of the provider's contracts when they all share one (o2: telecom)."""
+    key = tracker.get_slot("provider_key")
+    provider = services.directory().get(key) if key else None
+    if provider is None:
+        return None
+    sectors = {ContractType.parse(category).sector for category in provider.categories if ContractType.parse(category)}
+    return sectors.pop() if len(sectors) == 1 else None
+
+
+def context_of(tracker: Tracker) -> Context:
+    today = _today()
+    return Context(
+        today=today,
+        received=latest_receipt(today),
+        contract_type=ContractType.parse(tracker.get_slot("contract_type")),  # type: ignore[arg-type]
+        sector=_provider_sector(tracker),
+    )
+
+
+class ActionOfferSpecial(Action):
+    """After a cancellation request: if it names a reason for a special right, offer that path."""
+
+    def name(self) -> Text:
+        return "action_offer_special"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        ground = detect_ground(text)
+        if ground is None:
+            return [SlotSet("special_offered", False), SlotSet("special_offer", None)]
+        tell(dispatcher, tracker, say("utter_special_offer", ground=ground_label(ground)),
+             buttons_of("utter_special_offer", tracker))
+        offer = {"ground": ground.value, "facts": facts_from_message(ground, text)}
+        return [SlotSet("special_offered", True), SlotSet("special_offer", offer)]
+
+
+class ActionDeclineSpecial(Action):
+    """The user wants an ordinary cancellation after all."""
+
+    def name(self) -> Text:
+        return "action_decline_special"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        return [SlotSet("special_offered", False), SlotSet("special_offer", None)]
+
+
 class ActionStartSpecial(Action):
-    """A new Sonderkündigung: forget earlier facts, take the ground from the message if it says it."""
+    """A new Sonderkündigung: forget earlier facts; take over the ground and facts already named."""
 
     def name(self) -> Text:
         return "action_start_special"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        ground = detect_ground(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        ground = detect_ground(text)
+        facts = facts_from_message(ground, text)
+        offer = tracker.get_slot("special_offer") or {}
+        if ground is None and offer:
+            ground = SpecialGround.parse(offer.get("ground"))  # type: ignore[assignment]
+            facts = dict(offer.get("facts") or {})
         return [
-            SlotSet("special_ground", ground),
-            SlotSet("special_facts", {}),
+            SlotSet("special_ground", ground.value if ground else None),
+            SlotSet("special_facts", facts),
             SlotSet("special_fact", None),
             SlotSet("special_termination", None),
+            SlotSet("special_offered", False),
+            SlotSet("special_offer", None),
         ]
 
 
-class ActionAskSpecialGround(Action):
-    def name(self) -> Text:
-        return "action_ask_special_ground"
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        dispatcher.utter_message(
-            text="Aus welchem Grund möchten Sie außerordentlich kündigen?", buttons=GROUND_BUTTONS
-        )
-        return []
-
-
 class ActionAskSpecialFact(Action):
-    """Asks the next fact `cancellation.special.required_facts` needs for the chosen ground."""
+    """Asks the next fact the rules need for the chosen ground (cancellation.special)."""
 
     def name(self) -> Text:
         return "action_ask_special_fact"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        question = next_question(tracker.get_slot("special_ground"), _facts(tracker))
-        if question is not None:
-            buttons = []
-            if "„ja“, „nein“" in question.question_de:
-                buttons = [{"title": title, "payload": title.lower()} for title in ("Ja", "Nein", "Weiß nicht")]
-            dispatcher.utter_message(text=question.question_de, buttons=buttons)
+        missing = next_question(tracker.get_slot("special_ground"), _facts(tracker), context_of(tracker))
+        if missing is not None:
+            tell(dispatcher, tracker, missing.message(), buttons_of(missing.question.response, tracker))
         return []
 
 
@@ -87,43 +132,64 @@ class ValidateSpecialForm(FormValidationAction):
     def validate_special_ground(self, value, dispatcher, tracker, domain) -> Slots:
         try:
             ground = parse_ground(str(value or ""))
-        except InvalidInput as error:
-            dispatcher.utter_message(text=error.message, buttons=GROUND_BUTTONS)
+        except InvalidAnswer as error:
+            tell(dispatcher, tracker, error.message, buttons_of(error.message.key, tracker))
             return {"special_ground": None}
-        return {"special_ground": ground, "special_facts": {}}
+        slots: Slots = {"special_ground": ground.value}
+        if tracker.get_slot("special_ground") != ground.value:
+            slots["special_facts"] = {}  # a newly chosen ground starts from scratch
+        return slots
 
     def validate_special_fact(self, value, dispatcher, tracker, domain) -> Slots:
         ground = tracker.get_slot("special_ground")
         facts = _facts(tracker)
-        question = next_question(ground, facts)
-        if question is None:
+        context = context_of(tracker)
+        missing = next_question(ground, facts, context)
+        if missing is None:
             return {"special_fact": FACT_DONE}
         try:
-            facts[question.key] = parse_fact(question, str(value or ""), _today())
-        except InvalidInput as error:
-            dispatcher.utter_message(text=error.message)
+            facts.update(parse_fact(missing.question, str(value or ""), context.today))
+        except InvalidAnswer as error:
+            tell(dispatcher, tracker, error.message, buttons_of(error.message.key, tracker))
             return {"special_fact": None}
-        done = next_question(ground, facts) is None
+        done = next_question(ground, facts, context) is None
         # None makes the form ask again, i.e. the next fact.
         return {"special_facts": facts, "special_fact": FACT_DONE if done else None}
 
 
 class ActionAssessSpecial(Action):
-    """Tell the user what the general rules say, and keep the result for the letter."""
+    """Tell the user what the general rules say, and keep the letter's part."""
 
     def name(self) -> Text:
         return "action_assess_special"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        ground = tracker.get_slot("special_ground")
+        ground = SpecialGround(tracker.get_slot("special_ground"))
         facts = _facts(tracker)
-        assessment = assess(ground, facts, _today())
-        dispatcher.utter_message(text=assessment_message(assessment))
-        events: List[EventType] = [SlotSet("special_termination", as_slot(assessment, facts))]
+        assessment = assess(ground, facts, context_of(tracker))
+        tell(dispatcher, tracker, assessment_messages(assessment))
+        events: List[EventType] = [SlotSet("special_termination", assessment.as_slot())]
         if not tracker.get_slot("end_date"):
-            # "außerordentlich und fristlos, hilfsweise ordentlich zum nächstmöglichen Zeitpunkt"
+            # "…, hilfsweise ordentlich zum nächstmöglichen Zeitpunkt"
             events.append(SlotSet("end_date", ASAP))
-        if ground in ("price_change", "slow_internet", "relocation") and not tracker.get_slot("subject_kind"):
-            # These grounds concern the whole contract, never a single option.
-            events.append(SlotSet("subject_kind", "contract"))
+        if ground in WHOLE_CONTRACT_GROUNDS and not tracker.get_slot("subject_kind"):
+            events.append(SlotSet("subject_kind", SubjectKind.CONTRACT.value))
+        if facts.get("contract_type") and not tracker.get_slot("contract_type"):
+            events.append(SlotSet("contract_type", facts["contract_type"]))
         return events
+
+
+class ActionAskFullName(Action):
+    """The name question; when the holder died it asks for the writer's own name."""
+
+    def name(self) -> Text:
+        return "action_ask_full_name"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        special = tracker.get_slot("special_termination") or {}
+        holder = special.get("holder_name")
+        if special.get("ground") == SpecialGround.DEATH.value and holder:
+            tell(dispatcher, tracker, say("utter_ask_full_name_writer", holder=holder))
+        else:
+            dispatcher.utter_message(response="utter_ask_full_name")
+        return []

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any, Mapping, Optional
 
 from letters import LetterData, PostalAddress
-from letters.model import SpecialTermination
 
 from cancellation.extras import ADVERTISING, PORTING, SEPA
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.providers import Provider
+from cancellation.special import from_slot
 from cancellation.summary import recipient_lines, subject_text
 
 
@@ -32,18 +32,6 @@ def recipient_address(answers: Mapping[str, Any], provider: Optional[Provider]) 
     return PostalAddress(lines=tuple(head), street=street, postcode=postcode, city=city)
 
 
-def special_termination(answers: Mapping[str, Any]) -> Optional[SpecialTermination]:
-    """The Sonderkündigung assessed in the special-termination interview, if any."""
-    special = answers.get("special_termination")
-    if not special:
-        return None
-    return SpecialTermination(
-        ground=str(special["ground"]),
-        statement=str(special.get("statement") or ""),
-        legal_basis=str(special.get("legal_basis") or ""),
-    )
-
-
 def build_letter_data(
     answers: Mapping[str, Any], provider: Optional[Provider], *, reference: str, today: dt.date
 ) -> LetterData:
@@ -51,7 +39,7 @@ def build_letter_data(
     city = str(answers["city"])
     special = answers.get("special_termination") or {}
     extras = set(answers.get("extras") or ())
-    # Only on death does the holder differ from the sender: the heir writes.
+    # Only when the holder died does the holder differ from the sender (a relative writes).
     holder = str(special.get("holder_name") or "").strip() or name
     return LetterData(
         reference=reference,
@@ -69,7 +57,7 @@ def build_letter_data(
         phone_number=_given(answers.get("phone_number")),
         requested_end=requested_end(answers),
         confirmation_email=_given(answers.get("email")),
-        special=special_termination(answers),
+        special=from_slot(special),
         enclosures=tuple(str(item) for item in special.get("enclosures") or ()),
         revoke_sepa_mandate=SEPA in extras,
         object_to_advertising=ADVERTISING in extras,
@@ -81,8 +69,11 @@ def build_letter_data(
 
 def personal_data(answers: Mapping[str, Any]) -> dict:
     """What the attempt log stores once, deletable on request."""
+    # With what a reminder needs to repeat the first letter: the special termination (it holds
+    # personal facts too: a new address, a deceased relative), the option and the contract type.
     keys = (
         "full_name", "street", "postcode", "city", "email", "customer_number", "phone_number",
-        "contract_number", "provider_address", "customer_password", "date_of_birth",
+        "contract_number", "provider_address", "customer_password", "date_of_birth", "special_termination",
+        "option_name", "contract_type",
     )
     return {key: answers[key] for key in keys if _given(answers.get(key)) is not None}

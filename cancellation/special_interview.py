@@ -1,47 +1,71 @@
 """The special-termination interview: the ground, its facts one by one, and what to tell the user.
 
-The rules live in `cancellation.special`; this module reads answers and shapes the result for
-the dialogue and the letter (plain dicts, so they fit in a Rasa slot).
+The rules live in `cancellation.special`; this module reads answers (and what the first message
+already said) and shapes the result for the dialogue. Everything it says is a catalogue Message
+(bot/domain/responses/special.yml); answers are stored as plain values that fit in a Rasa slot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Optional
 
-from cancellation.deadlines import format_date
-from cancellation.special import (
-    GROUNDS,
-    FactQuestion,
-    SpecialAssessment,
-    measurement_steps,
-    required_facts,
+from cancellation.extraction import extract_facts
+from cancellation.replies import classify_reply, fold, is_unknown_answer
+from cancellation.special import SpecialAssessment
+from cancellation.special.assessment import LetterMode
+from cancellation.special.facts import (
+    ABROAD,
+    CONTRACTED_SPEED,
+    NEW_ADDRESS,
+    FactKind,
+    Question,
 )
-from cancellation.validation import InvalidInput, fold, parse_past_or_future_date
+from cancellation.texts import Message, say
+from cancellation.validation import InvalidInput, parse_past_or_future_date
+from cancellation.vocabulary import ContractType, Reply, Sector, SpecialGround
 
 MAX_FACT_CHARS = 500
 
-GROUND_LABELS = {
-    "price_change": "Preiserhöhung oder Vertragsänderung",
-    "slow_internet": "Internet zu langsam",
-    "relocation": "Umzug",
-    "death": "Todesfall",
-    "important_reason": "anderer wichtiger Grund",
-}
+
+class InvalidAnswer(ValueError):
+    """An answer that cannot be used; `message` says why, in the user's language."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.key)
+        self.message = message
+
+
+def ground_label(ground: SpecialGround) -> Message:
+    return say(f"utter_special_ground_{ground.value}")
+
+
+# --- which ground a message names ----------------------------------------------------------------
 
 # More specific grounds first: "Preiserhöhung nach Umzug" is about the price.
 _GROUND_PATTERNS = (
-    ("death", r"gestorben|verstorben|\btod\b|todesfall|sterbe|verstirbt|erbe\b|erben\b|nachlass"),
-    ("price_change", r"preis|teurer|erhoeh|angehoben|anpassung|mehr kost|\bagb\b|einseitig|vertragsaender|geaendert"),
-    ("slow_internet", r"langsam|mbit|breitband|geschwindigkeit|bandbreite|speed|zu wenig internet"),
-    ("relocation", r"umzug|umzieh|ziehe\b|ziehen\b|umgezogen|wohnort|ausland"),
-    ("important_reason", r"wichtig\w* grund|krank|schwanger|arbeitslos|fristlos|\b314\b"),
+    (SpecialGround.DEATH,
+     r"gestorben|verstorben|\btod\b|todesfall|sterbe|verstirbt|\berbe\b|\berben\b|nachlass|"
+     r"\bdied\b|\bdeath\b|deceased|passed away"),
+    (SpecialGround.PRICE_CHANGE,
+     r"preis\w*(?:erhoeh|anpass|aender|steiger)|\bpreis\w*\s+(?:\w+\s+)?(?:erhoeh|steig|angehoben|anpass|geaendert)|"
+     r"teurer|erhoeh\w*|angehoben|mehr kost|einseitig\w*|vertragsaenderung|"
+     r"price (?:increase|rise|hike)|more expensive|raised (?:the|my) (?:price|fee)|increased (?:the|my) (?:price|fee)"),
+    (SpecialGround.SLOW_INTERNET,
+     r"langsam|breitbandmessung|geschwindigkeit|bandbreite|\bspeed\b|zu wenig internet|\bslow\b|"
+     r"\bnur\s+(?:noch\s+)?\d+\s*(?:mbit|mb\b)|statt\s+\d+\s*(?:mbit|mb\b)|"
+     r"\b(?:schafft|bringt|kommen|kommt|bekomme|liefert|erreicht)\s+(?:\w+\s+)?nur\s+(?:noch\s+)?\d+"),
+    (SpecialGround.RELOCATION,
+     r"\bumzieh\w*|\bumzug\w*|\bumgezogen\b|\bzieh\w*\s+(?:\w+\s+){0,3}?(?:um|weg|aus|nach|ins)\b|"
+     r"\bwohnort\w*|ausland|auswander\w*|\bmoving\b|\bmove\s+(?:abroad|house|out|to)\b|relocat\w*|abroad"),
+    (SpecialGround.IMPORTANT_REASON,
+     r"wichtig\w* grund|krank|schwanger|arbeitslos|fristlos|\b314\b|important reason|without notice"),
 )
 
 
-def detect_ground(text: str) -> Optional[str]:
-    """The ground a message names ("o2 erhöht die Preise" -> "price_change"), or None."""
+def detect_ground(text: str) -> Optional[SpecialGround]:
+    """The ground a message names ("o2 erhöht die Preise" -> PRICE_CHANGE), or None."""
     folded = fold(text or "")
     for ground, pattern in _GROUND_PATTERNS:
         if re.search(pattern, folded):
@@ -49,89 +73,151 @@ def detect_ground(text: str) -> Optional[str]:
     return None
 
 
-def parse_ground(text: str) -> str:
-    ground = text.strip() if text and text.strip() in GROUNDS else detect_ground(text)
+def parse_ground(text: str) -> SpecialGround:
+    """A button payload (the ground's value) or a description of the reason."""
+    ground = SpecialGround.parse(str(text or "").strip()) or detect_ground(text)
     if ground is None:
-        raise InvalidInput(
-            "Bitte wählen Sie einen Grund: Preiserhöhung, Internet zu langsam, Umzug, Todesfall "
-            "oder anderer wichtiger Grund."
-        )
-    return ground
+        raise InvalidAnswer(say("utter_special_choose_ground"))
+    return ground  # type: ignore[return-value]
 
 
-def next_question(ground: str, facts: Mapping[str, Any]) -> Optional[FactQuestion]:
-    """The first fact for `ground` that is not answered yet; None when all are known."""
-    for question in required_facts(ground):
-        if facts.get(question.key) in (None, ""):
-            return question
+# --- what the first message already says -------------------------------------------------------------
+
+_SPEED = r"(\d{1,5}(?:[.,]\d+)?)\s*(?:mbit\w*(?:/s)?|mb/s|mbps|mb\b|mega\w*)"
+_CONTRACTED_SPEED_PATTERNS = (
+    re.compile(r"(?:statt|anstatt|anstelle von|instead of|von den|der versprochenen|die versprochenen)\s+" + _SPEED),
+    re.compile(_SPEED + r"\s+(?:sind\s+|waren\s+)?(?:gebucht|zugesagt|versprochen|vereinbart|laut vertrag|"
+               r"im vertrag|vertraglich|booked|promised|in the contract)"),
+    re.compile(r"(?:anschluss|vertrag|tarif|leitung|kabel\w*|dsl|glasfaser|internet|connection|plan)\s+"
+               r"(?:mit|von|ueber|with|of)\s+" + _SPEED),
+    re.compile(r"(?:gebucht|zugesagt|versprochen|vereinbart|booked|promised|paying for)\s+(?:sind\s+|habe ich\s+|are\s+)?"
+               + _SPEED),
+)
+_COUNTRIES = (
+    "oesterreich|austria|schweiz|switzerland|frankreich|france|italien|italy|spanien|spain|portugal|"
+    "niederlande|netherlands|holland|belgien|belgium|luxemburg|luxembourg|daenemark|denmark|schweden|"
+    "sweden|norwegen|norway|finnland|finland|polen|poland|tschechien|czechia|czech republic|ungarn|hungary|"
+    "griechenland|greece|tuerkei|turkey|tuerkiye|kroatien|croatia|rumaenien|romania|bulgarien|bulgaria|"
+    "england|grossbritannien|vereinigtes koenigreich|united kingdom|irland|ireland|usa|vereinigte staaten|"
+    "united states|kanada|canada|australien|australia|neuseeland|new zealand"
+)
+_ABROAD = re.compile(r"\bausland\w*|\bauswander\w*|\babroad\b|\bemigrat\w*|\b(?:" + _COUNTRIES + r")\b")
+
+
+def contracted_speed_in(text: str) -> Optional[str]:
+    """The contracted speed a complaint names ("nur 20 statt 100 Mbit" -> "100 Mbit/s"), or None.
+
+    Only a speed marked as the contracted one counts: "ich habe nur 50 Mbit" names the measured.
+    """
+    folded = fold(text or "")
+    for pattern in _CONTRACTED_SPEED_PATTERNS:
+        match = pattern.search(folded)
+        if match:
+            return f"{match.group(1)} Mbit/s"
     return None
 
 
-_YES_NO = (
-    (r"^(ja|jo|jawohl|genau|stimmt|richtig|ja\b.*)$", "ja"),
-    (r"^(nein|ne|nee|noe|nein\b.*)$", "nein"),
-    (r"^((ich )?weiss (ich )?(es |das )?nicht\b.*|keine ahnung|unklar|unsicher)$", "weiß nicht"),
+def mentions_abroad(text: str) -> bool:
+    return bool(_ABROAD.search(fold(text or "")))
+
+
+def facts_from_message(ground: Optional[SpecialGround], text: str) -> Dict[str, Any]:
+    """Facts a message states, so they are not asked again (issue 11)."""
+    facts: Dict[str, Any] = {}
+    if ground is SpecialGround.SLOW_INTERNET:
+        speed = contracted_speed_in(text)
+        if speed:
+            facts[CONTRACTED_SPEED.key] = speed
+    if ground is SpecialGround.RELOCATION and mentions_abroad(text):
+        facts[ABROAD] = Reply.YES.value
+    return facts
+
+
+# --- answers --------------------------------------------------------------------------------------
+
+_SECTOR_WORDS = (
+    (Sector.TELECOM, r"telefon|handy|mobil|internet|festnetz|dsl|kabel|glasfaser|phone|mobile|broadband"),
+    (Sector.ENERGY, r"strom|gas\b|energie|electric|power|energy"),
+    (Sector.INSURANCE, r"versicher|insurance|police"),
 )
 
 
-def _is_yes_no_question(question: FactQuestion) -> bool:
-    return "„ja“, „nein“" in question.question_de
+def _sector_answer(text: str, today: dt.date) -> Dict[str, Any]:
+    folded = fold(text)
+    contract_type = ContractType.parse(extract_facts(text, today).contract_type)
+    if contract_type is not None:
+        answer: Dict[str, Any] = {"sector": contract_type.sector.value}
+        if contract_type in (ContractType.ENERGY, ContractType.GAS):
+            answer["contract_type"] = contract_type.value
+        return answer
+    for sector, pattern in _SECTOR_WORDS:
+        if re.search(pattern, folded):
+            return {"sector": sector.value}
+    if not any(ch.isalpha() for ch in text):
+        raise InvalidAnswer(say("utter_ask_special_sector"))
+    return {"sector": Sector.OTHER.value}
 
 
-def parse_fact(question: FactQuestion, text: str, today: dt.date) -> str:
-    """One answer, stored as text: dates as ISO strings, yes/no as "ja"/"nein"/"weiß nicht"."""
-    if question.kind == "date":
-        return parse_past_or_future_date(text, today).isoformat()
+def parse_fact(question: Question, text: str, today: dt.date) -> Dict[str, Any]:
+    """One answer as the facts it gives: dates as ISO strings, yes/no as Reply values."""
     answer = " ".join(str(text or "").split())
-    if _is_yes_no_question(question):
-        folded = fold(answer).strip(" .!")
-        for pattern, value in _YES_NO:
-            if re.match(pattern, folded):
-                return value
-        raise InvalidInput("Bitte antworten Sie mit „ja“, „nein“ oder „weiß nicht“.")
-    if not answer:
-        raise InvalidInput("Ihre Antwort war leer. " + question.question_de)
+    if question.kind in (FactKind.DATE, FactKind.PAST_DATE):
+        try:
+            day = parse_past_or_future_date(answer, today)
+        except InvalidInput:
+            raise InvalidAnswer(say("utter_special_invalid_date")) from None
+        if question.kind is FactKind.PAST_DATE and day > today:
+            raise InvalidAnswer(say("utter_special_date_in_future", day=day))
+        return {question.key: day.isoformat()}
+    if question.kind is FactKind.REPLY:
+        reply = classify_reply(answer)
+        if reply is None:
+            raise InvalidAnswer(say("utter_special_invalid_reply"))
+        return {question.key: reply.value}
+    if question.kind is FactKind.SECTOR:
+        return _sector_answer(answer, today)
+    # Text goes into the letter as typed: "weiß nicht" is not a value.
+    if not answer or is_unknown_answer(answer) or not any(ch.isalnum() for ch in answer):
+        raise InvalidAnswer(say("utter_special_invalid_text"))
     if len(answer) > MAX_FACT_CHARS:
-        raise InvalidInput("Ihre Antwort ist sehr lang. Bitte fassen Sie sie in ein bis zwei Sätzen zusammen.")
-    return answer
+        raise InvalidAnswer(say("utter_special_text_too_long", limit=MAX_FACT_CHARS))
+    facts: Dict[str, Any] = {question.key: answer}
+    if question is NEW_ADDRESS and mentions_abroad(answer):
+        facts[ABROAD] = Reply.YES.value
+    return facts
 
 
-def as_slot(assessment: SpecialAssessment, facts: Mapping[str, Any]) -> Dict[str, Any]:
-    """What the letter needs, as a plain dict (slot `special_termination`)."""
+# --- what the user reads after the facts ---------------------------------------------------------
+
+def assessment_messages(assessment: SpecialAssessment) -> List[Message]:
+    """Warnings first, then the general rule, what the letter does, the enclosure, the disclaimer."""
+    label = ground_label(assessment.ground)
+    if assessment.legal_basis:
+        messages = [say("utter_special_heading_basis", ground=label, basis=assessment.legal_basis)]
+    else:
+        messages = [say("utter_special_heading", ground=label)]
+    messages += [say("utter_special_warning", text=warning) for warning in assessment.warnings]
+    messages += list(assessment.explanation)
+    messages += _what_the_letter_does(assessment)
+    messages += [
+        say("utter_special_enclosure", item=say(f"utter_special_enclosure_{item}"))
+        for item in assessment.enclosures
+    ]
+    messages.append(say("utter_special_disclaimer"))
+    return messages
+
+
+def _what_the_letter_does(assessment: SpecialAssessment) -> List[Message]:
+    if assessment.mode is LetterMode.ORDINARY:
+        return [say("utter_special_letter_ordinary")]
+    if assessment.mode is LetterMode.GOODWILL:
+        return [say("utter_special_letter_goodwill")]
     letter = assessment.to_letter()
-    value: Dict[str, Any] = {
-        "ground": assessment.ground,
-        "statement": letter.statement,
-        "legal_basis": letter.legal_basis,
-        "enclosures": list(assessment.enclosures),
-        "earliest_end": assessment.earliest_end.isoformat() if assessment.earliest_end else None,
-    }
-    if assessment.ground == "death":
-        # The heir writes; the contract holder is the deceased.
-        value["holder_name"] = str(facts.get("deceased_name") or "").strip()
-    return value
-
-
-def assessment_message(assessment: SpecialAssessment) -> str:
-    """What the user reads after the facts: warnings first, then the general rule."""
-    lines = [f"Sonderkündigung – {GROUND_LABELS[assessment.ground]} ({assessment.legal_basis}):"]
-    lines += [f"⚠ {warning}" for warning in assessment.warnings]
-    explanation = assessment.explanation
-    if assessment.ground == "slow_internet":
-        # The steps are part of the explanation; keep them on their own lines.
-        explanation = explanation.split("\n", 1)[0] + "\n" + "\n".join(measurement_steps())
-    lines.append(explanation)
-    if assessment.earliest_end is not None:
-        lines.append(f"Der Vertrag endet dann in der Regel frühestens am {format_date(assessment.earliest_end)}.")
-    if assessment.enclosures:
-        lines.append("Bitte legen Sie dem Brief bei: " + ", ".join(assessment.enclosures) + ".")
-    terms = (
-        "wegen des Umzugs außerordentlich mit einer Frist von einem Monat"
-        if assessment.ground == "relocation"
-        else "außerordentlich und fristlos"
-    )
-    lines.append(
-        f"Der Brief kündigt „{terms}, hilfsweise ordentlich zum nächstmöglichen Zeitpunkt“. Das ist "
-        "eine allgemeine Einschätzung, keine Rechtsberatung. Jetzt noch ein paar Angaben für den Brief."
-    )
-    return "\n".join(lines)
+    basis = letter.legal_basis if letter else ""
+    said = [
+        say("utter_special_letter_extraordinary_basis", basis=basis)
+        if basis else say("utter_special_letter_extraordinary")
+    ]
+    if assessment.end is not None:
+        said.append(say("utter_special_letter_end", end=assessment.end))
+    return said

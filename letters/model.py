@@ -31,12 +31,32 @@ class PostalAddress:
 
 
 @dataclass(frozen=True)
-class SpecialTermination:
-    """An extraordinary cancellation (Sonderkündigung): the legal ground and its facts."""
+class Statement:
+    """One sentence of facts: a clause of letters/clauses.yml (`statements`) and its values."""
 
-    ground: str  # "price_change" | "slow_internet" | "relocation" | "death" | "important_reason"
-    statement: str  # German sentence(s) stating the facts, e.g. "Mit Schreiben vom 01.10.2026 ..."
-    legal_basis: str  # e.g. "§ 57 Abs. 1 TKG"
+    clause: str
+    values: Tuple[Tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SpecialTermination:
+    """An extraordinary cancellation (Sonderkündigung), or the death of the holder.
+
+    Which clauses apply is decided by cancellation.special from the facts the user confirmed; the
+    letter only prints them. `terms` names how the contract ends (clauses.yml `special_terms`);
+    empty means an ordinary cancellation (the death case: the law gives heirs no special right).
+    """
+
+    ground: str  # a cancellation.vocabulary.SpecialGround value
+    terms: str = ""
+    legal_basis: str = ""  # e.g. "§ 57 Abs. 1 TKG"; empty: no rule is cited
+    end: Optional[dt.date] = None  # the end the special termination aims at, if it names one
+    preamble: Tuple[Statement, ...] = ()  # its own paragraph before the declaration
+    statements: Tuple[Statement, ...] = ()  # after the declaration, in the same paragraph
+
+    @property
+    def is_death(self) -> bool:
+        return self.ground == "death"
 
 
 @dataclass(frozen=True)
@@ -48,7 +68,7 @@ class LetterData:
     letter_date: dt.date
     subject_kind: str  # "contract" | "option"
     subject_label: str  # "Mobilfunkvertrag", "DSL-Vertrag", "Mitgliedschaft", or option name
-    holder_name: str  # contract holder (== sender name, except for the death case)
+    holder_name: str  # contract holder (the sender, except when the holder died)
     customer_number: Optional[str] = None
     contract_number: Optional[str] = None
     phone_number: Optional[str] = None  # normalised, e.g. "0176 12345678"
@@ -56,6 +76,7 @@ class LetterData:
     confirmation_email: Optional[str] = None
     postal_note: str = "Einwurf-Einschreiben"  # printed in the address field's note zone
     special: Optional[SpecialTermination] = None
+    # Keys of clauses.yml `enclosures` ("death_certificate") or text printed as given.
     enclosures: Tuple[str, ...] = ()
     # optional extras (issue 5)
     revoke_sepa_mandate: bool = False

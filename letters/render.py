@@ -21,7 +21,7 @@ from letters.typesetting import (
     wrap,
     write_pdf,
 )
-from letters.wording import ENCLOSURES_HEADING, Fields, LetterText, compose, german_date, sender_name
+from letters.wording import Fields, LetterText, compose, german_date, sender_name
 
 CREATOR = "Kündigungsassistent (letters.render)"
 BODY_SIZE = 10.0
@@ -195,7 +195,7 @@ def _body(flow: Flow, text: LetterText, styles: _Styles) -> None:
     if text.enclosures:
         flow.skip(blank)
         flow.ensure_room(2 * blank)  # never a lone heading at the foot of a page
-        flow.line(ENCLOSURES_HEADING, styles.bold, left)
+        flow.line(text.enclosures_heading, styles.bold, left)
         for item in text.enclosures:
             flow.paragraph(item, styles.body, left, width)
 

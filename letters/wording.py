@@ -1,27 +1,49 @@
 """The German text of a cancellation letter, built from LetterData (no layout, no PDF).
 
-Wording follows /work/shared/LEGAL.md: standard clauses only, no promises about the outcome.
+Every clause comes from letters/clauses.yml; this module only chooses and fills them. Wording
+follows /work/shared/LEGAL.md: standard clauses only, no promises about the outcome.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import string
 from dataclasses import dataclass
-from typing import Optional, Tuple, Union
+from pathlib import Path
+from typing import Any, Mapping, Optional, Tuple, Union
 
-from letters.model import LetterData
+import yaml
+
+from letters.model import LetterData, Statement
 from letters.typesetting import NO_BREAK_SPACE
 
-SALUTATION = "Sehr geehrte Damen und Herren,"
-CLOSING = "Mit freundlichen Grüßen"
-ENCLOSURES_HEADING = "Anlagen"
+CLAUSES_FILE = Path(__file__).with_name("clauses.yml")
 REMINDER_DEADLINE_DAYS = 14
-NEXT_POSSIBLE = "zum nächstmöglichen Zeitpunkt"
+
+
+@functools.lru_cache(maxsize=1)
+def clauses() -> Mapping[str, Any]:
+    """The clause catalogue, read once."""
+    return yaml.safe_load(CLAUSES_FILE.read_text(encoding="utf-8"))
+
+
+def clause(path: str, **values: Any) -> str:
+    """The clause at "section.name" with its placeholders filled; a missing value is an error."""
+    node: Any = clauses()
+    for part in path.split("."):
+        node = node[part]
+    text = " ".join(str(node).split())
+    return string.Formatter().vformat(text, (), {name: _shown(value) for name, value in values.items()})
+
+
+def _shown(value: Any) -> str:
+    return german_date(value) if isinstance(value, dt.date) else str(value)
 
 
 _CITATION_PREFIX = re.compile(r"(§§?|\b(?:Art|Abs|Nr|S)\.) (?=\S)")
-_LAW_ABBREVIATION = re.compile(r" (?=(?:TKG|BGB|EGBGB|DSGVO|UWG|RDG|VVG)\b)")
+_LAW_ABBREVIATION = re.compile(r" (?=(?:TKG|BGB|EGBGB|DSGVO|UWG|RDG|VVG|EnWG|StromGVV|GasGVV)\b)")
 
 
 def keep_citations_together(text: str) -> str:
@@ -53,6 +75,7 @@ class LetterText:
     closing: str
     signer: str
     enclosures: Tuple[str, ...]
+    enclosures_heading: str
 
 
 def german_date(day: dt.date) -> str:
@@ -64,25 +87,27 @@ def sender_name(data: LetterData) -> str:
 
 
 def is_death_case(data: LetterData) -> bool:
-    """The holder differs from the sender only when an heir cancels for a deceased holder."""
-    holder = " ".join(data.holder_name.split()).casefold()
-    sender = " ".join(sender_name(data).split()).casefold()
-    return bool(holder) and holder != sender
+    """Someone writes for a holder who died (never decided by comparing names)."""
+    return data.special is not None and data.special.is_death
 
 
 def subject_title(data: LetterData) -> str:
-    if data.subject_kind == "option":
-        return f"Kündigung der Option „{data.subject_label}“"
-    return f"Kündigung {data.subject_label}"
+    return clause(f"subject.{_kind(data)}", label=data.subject_label)
 
 
 def contract_numbers(data: LetterData) -> Tuple[Tuple[str, str], ...]:
+    labels = clauses()["numbers"]
     candidates = (
-        ("Kundennummer", data.customer_number),
-        ("Vertragsnummer", data.contract_number),
-        ("Rufnummer", data.phone_number),
+        (labels["customer_number"], data.customer_number),
+        (labels["contract_number"], data.contract_number),
+        (labels["phone_number"], data.phone_number),
     )
     return tuple((label, value) for label, value in candidates if value)
+
+
+def enclosure_text(item: str) -> str:
+    """The printed name of an enclosure key ("death_certificate"); other text as given."""
+    return clauses()["enclosures"].get(item, item)
 
 
 def compose(data: LetterData) -> LetterText:
@@ -91,128 +116,107 @@ def compose(data: LetterData) -> LetterText:
     if numbers:
         subject.append(", ".join(_glued(f"{label} {value}") for label, value in numbers))
     if is_death_case(data):
-        subject.append(f"Todesfall: Vertrag von {data.holder_name}")
+        subject.append(clause("subject.death", holder=data.holder_name))
     if data.reminder_of:
-        _, first_date = data.reminder_of
-        subject.append(f"Erinnerung an mein Schreiben vom {german_date(first_date)}")
+        subject.append(clause("subject.reminder", date=data.reminder_of[1]))
 
     body: list = []
-    if is_death_case(data):
-        body.append(_death_paragraph(data))
+    special = data.special
+    if special is not None and special.preamble:
+        body.append(_statements(special.preamble))
     if data.reminder_of:
         body.append(_reminder_paragraph(data, *data.reminder_of))
     body.append(_declaration(data, repeated=bool(data.reminder_of)))
     body.append(_identification(data))
     body.append(_confirmation_request(data))
     if data.revoke_sepa_mandate:
-        body.append(
-            "Das Ihnen erteilte SEPA-Lastschriftmandat widerrufe ich mit Wirkung nach dem Einzug "
-            "der Schlussrechnung. Danach ziehen Sie bitte keine Beträge mehr von meinem Konto ein."
-        )
+        body.append(clause("extras.sepa"))
     if data.request_number_porting:
-        number = f"meine Rufnummer {data.phone_number}" if data.phone_number else "meine Rufnummer"
-        body.append(
-            f"Ich möchte {number} zu einem anderen Anbieter mitnehmen (§ 59 TKG). Bitte geben Sie "
-            "die Rufnummer frei, sobald mein neuer Anbieter die Mitnahme bei Ihnen beantragt. "
-            "Für die Rufnummernmitnahme dürfen keine direkten Entgelte berechnet werden "
-            "(§ 59 Abs. 7 TKG)."
+        number = (
+            clause("extras.porting_number", number=data.phone_number)
+            if data.phone_number
+            else clause("extras.porting_no_number")
         )
+        body.append(clause("extras.porting", number=number))
     if data.object_to_advertising:
-        body.append(
-            "Der Verarbeitung meiner personenbezogenen Daten zu Zwecken der Direktwerbung "
-            "widerspreche ich nach Art. 21 Abs. 2 DSGVO. In Werbe- oder Rückgewinnungsanrufe "
-            "willige ich nicht ein (§ 7 UWG); bitte nehmen Sie zu diesen Zwecken keinen Kontakt "
-            "mit mir auf, weder telefonisch noch per E-Mail, SMS oder Post."
-        )
+        body.append(clause("extras.advertising"))
     body.extend(paragraph for paragraph in data.extra_paragraphs if paragraph.strip())
 
     body = [keep_citations_together(block) if isinstance(block, str) else block for block in body]
     body[0] = _lowercase_first(body[0])
     return LetterText(
         subject_lines=tuple(subject),
-        salutation=SALUTATION,
+        salutation=clauses()["salutation"],
         body=tuple(body),
-        closing=CLOSING,
+        closing=clauses()["closing"],
         signer=sender_name(data),
-        enclosures=tuple(item for item in data.enclosures if item.strip()),
+        enclosures=tuple(enclosure_text(item) for item in data.enclosures if item.strip()),
+        enclosures_heading=clauses()["enclosures_heading"],
     )
+
+
+def _kind(data: LetterData) -> str:
+    return "option" if data.subject_kind == "option" else "contract"
 
 
 def _lowercase_first(block: Block) -> Block:
     # The text after "Sehr geehrte Damen und Herren," continues the sentence in lower case.
-    # Every opening clause built here starts with a word that is not a noun.
+    # Every opening clause starts with a word that is not a noun.
     if isinstance(block, str) and block:
         return block[0].lower() + block[1:]
     return block
 
 
-def _subject_phrase(data: LetterData) -> str:
-    if data.subject_kind == "option":
-        return f"die Option „{data.subject_label}“ zu dem oben genannten Vertrag"
-    return "den oben genannten Vertrag"
+def _statements(statements: Tuple[Statement, ...]) -> str:
+    return " ".join(_sentence(clause(f"statements.{s.clause}", **dict(s.values))) for s in statements)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _termination_terms(data: LetterData) -> str:
-    end = german_date(data.requested_end) if data.requested_end else None
+    end = data.requested_end
     special = data.special
-    if special is None:
-        if end:
-            return f"zum {end}, hilfsweise {NEXT_POSSIBLE}"
-        return f"fristgerecht {NEXT_POSSIBLE}"
-    ordinary = f"hilfsweise ordentlich zum {end}, weiter hilfsweise {NEXT_POSSIBLE}" if end else (
-        f"hilfsweise ordentlich {NEXT_POSSIBLE}"
-    )
-    if special.ground == "relocation":
-        # § 60 Abs. 2 TKG grants one month's notice on relocation, not termination without notice.
-        return f"wegen meines Umzugs außerordentlich mit einer Frist von einem Monat, {ordinary}"
-    return f"außerordentlich und fristlos, {ordinary}"
+    if special is None or not special.terms:
+        return clause("declaration.ordinary_at", end=end) if end else clause("declaration.ordinary")
+    extraordinary = clause(f"special_terms.{special.terms}", end=special.end or "")
+    fallback = clause("declaration.fallback_at", end=end) if end else clause("declaration.fallback")
+    return f"{extraordinary}, {fallback}"
 
 
 def _declaration(data: LetterData, repeated: bool) -> str:
-    opener = "Vorsorglich kündige ich hiermit nochmals" if repeated else "Hiermit kündige ich"
-    sentence = f"{opener} {_subject_phrase(data)} {_termination_terms(data)}."
-    parts = [sentence]
+    opener = clause("declaration.opener_repeated" if repeated else "declaration.opener")
+    subject = clause(f"declaration.{_kind(data)}", label=data.subject_label)
+    parts = [clause("declaration.sentence", opener=opener, subject=subject, terms=_termination_terms(data))]
     if data.subject_kind == "option":
-        parts.append(
-            "Die Kündigung betrifft ausschließlich diese Option; der Vertrag im Übrigen soll "
-            "unverändert fortbestehen."
-        )
-    if data.special is not None:
-        if data.special.legal_basis.strip():
-            parts.append(f"Die außerordentliche Kündigung stütze ich auf {data.special.legal_basis.strip()}.")
-        if data.special.statement.strip():
-            parts.append(data.special.statement.strip())
+        parts.append(clause("declaration.option_only"))
+    special = data.special
+    if special is not None:
+        if special.terms and special.legal_basis.strip():
+            parts.append(clause("declaration.legal_basis", basis=special.legal_basis.strip()))
+        if special.statements:
+            parts.append(_statements(special.statements))
     return " ".join(parts)
 
 
-def _death_paragraph(data: LetterData) -> str:
-    text = (
-        f"Der oben genannte Vertrag läuft auf den Namen {data.holder_name}. "
-        f"{data.holder_name} ist verstorben; ich schreibe Ihnen als Erbe bzw. Erbin (§ 1922 BGB)."
-    )
-    if any("sterbeurkunde" in item.casefold() for item in data.enclosures):
-        text += " Eine Kopie der Sterbeurkunde liegt bei."
-    return text
-
-
 def _reminder_paragraph(data: LetterData, first_reference: str, first_date: dt.date) -> str:
-    thing = "die Option" if data.subject_kind == "option" else "den Vertrag"
-    return (
-        f"Mit meinem Schreiben vom {german_date(first_date)} (Vorgangsnummer {first_reference}) "
-        f"habe ich {thing} gekündigt. Eine Bestätigung habe ich bis heute nicht erhalten."
-    )
+    what = clauses()["reminder"][_kind(data)]
+    return clause("reminder.paragraph", date=first_date, reference=first_reference, what=what)
 
 
 def _identification(data: LetterData) -> Fields:
-    name = f"{data.holder_name} (verstorben)" if is_death_case(data) else data.holder_name
-    rows = [("Name", name)]
+    labels = clauses()["identification"]
+    death = is_death_case(data)
+    name = clause("identification.deceased", name=data.holder_name) if death else data.holder_name
+    rows = [(labels["name"], name)]
     if data.date_of_birth:
-        rows.append(("Geburtsdatum", german_date(data.date_of_birth)))
+        rows.append((labels["date_of_birth"], german_date(data.date_of_birth)))
     rows.extend(contract_numbers(data))
     if data.customer_password:
-        rows.append(("Kundenkennzahl", data.customer_password))
-    intro = "Angaben zum Vertrag:" if is_death_case(data) else "Zur Zuordnung meiner Kündigung:"
-    return Fields(intro=intro, rows=tuple(rows))
+        rows.append((labels["customer_password"], data.customer_password))
+    return Fields(intro=labels["intro_death" if death else "intro"], rows=tuple(rows))
 
 
 def reminder_deadline(data: LetterData) -> Optional[dt.date]:
@@ -222,22 +226,12 @@ def reminder_deadline(data: LetterData) -> Optional[dt.date]:
 
 
 def _confirmation_request(data: LetterData) -> str:
-    what = "die Option" if data.subject_kind == "option" else "der Vertrag"
+    what = clauses()["confirmation"][_kind(data)]
     deadline = reminder_deadline(data)
     if deadline:
-        text = (
-            f"Bitte bestätigen Sie mir innerhalb von {REMINDER_DEADLINE_DAYS} Tagen, also bis zum "
-            f"{german_date(deadline)}, schriftlich den Eingang meiner Kündigung und das Datum, "
-            f"zu dem {what} endet."
-        )
+        text = clause("confirmation.request_by", days=REMINDER_DEADLINE_DAYS, deadline=deadline, what=what)
     else:
-        text = (
-            "Bitte bestätigen Sie mir schriftlich den Eingang dieser Kündigung und das Datum, "
-            f"zu dem {what} endet."
-        )
+        text = clause("confirmation.request", what=what)
     if data.confirmation_email:
-        text += (
-            " Zusätzlich können Sie mir die Bestätigung per E-Mail an "
-            f"{data.confirmation_email} senden."
-        )
+        text += " " + clause("confirmation.email", email=data.confirmation_email)
     return text

@@ -8,8 +8,17 @@ import datetime as dt
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from cancellation import clock
+
 from actions.deadline import ActionAnswerDeadline, ActionStartDeadline, ValidateDeadlineForm
-from actions.special import ActionAssessSpecial, ActionStartSpecial, ValidateSpecialForm
+from actions.special import (
+    ActionAskFullName,
+    ActionAskSpecialFact,
+    ActionAssessSpecial,
+    ActionOfferSpecial,
+    ActionStartSpecial,
+    ValidateSpecialForm,
+)
 
 
 def tracker(text: str = "", **slots) -> Tracker:
@@ -78,19 +87,79 @@ def test_deadline_validators_explain_bad_answers_in_the_users_language():
     assert late == {"deadline_concluded": None} and "vor oder an seinem Beginn" in concluded.messages[0]["text"]
 
 
+def _run_special_form(ground, answers, **slots):
+    """Answer the special form's fact questions in order; the asked questions' texts and the facts."""
+    form, facts, asked = ValidateSpecialForm(), dict(slots.pop("special_facts", {})), []
+    for answer in answers:
+        messages, _ = events_of(ActionAskSpecialFact(), special_ground=ground, special_facts=facts, **slots)
+        asked.append(messages[0]["text"])
+        dispatcher = CollectingDispatcher()
+        result = form.validate_special_fact(
+            answer, dispatcher, tracker(special_ground=ground, special_facts=facts, **slots), {}
+        )
+        assert not dispatcher.messages, dispatcher.messages
+        facts = result["special_facts"]
+    assert result["special_fact"] == "done"
+    return asked, facts
+
+
 def test_special_facts_are_collected_one_by_one_then_assessed():
     _, slots = events_of(ActionStartSpecial(), "mein Vater ist verstorben")
     assert slots["special_ground"] == "death"
-    form = ValidateSpecialForm()
-    dispatcher = CollectingDispatcher()
-    facts = {}
-    for answer in ("Hans Muster", "01.11.2026", "Sohn"):
-        result = form.validate_special_fact(answer, dispatcher, tracker(special_ground="death", special_facts=facts), {})
-        facts = result["special_facts"]
-    assert result["special_fact"] == "done"
-    assert facts == {"deceased_name": "Hans Muster", "date_of_death": "2026-11-01", "relationship": "Sohn"}
+    asked, facts = _run_special_form("death", ("Hans Muster", "01.11.2026", "Sohn", "ja"))
+    assert "verstorbene Person" in asked[0] and "Sterbeurkunde" in asked[3]
+    assert facts == {"deceased_name": "Hans Muster", "date_of_death": "2026-11-01", "relationship": "Sohn",
+                     "has_death_certificate": "yes"}
 
     messages, slots = events_of(ActionAssessSpecial(), special_ground="death", special_facts=facts)
     assert slots["special_termination"]["holder_name"] == "Hans Muster"
     assert slots["end_date"] == "asap"
-    assert "Sterbeurkunde" in messages[0]["text"]
+    assert "§§ 1943, 1944 BGB" in messages[0]["text"] and "Sterbeurkunde" in messages[0]["text"]
+
+    messages, _ = events_of(ActionAskFullName(), special_termination=slots["special_termination"])
+    assert "Ihr eigener vollständiger Name" in messages[0]["text"] and "Hans Muster" in messages[0]["text"]
+    messages, _ = events_of(ActionAskFullName())
+    assert messages[0]["response"] == "utter_ask_full_name"
+
+
+def test_an_energy_price_rise_is_assessed_under_the_enwg_not_the_tkg():
+    today = clock.today()
+    notice, effective = today - dt.timedelta(days=10), today + dt.timedelta(days=60)
+    asked, facts = _run_special_form(
+        "price_change",
+        (f"{notice:%d.%m.%Y}", f"{effective:%d.%m.%Y}", "Arbeitspreis steigt auf 40 ct/kWh", "nein", "ja"),
+        contract_type="energy",
+    )
+    assert any("Grundversorgung" in question for question in asked)
+    messages, slots = events_of(ActionAssessSpecial(), special_ground="price_change", special_facts=facts,
+                                contract_type="energy")
+    assert "§ 41 Abs. 5 EnWG" in messages[0]["text"] and "§ 57" not in messages[0]["text"]
+    assert slots["special_termination"]["legal_basis"] == "§ 41 Abs. 5 EnWG"
+    assert slots["subject_kind"] == "contract"
+
+
+def test_yes_no_questions_come_with_buttons_in_the_users_language():
+    messages, _ = events_of(ActionAskSpecialFact(), special_ground="slow_internet", special_facts={},
+                            contract_type="dsl", language="en")
+    assert messages[0]["text"].startswith("Have you already measured")
+    assert [button["title"] for button in messages[0]["buttons"]] == ["Yes", "No", "Don't know"]
+    dispatcher = CollectingDispatcher()
+    result = ValidateSpecialForm().validate_special_fact(
+        "perhaps", dispatcher, tracker(special_ground="slow_internet", special_facts={}, contract_type="dsl",
+                                       language="en"), {})
+    assert result == {"special_fact": None}
+    assert "Please answer" in dispatcher.messages[0]["text"]
+
+
+def test_a_cancellation_that_names_a_reason_offers_the_special_path_with_what_it_said():
+    messages, slots = events_of(ActionOfferSpecial(), "ich will kündigen, mein Kabel schafft nur 40 statt 250 Mbit")
+    assert slots["special_offered"] is True
+    assert slots["special_offer"] == {"ground": "slow_internet", "facts": {"contracted_speed": "250 Mbit/s"}}
+    assert [button["payload"] for button in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    _, started = events_of(ActionStartSpecial(), "/affirm", special_offer=slots["special_offer"])
+    assert started["special_ground"] == "slow_internet"
+    assert started["special_facts"] == {"contracted_speed": "250 Mbit/s"}
+    assert started["special_offered"] is False
+
+    messages, slots = events_of(ActionOfferSpecial(), "Ich will meinen Handyvertrag bei o2 kündigen")
+    assert messages == [] and slots["special_offered"] is False

@@ -3,20 +3,25 @@ import datetime as dt
 import pytest
 
 from cancellation.interview import ASAP
-from cancellation.letter_request import build_letter_data
-from cancellation.special import assess, required_facts
+from cancellation.letter_request import build_letter_data, personal_data
+from cancellation.special import Context, assess, latest_receipt
+from cancellation.special.facts import QUESTIONS
 from cancellation.special_interview import (
-    as_slot,
-    assessment_message,
+    InvalidAnswer,
+    assessment_messages,
+    contracted_speed_in,
     detect_ground,
-    next_question,
+    facts_from_message,
+    mentions_abroad,
     parse_fact,
     parse_ground,
 )
-from cancellation.validation import InvalidInput
+from cancellation.texts import render
+from cancellation.vocabulary import ContractType, SpecialGround
 from letters.wording import compose
 
 TODAY = dt.date(2026, 11, 26)
+CONTEXT = Context(TODAY, latest_receipt(TODAY), ContractType.DSL)
 ANSWERS = {
     "subject_kind": "contract",
     "provider": "Vodafone",
@@ -34,88 +39,135 @@ ANSWERS = {
 @pytest.mark.parametrize(
     "text, ground",
     [
-        ("o2 erhöht die Preise, kann ich sonderkündigen?", "price_change"),
-        ("ich bekomme nur 20 statt 100 Mbit", "slow_internet"),
-        ("ich ziehe um, was passiert mit meinem Vertrag", "relocation"),
-        ("mein Vater ist gestorben", "death"),
-        ("ich bin schwer krank", "important_reason"),
+        ("o2 erhöht die Preise, kann ich sonderkündigen?", SpecialGround.PRICE_CHANGE),
+        ("ich will kündigen wegen der Preiserhöhung", SpecialGround.PRICE_CHANGE),
+        ("Netflix wird schon wieder teurer", SpecialGround.PRICE_CHANGE),
+        ("my provider announced a price increase", SpecialGround.PRICE_CHANGE),
+        ("ich bekomme nur 20 statt 100 Mbit", SpecialGround.SLOW_INTERNET),
+        ("kündigen, das Internet ist zu langsam", SpecialGround.SLOW_INTERNET),
+        ("my internet is too slow", SpecialGround.SLOW_INTERNET),
+        ("Ich will kündigen, mein Kabelanschluss mit 250 Mbit schafft nur 40", SpecialGround.SLOW_INTERNET),
+        ("ich ziehe um, was passiert mit meinem Vertrag", SpecialGround.RELOCATION),
+        ("ich will kündigen, ich ziehe nächsten Monat nach Hamburg", SpecialGround.RELOCATION),
+        ("Vertrag kündigen, ich gehe ins Ausland", SpecialGround.RELOCATION),
+        ("I am moving abroad and want to cancel", SpecialGround.RELOCATION),
+        ("mein Vater ist gestorben", SpecialGround.DEATH),
+        ("ich bin schwer krank", SpecialGround.IMPORTANT_REASON),
         ("Sonderkündigung", None),
+        ("ich will meinen 100 Mbit DSL-Vertrag kündigen", None),
+        ("Ich will meinen Handyvertrag bei o2 kündigen", None),
+        ("Geld vom Konto abziehen lassen", None),
     ],
 )
-def test_ground_is_detected_from_the_first_message(text, ground):
+def test_the_ground_is_taken_from_what_the_user_wrote(text, ground):
     assert detect_ground(text) == ground
 
 
 def test_ground_answer_from_a_button_or_text():
-    assert parse_ground("Preiserhöhung") == "price_change"
-    assert parse_ground("death") == "death"
-    with pytest.raises(InvalidInput):
+    assert parse_ground("Preiserhöhung") is SpecialGround.PRICE_CHANGE
+    assert parse_ground("death") is SpecialGround.DEATH
+    with pytest.raises(InvalidAnswer) as error:
         parse_ground("einfach so")
+    assert error.value.message.key == "utter_special_choose_ground"
 
 
-def test_facts_are_asked_in_order_until_all_are_known():
-    first = next_question("price_change", {})
-    assert first.key == "notice_received"
-    assert next_question("price_change", {"notice_received": "2026-11-01"}).key == "change_effective"
-    facts = {question.key: "x" for question in required_facts("price_change")}
-    assert next_question("price_change", facts) is None
+@pytest.mark.parametrize(
+    "text, speed",
+    [
+        ("ich bekomme nur 20 statt 100 Mbit", "100 Mbit/s"),
+        ("Mein Vodafone Kabelanschluss mit 250 Mbit schafft nur 40", "250 Mbit/s"),
+        ("1000 Mbit gebucht, es kommen 300 an", "1000 Mbit/s"),
+        ("zugesagt sind 50 MBit/s, gemessen 12", "50 Mbit/s"),
+        ("ich habe nur 50 Mbit", None),
+        ("das Internet ist zu langsam", None),
+    ],
+)
+def test_the_contracted_speed_is_taken_only_when_it_is_marked_as_such(text, speed):
+    assert contracted_speed_in(text) == speed
 
 
-def test_fact_answers_are_normalised():
-    date_question, *_ = required_facts("price_change")
-    assert parse_fact(date_question, "1.11.2026", TODAY) == "2026-11-01"
-    yes_no = required_facts("slow_internet")[0]
-    assert parse_fact(yes_no, "Ja, DSL", TODAY) == "ja"
-    assert parse_fact(yes_no, "weiß ich nicht", TODAY) == "weiß nicht"
-    with pytest.raises(InvalidInput):
-        parse_fact(yes_no, "vielleicht morgen", TODAY)
-    with pytest.raises(InvalidInput):
-        parse_fact(date_question, "neulich", TODAY)
+def test_a_complaint_names_the_speed_and_moving_abroad_so_they_are_not_asked():
+    assert facts_from_message(SpecialGround.SLOW_INTERNET, "Kabel mit 250 Mbit, kommen nur 40 an") == {
+        "contracted_speed": "250 Mbit/s"}
+    assert facts_from_message(SpecialGround.RELOCATION, "ich ziehe nach Österreich") == {"abroad": "yes"}
+    assert facts_from_message(SpecialGround.RELOCATION, "ich ziehe nach Hamburg") == {}
+    assert mentions_abroad("Ringstraße 5, 1010 Wien, Austria")
 
 
-def price_change_assessment(notice="2026-11-01"):
-    facts = {
-        "notice_received": notice,
-        "change_effective": "2027-01-01",
-        "change_description": "Grundgebühr steigt von 29,99 € auf 34,99 €",
-    }
-    return assess("price_change", facts, TODAY), facts
+def test_dates_replies_and_text_are_normalised():
+    received = QUESTIONS["notice_received"]
+    assert parse_fact(received, "1.11.2026", TODAY) == {"notice_received": "2026-11-01"}
+    with pytest.raises(InvalidAnswer) as error:
+        parse_fact(received, "01.12.2026", TODAY)  # a notice received in the future
+    assert error.value.message.key == "utter_special_date_in_future"
+    assert parse_fact(QUESTIONS["move_date"], "01.02.2027", TODAY) == {"move_date": "2027-02-01"}
+    with pytest.raises(InvalidAnswer):
+        parse_fact(received, "neulich", TODAY)
+
+    reply = QUESTIONS["deviation_confirmed"]
+    assert parse_fact(reply, "Ja, klar", TODAY) == {"deviation_confirmed": "yes"}
+    assert parse_fact(reply, "nee", TODAY) == {"deviation_confirmed": "no"}
+    assert parse_fact(reply, "weiß ich nicht", TODAY) == {"deviation_confirmed": "unknown"}
+    assert parse_fact(reply, "no", TODAY) == {"deviation_confirmed": "no"}
+    with pytest.raises(InvalidAnswer):
+        parse_fact(reply, "vielleicht morgen", TODAY)
+
+    speed = QUESTIONS["contracted_speed"]
+    for unknown in ("weiß nicht", "hab ich nicht", "", "???"):
+        with pytest.raises(InvalidAnswer):
+            parse_fact(speed, unknown, TODAY)  # never printed as a value
+    address = parse_fact(QUESTIONS["new_address"], "Ringstraße 5, 1010 Wien, Österreich", TODAY)
+    assert address["abroad"] == "yes"
 
 
-def test_price_change_letter_cancels_extraordinarily_and_lists_the_enclosure():
-    assessment, facts = price_change_assessment()
-    slot = as_slot(assessment, facts)
-    data = build_letter_data(dict(ANSWERS, special_termination=slot), None, reference="KB-2026-ABCDEF", today=TODAY)
-    text = compose(data)
-    declaration = " ".join(block for block in text.body if isinstance(block, str))
-    assert "außerordentlich und fristlos" in declaration
-    assert "57" in declaration and "34,99" in declaration
-    assert text.enclosures == ("Kopie der Mitteilung über die Vertragsänderung",)
-    assert data.holder_name == "Erika Muster"
+@pytest.mark.parametrize(
+    "answer, facts",
+    [
+        ("Strom", {"sector": "energy", "contract_type": "energy"}),
+        ("Gas", {"sector": "energy", "contract_type": "gas"}),
+        ("Telefon und Internet", {"sector": "telecom"}),
+        ("Handyvertrag", {"sector": "telecom"}),
+        ("Versicherung", {"sector": "insurance"}),
+        ("Fitnessstudio", {"sector": "other"}),
+        ("anderer Vertrag", {"sector": "other"}),
+    ],
+)
+def test_the_kind_of_contract_answer(answer, facts):
+    assert parse_fact(QUESTIONS["sector"], answer, TODAY) == facts
 
 
-def test_window_passed_is_a_warning():
-    assessment, _ = price_change_assessment(notice="2026-07-01")
-    message = assessment_message(assessment)
-    assert message.index("⚠") < message.index("Nach § 57")
-    assert "Drei-Monats-Frist" in message
+def test_warnings_come_before_the_rule_and_the_letter_line_after():
+    facts = {"notice_received": "2026-06-01", "change_effective": "2026-08-01", "change_description": "x",
+             "notice_compliant": "yes"}
+    text = render(assessment_messages(assess("price_change", facts, CONTEXT)))
+    assert text.index("⚠") < text.index("Ändert der Anbieter") < text.index("Der Brief kündigt deshalb ordentlich")
+    assert text.rstrip().endswith("keine Rechtsberatung. Jetzt noch ein paar Angaben für den Brief.")
+    english = render(assessment_messages(assess("price_change", facts, CONTEXT)), "en")
+    assert "claims no special right" in english and "Ändert" not in english
 
 
-def test_death_makes_the_deceased_the_holder_and_the_heir_the_sender():
-    facts = {"deceased_name": "Hans Muster", "date_of_death": "2026-11-01", "relationship": "Sohn"}
-    slot = as_slot(assess("death", facts, TODAY), facts)
+def test_death_makes_the_deceased_the_holder_and_the_relative_the_sender():
+    facts = {"deceased_name": "Hans Muster", "date_of_death": "2026-11-01", "relationship": "ich bin der Sohn",
+             "has_death_certificate": "yes"}
+    slot = assess("death", facts, CONTEXT).as_slot()
     assert slot["holder_name"] == "Hans Muster" and slot["legal_basis"] == ""
     data = build_letter_data(dict(ANSWERS, special_termination=slot), None, reference="KB-2026-ABCDEF", today=TODAY)
     assert data.holder_name == "Hans Muster" and data.sender.lines == ("Erika Muster",)
-    assert "Kopie der Sterbeurkunde" in data.enclosures
+    assert data.enclosures == ("death_certificate",)
+    first = compose(data).body[0]
+    assert "als Angehörige bzw. Angehöriger (Sohn)" in first and "Erbe" not in first
 
 
-def test_slow_internet_message_lists_the_measurement_steps():
-    facts = {"fixed_line": "ja", "contracted_speed": "max. 100 Mbit/s", "measurement_completed": "2026-11-20", "deviation_confirmed": "ja"}
-    message = assessment_message(assess("slow_internet", facts, TODAY))
-    assert "LAN-Kabel" in message and "30 Messungen" in message
-
-
-def test_letter_without_special_termination_is_unchanged():
-    data = build_letter_data(ANSWERS, None, reference="KB-2026-ABCDEF", today=TODAY)
+def test_an_ordinary_outcome_leaves_no_special_termination_in_the_letter():
+    facts = {"measured": "yes", "measurement_completed": "2026-11-20", "deviation_confirmed": "no"}
+    assessment = assess("slow_internet", facts, CONTEXT)
+    assert assessment.as_slot() is None
+    data = build_letter_data(dict(ANSWERS, special_termination=None), None, reference="KB-2026-ABCDEF", today=TODAY)
     assert data.special is None and data.enclosures == ()
+
+
+def test_the_special_termination_is_kept_with_the_personal_data_for_a_reminder():
+    facts = {"move_date": "2027-02-15", "new_address": "A-Straße 1, 12345 B", "available_at_new_address": "no"}
+    slot = assess("relocation", facts, CONTEXT).as_slot()
+    assert personal_data(dict(ANSWERS, special_termination=slot))["special_termination"] == slot
+    assert "special_termination" not in personal_data(dict(ANSWERS, special_termination=None))

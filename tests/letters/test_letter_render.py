@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf.generic import ContentStream
 
-from letters import PostalAddress, SpecialTermination, render
+from letters import PostalAddress, SpecialTermination, Statement, render
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,9 +23,15 @@ def _longest_letter(make_letter):
         requested_end=dt.date(2027, 5, 31),
         confirmation_email="erika@example.org",
         special=SpecialTermination(
-            "death", "Todestag: 01.11.2026; mein Verhältnis zu Max Mustermann: Tochter.", ""
+            "death",
+            preamble=(
+                Statement("death_holder", (("died_on", "01.11.2026"), ("holder", "Max Mustermann"))),
+                Statement("death_writer", (("relationship", "Tochter"),)),
+                Statement("death_certificate_enclosed"),
+            ),
+            statements=(Statement("death_goodwill"),),
         ),
-        enclosures=("Kopie der Sterbeurkunde", "Erbschein (Kopie)"),
+        enclosures=("death_certificate", "Erbschein (Kopie)"),
         revoke_sepa_mandate=True,
         object_to_advertising=True,
         request_number_porting=True,

@@ -1,11 +1,29 @@
 import datetime as dt
 
-from letters import PostalAddress, SpecialTermination, render
+import pytest
 
+from letters import PostalAddress, SpecialTermination, Statement, render
+from letters.wording import clauses, compose
+
+NOTICE = Statement(
+    "change_notice",
+    (("description", "Grundgebühr steigt auf 34,99 €"), ("effective", "01.01.2027"), ("received", "01.10.2026")),
+)
+NOTICE_TEXT = (
+    "Mit Ihrer Mitteilung, die mir am 01.10.2026 zugegangen ist, haben Sie eine Änderung des Vertrags zum "
+    "01.01.2027 angekündigt: Grundgebühr steigt auf 34,99 €."
+)
 PRICE_CHANGE = SpecialTermination(
-    ground="price_change",
-    statement="Mit Ihrer Mitteilung vom 01.10.2026 haben Sie eine Preiserhöhung zum 01.01.2027 angekündigt.",
-    legal_basis="§ 57 Abs. 1 TKG",
+    ground="price_change", terms="without_notice", legal_basis="§ 57 Abs. 1 TKG", statements=(NOTICE,)
+)
+DEATH = SpecialTermination(
+    ground="death",
+    preamble=(
+        Statement("death_holder", (("died_on", "01.11.2026"), ("holder", "Max Mustermann"))),
+        Statement("death_writer", (("relationship", "Tochter"),)),
+        Statement("death_certificate_enclosed"),
+    ),
+    statements=(Statement("death_goodwill"),),
 )
 
 
@@ -69,13 +87,13 @@ def test_confirmation_is_requested_in_writing_and_email_offered_as_extra_channel
 
 
 def test_special_termination_is_extraordinary_with_ordinary_fallback_basis_and_facts(make_letter, pdf_tools):
-    letter = make_letter(special=PRICE_CHANGE, enclosures=("Kopie der Mitteilung vom 01.10.2026",))
+    letter = make_letter(special=PRICE_CHANGE, enclosures=("change_notice",))
     text = text_of(letter, pdf_tools)
     assert "hiermit kündige ich den oben genannten Vertrag außerordentlich und fristlos, hilfsweise " \
         "ordentlich zum nächstmöglichen Zeitpunkt." in text
     assert "Die außerordentliche Kündigung stütze ich auf § 57 Abs. 1 TKG." in text
-    assert PRICE_CHANGE.statement in text
-    assert text.endswith("Anlagen Kopie der Mitteilung vom 01.10.2026 Vorgangsnummer KB-2026-7F3K9Q")
+    assert NOTICE_TEXT in text
+    assert text.endswith("Anlagen Kopie der Mitteilung über die Vertragsänderung Vorgangsnummer KB-2026-7F3K9Q")
 
 
 def test_special_termination_with_requested_end_names_that_date_as_first_fallback(make_letter, pdf_tools):
@@ -84,16 +102,39 @@ def test_special_termination_with_requested_end_names_that_date_as_first_fallbac
         "nächstmöglichen Zeitpunkt." in text
 
 
-def test_relocation_uses_the_one_month_notice_of_the_law(make_letter, pdf_tools):
+def test_a_change_that_takes_effect_later_ends_the_contract_on_that_day(make_letter, pdf_tools):
+    energy = SpecialTermination(
+        "price_change", terms="at_change", legal_basis="§ 41 Abs. 5 EnWG", end=dt.date(2027, 1, 1), statements=(NOTICE,)
+    )
+    text = text_of(make_letter(special=energy), pdf_tools)
+    assert "außerordentlich ohne Einhaltung einer Kündigungsfrist zum 01.01.2027, dem Tag, an dem die " \
+        "angekündigte Änderung wirksam wird, hilfsweise ordentlich zum nächstmöglichen Zeitpunkt." in text
+    assert "stütze ich auf § 41 Abs. 5 EnWG." in text and "TKG" not in text
+
+
+def test_relocation_names_the_move_and_the_end_with_one_month_notice(make_letter, pdf_tools):
     relocation = SpecialTermination(
-        "relocation", "Ich ziehe am 15.01.2027 an folgende Anschrift um: Hauptstraße 1, 80331 München.",
-        "§ 60 Abs. 2 TKG",
+        "relocation", terms="relocation", legal_basis="§ 60 Abs. 2 TKG", end=dt.date(2027, 1, 15),
+        statements=(
+            Statement("relocation_future", (("address", "Hauptstraße 1, 80331 München"), ("move", "15.01.2027"))),
+            Statement("relocation_not_offered"),
+        ),
     )
     text = text_of(make_letter(special=relocation), pdf_tools)
-    assert "wegen meines Umzugs außerordentlich mit einer Frist von einem Monat, hilfsweise ordentlich " \
-        "zum nächstmöglichen Zeitpunkt." in text
+    assert "wegen meines Umzugs außerordentlich mit einer Frist von einem Monat zum 15.01.2027, hilfsweise " \
+        "ordentlich zum nächstmöglichen Zeitpunkt." in text
     assert "fristlos" not in text
-    assert "stütze ich auf § 60 Abs. 2 TKG." in text
+    assert "stütze ich auf § 60 Abs. 2 TKG. Ich ziehe am 15.01.2027 an folgende Anschrift um: Hauptstraße 1, " \
+        "80331 München. Dort bieten Sie den Dienst nach meiner Kenntnis nicht an." in text
+
+
+def test_a_right_from_the_contract_terms_cites_no_law(make_letter, pdf_tools):
+    terms = SpecialTermination(
+        "price_change", terms="earliest", statements=(NOTICE, Statement("change_notice_grants_right"))
+    )
+    text = text_of(make_letter(special=terms), pdf_tools)
+    assert "außerordentlich zum frühestmöglichen Zeitpunkt, hilfsweise ordentlich" in text
+    assert "§" not in text and "stütze" not in text
 
 
 def test_legal_citations_are_never_split_at_a_line_end(make_letter, pdf_tools):
@@ -106,25 +147,52 @@ def test_legal_citations_are_never_split_at_a_line_end(make_letter, pdf_tools):
             assert not line.rstrip().endswith(("§", "Abs.", "Art.")), line
 
 
-def test_heir_writes_for_the_deceased_holder(make_letter, pdf_tools):
+def test_a_relative_writes_for_the_deceased_holder_without_claiming_to_be_the_heir(make_letter, pdf_tools):
     letter = make_letter(
         sender=PostalAddress(("Erika Musterfrau",), "Hauptstraße 1", "10115", "Berlin"),
         holder_name="Max Mustermann",
-        enclosures=("Kopie der Sterbeurkunde",),
+        special=DEATH,
+        enclosures=("death_certificate",),
     )
     pdf = render(letter)
     text = pdf_tools.flat(pdf)
     assert "Todesfall: Vertrag von Max Mustermann" in text
-    assert "der oben genannte Vertrag läuft auf den Namen Max Mustermann. Max Mustermann ist verstorben; " \
-        "ich schreibe Ihnen als Erbe bzw. Erbin (§ 1922 BGB). Eine Kopie der Sterbeurkunde liegt bei." in text
+    assert "Sehr geehrte Damen und Herren, der oben genannte Vertrag läuft auf den Namen Max Mustermann. " \
+        "Max Mustermann ist am 01.11.2026 verstorben. Ich schreibe Ihnen als Angehörige bzw. Angehöriger " \
+        "(Tochter). Eine Kopie der Sterbeurkunde liegt bei." in text
+    assert "Hiermit kündige ich den oben genannten Vertrag fristgerecht zum nächstmöglichen Zeitpunkt. Ich " \
+        "bitte Sie, den Vertrag wegen des Todesfalls mit sofortiger Wirkung zu beenden" in text
+    for claim in ("Erbe", "Erbin", "§ 1922", "außerordentlich", "stütze"):
+        assert claim not in text
     assert "Name: Max Mustermann (verstorben)" in text
+    assert "Anlagen Kopie der Sterbeurkunde" in text
     assert "Mit freundlichen Grüßen Erika Musterfrau" in text
     assert pdf_tools.reader(pdf).metadata.author == "Erika Musterfrau"
 
 
-def test_same_person_with_other_spacing_or_case_is_not_a_death_case(make_letter, pdf_tools):
-    text = text_of(make_letter(holder_name="max  MUSTERMANN"), pdf_tools)
-    assert "verstorben" not in text and "Erbe" not in text
+def test_a_different_holder_name_alone_is_not_a_death_case(make_letter, pdf_tools):
+    text = text_of(make_letter(holder_name="Erika Mustermann"), pdf_tools)
+    assert "verstorben" not in text and "Todesfall" not in text
+
+
+def test_every_clause_the_letter_names_exists_with_its_placeholders():
+    # The clause names cancellation.special uses are checked in tests/cancellation/test_special.py.
+    for section in ("subject", "declaration", "special_terms", "statements", "enclosures", "identification",
+                    "confirmation", "reminder", "extras"):
+        assert clauses()[section], section
+
+
+@pytest.mark.parametrize("clause", sorted(clauses()["statements"]))
+def test_statements_are_german_sentences_without_promises(clause):
+    text = clauses()["statements"][clause].casefold()
+    for claim in ("garantiert", "sicher ", "erbe ", "erbin"):
+        assert claim not in text
+
+
+def test_letter_text_comes_from_the_clause_file(make_letter, monkeypatch):
+    changed = dict(clauses(), salutation="Guten Tag,")
+    monkeypatch.setattr("letters.wording.clauses", lambda: changed)
+    assert compose(make_letter()).salutation == "Guten Tag,"
 
 
 def test_extras_revoke_mandate_object_to_advertising_and_port_the_number(make_letter, pdf_tools):

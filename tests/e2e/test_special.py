@@ -1,0 +1,106 @@
+"""Special terminations over REST, from the first message to the PDF: the right rule, the right dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cancellation.clock import today
+from cancellation.deadlines import format_date
+from cancellation.special import latest_receipt
+from cancellation.special.relocation import intended_end
+from tests.e2e.conftest import Chat
+from tests.e2e.pdftext import pdf_text
+from tests.e2e.test_conversations import download_letter, reference_in
+from tests.e2e.test_followup import answer_until_summary
+
+
+def _accept_offer(chat: Chat, reply: str) -> str:
+    """A cancellation request that names a reason offers the special path first; take it."""
+    if "/affirm" in [button["payload"] for button in chat.buttons]:
+        return chat.say("/affirm")
+    return reply
+
+
+def test_energy_price_rise_cites_the_enwg_in_chat_and_letter_never_the_tkg(chat: Chat):
+    notice = today() - dt.timedelta(days=5)
+    effective = today() + dt.timedelta(days=45)
+    reply = chat.say("Mein Stromanbieter erhöht den Arbeitspreis, kann ich außerordentlich kündigen?")
+    reply = _accept_offer(chat, reply)
+    assert "Mitteilung über die Preiserhöhung" in reply  # the kind of contract came from the message
+    assert "Ab welchem Tag" in chat.say(format_date(notice))
+    assert "Was ändert sich" in chat.say(format_date(effective))
+    assert "Grundversorgung" in chat.say("Arbeitspreis steigt von 32 auf 39 Cent je kWh")
+    assert "Haben Sie die Mitteilung noch" in chat.say("nein")
+    assessed = chat.say("ja")
+    assert "§ 41 Abs. 5 EnWG" in assessed and f"zum {format_date(effective)}" in assessed
+    assert "TKG" not in assessed
+    assert "Bei welchem Anbieter" in assessed
+    assert "Anschrift von Stadtwerke Musterstadt" in chat.say("Stadtwerke Musterstadt")
+    chat.say("Stadtwerke Musterstadt GmbH, Postfach 12 34, 12345 Musterstadt")
+    summary = answer_until_summary(chat)
+    assert "Stadtwerke Musterstadt" in summary
+    reference_in(chat.say("ja"))
+    text = pdf_text(download_letter(chat))
+    assert "Die außerordentliche Kündigung stütze ich auf § 41 Abs. 5 EnWG." in text
+    assert f"ohne Einhaltung einer Kündigungsfrist zum {format_date(effective)}" in text
+    assert "Arbeitspreis steigt von 32 auf 39 Cent je kWh" in text
+    assert "Kopie der Mitteilung über die Vertragsänderung" in text
+    assert "TKG" not in text
+
+
+def test_relocation_letter_names_the_move_date_and_the_end(chat: Chat):
+    move = today() + dt.timedelta(days=70)
+    end = intended_end(move, latest_receipt(today()))
+    reply = chat.say("Ich ziehe um und möchte deshalb meinen DSL-Vertrag bei Vodafone kündigen")
+    reply = _accept_offer(chat, reply)
+    assert "An welchem Tag ziehen Sie um" in reply
+    assert "neue Anschrift" in chat.say(format_date(move))
+    assert "Bietet Ihr Anbieter den Dienst" in chat.say("Lindenweg 3, 99999 Irgendwo")
+    assessed = chat.say("nein")
+    assert "§ 60" in assessed
+    assert f"Ihr Umzugstag: {format_date(move)}" in assessed
+    assert f"spätestens am {format_date(latest_receipt(today()))} zu" in assessed
+    assert f"endet dann in der Regel am {format_date(end)}" in assessed
+    answer_until_summary(chat)
+    reference_in(chat.say("ja"))
+    text = pdf_text(download_letter(chat))
+    assert f"wegen meines Umzugs außerordentlich mit einer Frist von einem Monat zum {format_date(end)}" in text
+    assert f"Ich ziehe am {format_date(move)} an folgende Anschrift um: Lindenweg 3, 99999 Irgendwo." in text
+    assert "Die außerordentliche Kündigung stütze ich auf § 60 Abs. 2 TKG." in text
+    assert "Die Meldebestätigung der neuen Anschrift reiche ich nach." in text
+
+
+def test_death_asks_the_writers_own_name_and_never_calls_the_writer_heir(chat: Chat):
+    reply = chat.say("Mein Vater ist verstorben, ich möchte seinen Handyvertrag bei o2 kündigen")
+    reply = _accept_offer(chat, reply)
+    assert "verstorbene Person" in reply
+    chat.say("Hans Muster")
+    chat.say(format_date(today() - dt.timedelta(days=20)))
+    chat.say("Sohn")
+    assessed = chat.say("ja")
+    assert "§§ 1943, 1944 BGB" in assessed
+    assert "Ihr eigener vollständiger Name" in assessed and "Hans Muster" in assessed
+    answer_until_summary(chat)
+    reference_in(chat.say("ja"))
+    text = pdf_text(download_letter(chat))
+    assert "Hans Muster ist am" in text and "als Angehörige bzw. Angehöriger (Sohn)" in text
+    assert "Mit freundlichen Grüßen Erika Muster" in text
+    assert "Erbe" not in text and "Erbin" not in text
+    assert "Anlagen Kopie der Sterbeurkunde" in text
+
+
+def test_a_slow_cable_complaint_is_not_asked_what_it_already_said(chat: Chat):
+    reply = chat.say("Ich will kündigen, mein Vodafone Kabelanschluss mit 250 Mbit schafft nur 40")
+    reply = _accept_offer(chat, reply)
+    assert "Festnetz" not in reply  # a cable connection is fixed-line
+    assert "Breitbandmessung" in reply
+    chat.say("ja")
+    assert "Stellt das Messprotokoll" in chat.say(format_date(today() - dt.timedelta(days=2)))
+    assessed = chat.say("ja")
+    assert "Welche Geschwindigkeit" not in assessed  # the message named it
+    assert "§ 57 Abs. 4 TKG" in assessed
+    answer_until_summary(chat)
+    reference_in(chat.say("ja"))
+    text = pdf_text(download_letter(chat))
+    assert "(250 Mbit/s) wird erheblich unterschritten" in text
+    assert "Messprotokoll der Breitbandmessung" in text
