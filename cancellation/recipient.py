@@ -16,6 +16,24 @@ def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+_LEGAL_FORM = re.compile(
+    r"\b(?:gmbh|ag|kg|ohg|gbr|ug|se|e\.\s?v|e\.\s?k|mbh|co|kgaa|ltd|limited|inc|llc|b\.\s?v|s\.\s?a|plc|"
+    r"stadtwerke|versicherung\w*|bank|sparkasse)\b",
+    re.IGNORECASE,
+)
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _names_company(segment: str, company: Optional[str]) -> bool:
+    """A line that is a company name: it contains the provider's name or a legal form."""
+    if company and _compact(company) and _compact(company) in _compact(segment):
+        return True
+    return bool(_LEGAL_FORM.search(segment))
+
+
 def parse_company_name(text: str) -> str:
     """A provider that is not in the directory, as the user wrote it."""
     name = " ".join(str(text).split())
@@ -47,8 +65,10 @@ def parse_recipient_address(text: str, *, company: Optional[str]) -> Dict[str, o
     before = re.split(r"[\n,;]+", raw[: match.start()])
     segments: List[str] = [" ".join(part.split()) for part in before if part.strip()]
     street = segments.pop() if segments else ""
-    lines = [company] if company else []
-    lines += [segment for segment in segments if not company or segment.casefold() != company.casefold()]
+    # The address is used as typed. Only when it names no company ("Kundenservice, Hauptstr. 1,
+    # ...") does the provider's name go in front; never twice ("Studio X, Studio X GmbH, ...").
+    names_company = any(_names_company(segment, company) for segment in segments)
+    lines = segments if names_company or not company else [company, *segments]
     return {
         "lines": lines[:3],
         "street": street,

@@ -68,3 +68,29 @@ def test_subject_kind_unclear():
 def test_company_name_cannot_carry_markup():
     with pytest.raises(InvalidInput):
         parse_company_name("[Stadtwerke](javascript:alert(1))")
+
+
+@pytest.mark.parametrize(
+    "typed, company, lines",
+    [
+        ("Studio X Deutschland GmbH, Hauptstr. 1, 12345 Berlin", "Studio X", ["Studio X Deutschland GmbH"]),
+        ("studio x, Hauptstr. 1, 12345 Berlin", "Studio X", ["studio x"]),
+        ("RSG Group GmbH, Postfach 1, 12345 Berlin", "McFit", ["RSG Group GmbH"]),
+        ("Hauptstr. 1, 12345 Berlin", "McFit", ["McFit"]),
+        ("Kundenservice, Hauptstr. 1, 12345 Berlin", "Fit AG", ["Fit AG", "Kundenservice"]),
+    ],
+)
+def test_an_address_for_an_unknown_provider_is_used_as_typed_without_a_doubled_name(typed, company, lines):
+    assert parse_recipient_address(typed, company=company)["lines"] == lines
+
+
+def test_the_typed_address_reaches_the_letter_as_typed():
+    import datetime as dt
+
+    from cancellation.letter_request import build_letter_data
+
+    address = parse_recipient_address("Studio X Deutschland GmbH, Hauptstr. 1, 12345 Berlin", company="Studio X")
+    answers = {"provider": "Studio X", "provider_address": address, "full_name": "Erika Muster",
+               "street": "Musterstraße 5", "postcode": "10115", "city": "Berlin", "subject_kind": "contract"}
+    data = build_letter_data(answers, None, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
+    assert data.recipient.printable_lines() == ("Studio X Deutschland GmbH", "Hauptstr. 1", "12345 Berlin")
