@@ -22,32 +22,34 @@ from cancellation.hotline import (
     calls_summary,
     parse_call_report,
 )
+from cancellation import clock
 from cancellation.log.references import find_reference
 from cancellation.log.records import Document
-from cancellation.vocabulary import AttemptKind, ContractType
 from cancellation.recipient import parse_company_name
+from cancellation.replies import is_unknown_answer
 from cancellation.summary import subject_text
-from cancellation.validation import InvalidInput, is_skip_answer, parse_past_or_future_date
+from cancellation.texts import render, say
+from cancellation.validation import InvalidInput, parse_past_or_future_date
+from cancellation.vocabulary import AttemptKind, ContractType, Status
 
 from actions import services
 from actions.answers import answers_of, channel_of
 from actions.downloads import hand_out
+from actions.speech import language, tell
 
 logger = logging.getLogger(__name__)
-
-NO_LETTER = (
-    "In diesem Gespräch habe ich noch keinen Kündigungsbrief erstellt. Aus Datenschutzgründen sehe ich "
-    "nur Vorgänge aus diesem Gespräch. Möchten Sie jetzt kündigen?"
-)
-NOW_BUTTON = [{"title": "Jetzt kündigen", "payload": "/cancel"}]
+NO_LETTER = "utter_followup_no_letter"
+# "steht nicht drin": the confirmation names no end date.
+_NOT_STATED = re.compile(r"steht nicht|nicht (?:angegeben|genannt|drin)|kein datum|not stated|no date|none given",
+                         re.IGNORECASE)
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return clock.now()
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def _asked_reference(tracker: Tracker) -> Optional[str]:
@@ -108,7 +110,7 @@ class ActionLogHotlineCalls(Action):
             logger.exception("Logging hotline calls failed")
             dispatcher.utter_message(response="utter_technical_problem")
         if references:
-            dispatcher.utter_message(text=calls_summary(report, str(provider), tuple(references)))
+            tell(dispatcher, tracker, calls_summary(report, str(provider), tuple(references)))
         return [SlotSet("hotline_calls", None), SlotSet("hotline_provider_needed", False)]
 
 
@@ -143,7 +145,7 @@ class ActionConfirmationReceived(Action):
         done = [SlotSet("confirmed_end", None), SlotSet("confirmed_end_needed", False)]
         _, letter = _conversation_letter(tracker)
         if letter is None:
-            dispatcher.utter_message(text=NO_LETTER, buttons=NOW_BUTTON)
+            dispatcher.utter_message(response=NO_LETTER)
             return done
         answer = tracker.get_slot("confirmed_end")
         confirmed_end: Optional[dt.date] = None
@@ -159,8 +161,8 @@ class ActionConfirmationReceived(Action):
             except InvalidInput:
                 return [SlotSet("confirmed_end", None), SlotSet("confirmed_end_needed", True)]
         details = {"confirmed_end": confirmed_end.isoformat()} if confirmed_end else {}
-        services.attempt_log().evidence.set_status(letter.reference, "confirmed", details=details)
-        dispatcher.utter_message(text=followup.confirmation_text(letter, confirmed_end))
+        services.attempt_log().evidence.set_status(letter.reference, Status.CONFIRMED, details=details)
+        tell(dispatcher, tracker, followup.confirmation_message(letter, confirmed_end))
         return done
 
 
@@ -170,12 +172,12 @@ class ValidateConfirmationForm(FormValidationAction):
 
     def validate_confirmed_end(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = str(value or "")
-        if is_skip_answer(text) or re.search(r"weiß|weiss|steht nicht", text, re.IGNORECASE):
+        if is_unknown_answer(text) or _NOT_STATED.search(text):
             return {"confirmed_end": "unknown"}
         try:
             return {"confirmed_end": parse_past_or_future_date(text, _today()).isoformat()}
-        except InvalidInput as error:
-            dispatcher.utter_message(text=error.message + " Oder schreiben Sie „steht nicht drin“.")
+        except InvalidInput:
+            dispatcher.utter_message(response="utter_ask_confirmed_end_again")
             return {"confirmed_end": None}
 
 
@@ -188,20 +190,20 @@ class ActionConfirmationMissing(Action):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         records, letter = _conversation_letter(tracker)
         if letter is None:
-            dispatcher.utter_message(text=NO_LETTER, buttons=NOW_BUTTON)
+            dispatcher.utter_message(response=NO_LETTER)
             return []
         today = _today()
         if today < followup.reminder_due_on(letter):
-            dispatcher.utter_message(text=followup.waiting_text(letter))
+            tell(dispatcher, tracker, followup.waiting_message(letter))
             return []
         log = services.attempt_log()
         provider = _provider_of_record(letter.provider)
+        personal = log.reads.personal_data(letter.reference) or {}
         try:
             reminder = followup.reminder_of(records, letter)
             if reminder is None:
-                personal = log.reads.personal_data(letter.reference) or {}
-                if letter.status != "no_confirmation":
-                    log.evidence.set_status(letter.reference, "no_confirmation")
+                if letter.status != Status.NO_CONFIRMATION:
+                    log.evidence.set_status(letter.reference, Status.NO_CONFIRMATION)
                 reminder = log.evidence.create_letter_attempt(
                     channel=channel_of(tracker),
                     conversation_id=tracker.sender_id,
@@ -219,18 +221,19 @@ class ActionConfirmationMissing(Action):
                     kind=AttemptKind.REMINDER_LETTER,
                     related_reference=letter.reference,
                 )
-                log.evidence.set_status(letter.reference, "reminder_sent", details={"reminder_reference": reminder.reference})
-            ready = (
-                f"Dann wird es Zeit für eine Erinnerung. Ihr Erinnerungsschreiben zu {letter.reference} ist "
-                f"fertig (Vorgangsnummer {reminder.reference}); es setzt dem Anbieter eine Frist von 14 Tagen."
+                log.evidence.set_status(
+                    letter.reference, Status.REMINDER_SENT, details={"reminder_reference": reminder.reference}
+                )
+            ready = render(
+                say("utter_followup_reminder_ready", reference=letter.reference, reminder=reminder.reference),
+                language(tracker),
             )
             hand_out(dispatcher, tracker, reference=reminder.reference, ready=ready, filename_prefix="Erinnerung")
         except Exception:
             logger.exception("Creating the reminder failed")
             dispatcher.utter_message(response="utter_technical_problem")
             return []
-        advice = followup.escalation_advice(followup.is_telecom(letter, provider))
-        dispatcher.utter_message(text="Wenn auch darauf nichts kommt:\n" + "\n".join(f"• {line}" for line in advice))
+        tell(dispatcher, tracker, followup.escalation_advice(followup.is_telecom(letter, provider)))
         return [SlotSet("last_reference", reminder.reference)]
 
 
@@ -251,16 +254,9 @@ class ActionOfferEvidence(Action):
         letter = followup.latest_letter(candidates)
         record = letter or (max(candidates, key=lambda r: r.created_at) if candidates else None)
         if record is None:
-            dispatcher.utter_message(
-                text="Für dieses Gespräch ist noch nichts protokolliert, also gibt es noch keinen Nachweis. "
-                "Sobald ich einen Brief erstellt oder einen Anrufversuch notiert habe, bekommen Sie ihn hier."
-            )
+            dispatcher.utter_message(response="utter_followup_nothing_logged")
             return []
-        ready = (
-            f"Ihr Nachweis zu {record.reference}: alle protokollierten Schritte mit Zeitstempel und "
-            "Prüfung der Hash-Kette. Den Zugang beim Anbieter belegen weiterhin Einlieferungs- und "
-            "Auslieferungsbeleg."
-        )
+        ready = render(say("utter_followup_evidence_ready", reference=record.reference), language(tracker))
         try:
             hand_out(dispatcher, tracker, reference=record.reference, ready=ready, document=Document.EVIDENCE)
         except Exception:

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import letters
-from cancellation.followup import next_steps_text
+from cancellation.followup import next_steps
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
 from cancellation.summary import subject_text
 from cancellation.vocabulary import ContractType
@@ -23,6 +23,7 @@ from actions import services
 from bot import metrics
 from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
 from actions.downloads import hand_out
+from actions.speech import tell
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class ActionCreateLetter(Action):
             dispatcher.utter_message(response="utter_technical_problem")
             return [SlotSet("summary_confirmed", None)]
 
-        dispatcher.utter_message(text=next_steps_text(provider))
+        tell(dispatcher, tracker, next_steps(provider, answers.get("contract_type")))
         kept = set(PERSONAL_SLOTS)
         return [SlotSet("last_reference", record.reference)] + [
             SlotSet(name, None) for name in INTERVIEW_SLOTS if name not in kept

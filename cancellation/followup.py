@@ -5,45 +5,50 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Any, Mapping, Optional, Sequence, Tuple
+from typing import Any, List, Mapping, Optional, Sequence
 
 from letters import LetterData
 
 from cancellation.advice import sending_advice
-from cancellation.deadline_interview import telecom_from
-from cancellation.deadlines import format_date
+from cancellation.extraction import CONTRACT_TYPE_LABELS
 from cancellation.interview import ASAP
 from cancellation.letter_request import build_letter_data
 from cancellation.log.records import AttemptRecord
 from cancellation.providers import Provider
-from cancellation.vocabulary import AttemptKind
+from cancellation.texts import Message, say
+from cancellation.vocabulary import AttemptKind, ContractType, Sector, SubjectKind
 
 # A provider should confirm promptly; after two weeks a reminder is reasonable (letters.wording
 # asks for the confirmation within 14 days in a reminder too).
 REMINDER_AFTER_DAYS = 14
-TELECOM_SUBJECTS = ("Mobilfunkvertrag", "DSL-Vertrag", "Kabelanschluss-Vertrag", "Glasfaser-Vertrag", "Festnetzvertrag")
-
-ALWAYS_STEPS = (
-    "Drucken Sie den Brief aus und unterschreiben Sie ihn eigenhändig.",
-    "Bewahren Sie eine Kopie des unterschriebenen Briefs und den Einlieferungsbeleg auf.",
-    "Sie sollten eine schriftliche Bestätigung mit dem Vertragsende erhalten. Kommt nach zwei Wochen "
-    "keine, schreiben Sie mir „Es kam keine Bestätigung“ – dann erstelle ich ein Erinnerungsschreiben. "
-    "Kommt sie, schreiben Sie „Ich habe die Bestätigung bekommen“.",
-)
 
 
-def next_steps_text(provider: Optional[Provider]) -> str:
+def _sector(contract_type: Optional[str], provider: Optional[Provider]) -> Optional[Sector]:
+    parsed = ContractType.parse(contract_type)
+    if parsed is not None:
+        return parsed.sector
+    types = (ContractType.parse(category) for category in (provider.categories if provider else ()))
+    sectors = {contract_type.sector for contract_type in types if contract_type is not None}
+    return sectors.pop() if len(sectors) == 1 else None
+
+
+def next_steps(provider: Optional[Provider], contract_type: Optional[str] = None) -> List[Message]:
     """What to do with the letter, with the provider's own channels where the directory knows them."""
     advice = sending_advice(
         provider_has_button=provider.has_cancellation_button if provider else None,
         accepts_fax=bool(provider and provider.fax),
         accepts_email=bool(provider and provider.email),
         concluded_after_2016=None,
+        sector=_sector(contract_type, provider),
     )
-    steps = [ALWAYS_STEPS[0], *advice, *ALWAYS_STEPS[1:]]
+    steps = [
+        say("utter_followup_print_and_sign"), *advice,
+        say("utter_followup_keep_copy"), say("utter_followup_confirmation_expected"),
+    ]
     if provider is not None and provider.fax:
-        steps.append(f"Faxnummer laut meinem Verzeichnis: {provider.fax} (bitte mit Ihrer Rechnung abgleichen).")
-    return "So geht es weiter:\n" + "\n".join(f"{number}. {step}" for number, step in enumerate(steps, 1))
+        steps.append(say("utter_followup_fax_number", fax=provider.fax))
+    numbered = [say("utter_followup_step", number=number, text=step) for number, step in enumerate(steps, 1)]
+    return [say("utter_followup_next_steps"), *numbered]
 
 
 def latest_letter(records: Sequence[AttemptRecord], reference: Optional[str] = None) -> Optional[AttemptRecord]:
@@ -68,38 +73,34 @@ def reminder_due_on(letter: AttemptRecord) -> dt.date:
     return letter.created_at.date() + dt.timedelta(days=REMINDER_AFTER_DAYS)
 
 
-def waiting_text(letter: AttemptRecord) -> str:
-    due = reminder_due_on(letter)
-    return (
-        f"Ihr Brief {letter.reference} ist vom {format_date(letter.created_at.date())}. Anbieter brauchen "
-        f"für die Bestätigung oft ein bis zwei Wochen. Bitte warten Sie bis zum {format_date(due)}; kommt "
-        "bis dahin keine Bestätigung, erstelle ich Ihnen ein Erinnerungsschreiben. Wirksam ist die "
-        "Kündigung übrigens schon mit dem Zugang beim Anbieter, nicht erst mit der Bestätigung."
+def waiting_message(letter: AttemptRecord) -> Message:
+    return say(
+        "utter_followup_waiting",
+        reference=letter.reference, letter_date=letter.created_at.date(), due=reminder_due_on(letter),
     )
 
 
+_TYPE_OF_LABEL = {label: ContractType(key) for key, label in CONTRACT_TYPE_LABELS.items()}
+
+
 def is_telecom(letter: AttemptRecord, provider: Optional[Provider]) -> bool:
+    """A telecom contract: the type stored on the attempt; for older attempts their label, else the provider."""
     if letter.contract_type is not None:  # stored on the attempt since migration 0003
-        return letter.contract_type.is_telecom
-    if letter.subject in TELECOM_SUBJECTS:  # attempts logged before: their German label
-        return True
-    return bool(telecom_from(None, provider.categories if provider else ()))
+        return ContractType(letter.contract_type).is_telecom
+    contract_type = _TYPE_OF_LABEL.get(letter.subject)
+    if contract_type is not None and contract_type is not ContractType.OTHER:
+        return contract_type.is_telecom
+    return _sector(None, provider) is Sector.TELECOM
 
 
-def escalation_advice(telecom: bool) -> Tuple[str, ...]:
-    advice = [
-        "Schicken Sie die Erinnerung wieder als Einwurf-Einschreiben und heben Sie die Belege auf.",
-        "Reagiert der Anbieter weiter nicht oder bestreitet er die Kündigung, hilft Ihnen die "
-        "Verbraucherzentrale Ihres Bundeslandes (Beratung, auch zu Musterbriefen).",
-    ]
+def escalation_advice(telecom: bool) -> List[Message]:
+    advice = [say("utter_escalation_registered_mail"), say("utter_escalation_consumer_centre")]
     if telecom:
-        advice.append(
-            "Bei Handy-, Internet- und Festnetzverträgen können Sie außerdem kostenlos die "
-            "Schlichtungsstelle Telekommunikation der Bundesnetzagentur anrufen (§ 68 TKG), wenn Sie sich "
-            "mit dem Anbieter nicht einigen."
-        )
-    advice.append("Buchungen nach dem Vertragsende können Sie bei Ihrer Bank zurückgeben lassen.")
-    return tuple(advice)
+        advice.append(say("utter_escalation_arbitration"))  # § 68 TKG
+    # SEPA core scheme: a direct debit can be returned within eight weeks without reasons; that
+    # does not settle whether the money is owed.
+    advice.append(say("utter_escalation_chargeback"))
+    return [say("utter_followup_escalation"), *(say("utter_followup_bullet", text=line) for line in advice)]
 
 
 def _option_name(subject: str) -> Optional[str]:
@@ -115,33 +116,31 @@ def reminder_letter_data(
     reference: str,
     today: dt.date,
 ) -> LetterData:
-    """The reminder repeats the first letter's cancellation from its logged record and personal data."""
-    option = _option_name(letter.subject) if letter.subject_kind == "option" else None
+    """The reminder repeats the first letter from its logged record and personal data: the same
+    ground, enclosures and holder (they are part of the personal data, letter_request.personal_data)."""
+    option = personal.get("option_name") or _option_name(letter.subject)
+    is_option = letter.subject_kind == SubjectKind.OPTION
     answers = {
         **personal,
         "provider": letter.provider,
         "subject_kind": letter.subject_kind,
-        "option_name": option,
+        "option_name": option if is_option else None,
         "end_date": letter.requested_end or ASAP,
     }
     data = build_letter_data(answers, provider, reference=reference, today=today)
-    label = option if option else letter.subject
+    label = option if is_option and option else letter.subject
     return dataclasses.replace(
         data, subject_label=label, reminder_of=(letter.reference, letter.created_at.date())
     )
 
 
-def confirmation_text(letter: AttemptRecord, confirmed_end: Optional[dt.date]) -> str:
-    end = f" zum {format_date(confirmed_end)}" if confirmed_end else ""
-    text = (
-        f"Sehr gut! Ich habe für {letter.reference} ({letter.subject} bei {letter.provider}) vermerkt: "
-        f"Kündigung bestätigt{end}."
-    )
+def confirmation_message(letter: AttemptRecord, confirmed_end: Optional[dt.date]) -> List[Message]:
+    where = dict(reference=letter.reference, subject=letter.subject, provider=letter.provider)
+    said = [say("utter_followup_confirmed_on", end=confirmed_end, **where) if confirmed_end
+            else say("utter_followup_confirmed", **where)]
     if confirmed_end and letter.requested_end and letter.requested_end != ASAP:
         wanted = dt.date.fromisoformat(letter.requested_end)
         if confirmed_end > wanted:
-            text += (
-                f" Achtung: Sie hatten zum {format_date(wanted)} gekündigt. Prüfen Sie, ob der Anbieter das "
-                "spätere Datum begründet; sonst widersprechen Sie schriftlich."
-            )
-    return text + " Bewahren Sie die Bestätigung zusammen mit Ihrem Brief auf."
+            said.append(say("utter_followup_confirmed_later", wanted=wanted))
+    said.append(say("utter_followup_keep_confirmation"))
+    return said

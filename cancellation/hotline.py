@@ -10,11 +10,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Tuple
-from zoneinfo import ZoneInfo
 
-from cancellation.validation import InvalidInput, fold, parse_past_or_future_date
+from cancellation.clock import GERMAN_TIME
+from cancellation.replies import fold
+from cancellation.texts import Message, render, say
+from cancellation.validation import InvalidInput, parse_past_or_future_date
+from cancellation.vocabulary import Language
 
-BERLIN = ZoneInfo("Europe/Berlin")
 MAX_CALLS = 20
 # A call on an earlier day without a time is logged at noon, local time.
 DEFAULT_CALL_HOUR = 12
@@ -86,30 +88,28 @@ def call_times(report: CallReport, now: dt.datetime) -> Tuple[dt.datetime, ...]:
     """One UTC timestamp per call: now for calls today, noon Berlin time for earlier days."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    local_now = now.astimezone(BERLIN)
+    local_now = now.astimezone(GERMAN_TIME)
     if report.day >= local_now.date():
         moment = now.astimezone(dt.timezone.utc)
     else:
-        noon = dt.datetime.combine(report.day, dt.time(DEFAULT_CALL_HOUR), tzinfo=BERLIN)
+        noon = dt.datetime.combine(report.day, dt.time(DEFAULT_CALL_HOUR), tzinfo=GERMAN_TIME)
         moment = noon.astimezone(dt.timezone.utc)
     return tuple(moment for _ in range(report.count))
 
 
 def call_note(report: CallReport, number: int) -> str:
-    """The note logged with call `number` (1-based): what the user said, in plain words."""
-    when = report.day.strftime("%d.%m.%Y")
-    how_many = f"{report.count} Anrufe" if report.count_stated else (
-        "mehrere Anrufe" if report.count > 1 else "ein Anruf"
-    )
-    return (
-        f"Anruf {number} von {report.count} ({how_many} am {when} laut Angabe im Chat, "
-        "Uhrzeit nicht genau bekannt): Hotline nicht erreicht."
-    )
+    """The note logged with call `number` (1-based): what the user said, in plain words.
+
+    It is part of the German evidence report, so it is German whatever language the chat uses.
+    """
+    if report.count_stated:
+        how_many = say("utter_hotline_note_count", count=report.count)
+    else:
+        how_many = say("utter_hotline_note_several" if report.count > 1 else "utter_hotline_note_one")
+    note = say("utter_hotline_call_note", number=number, count=report.count, how_many=how_many, day=report.day)
+    return render(note, Language.DE)
 
 
-def calls_summary(report: CallReport, provider: str, references: Tuple[str, ...]) -> str:
-    what = "einen erfolglosen Anruf" if report.count == 1 else f"{report.count} erfolglose Anrufe"
-    return (
-        f"Ich habe {what} bei {provider} am {report.day.strftime('%d.%m.%Y')} protokolliert "
-        f"({', '.join(references)}). Die Einträge erscheinen in Ihrem Nachweis."
-    )
+def calls_summary(report: CallReport, provider: str, references: Tuple[str, ...]) -> Message:
+    key = "utter_hotline_calls_logged_one" if report.count == 1 else "utter_hotline_calls_logged"
+    return say(key, count=report.count, provider=provider, day=report.day, references=", ".join(references))

@@ -70,10 +70,10 @@ def build_letter_data(
 def personal_data(answers: Mapping[str, Any]) -> dict:
     """What the attempt log stores once, deletable on request."""
     # With what a reminder needs to repeat the first letter: the special termination (it holds
-    # personal facts too: a new address, a deceased relative), the option and the contract type.
+    # personal facts too: a new address, a deceased relative) and the option's name.
     keys = (
         "full_name", "street", "postcode", "city", "email", "customer_number", "phone_number",
         "contract_number", "provider_address", "customer_password", "date_of_birth", "special_termination",
-        "option_name", "contract_type",
+        "option_name",
     )
     return {key: answers[key] for key in keys if _given(answers.get(key)) is not None}

@@ -80,7 +80,7 @@ def test_other_conversations_letters_are_never_used(log):
     dispatcher = CollectingDispatcher()
     other = Tracker("someone-else", {}, {"text": "Nachweis", "intent": {}}, [], False, None, {}, "action_listen")
     asyncio.run(ActionOfferEvidence().run(dispatcher, other, {}))
-    assert "noch nichts protokolliert" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[0]["response"] == "utter_followup_nothing_logged"
 
 
 def test_hotline_calls_wait_for_the_provider_then_are_logged(log):

@@ -1,8 +1,10 @@
 from cancellation.advice import sending_advice
+from cancellation.texts import render
+from cancellation.vocabulary import Sector
 
 
-def joined(*args):
-    return " ".join(sending_advice(*args))
+def joined(*args, **kwargs):
+    return " ".join(render(sending_advice(*args, **kwargs)).split())
 
 
 def test_registered_letter_advice_reminds_to_request_delivery_record():
@@ -21,5 +23,10 @@ def test_button_fax_and_email_mentioned_only_when_available():
     with_all = joined(True, True, True, True)
     assert "§ 312k BGB" in with_all and "Sendebericht" in with_all and "E-Mail ist schnell" in with_all
     without = joined(False, False, False, True)
-    assert "Kündigungsbutton" not in without and "Sendebericht" not in without
-    assert "E-Mail ist schnell" not in without
+    assert "Sendebericht" not in without and "E-Mail ist schnell" not in without
+
+
+def test_a_missing_or_hidden_button_allows_cancelling_at_any_time():
+    for has_button in (True, False, None):
+        assert "jederzeit ohne Einhaltung einer Frist kündigen (§ 312k Abs. 6 BGB)" in joined(has_button, False, False, None)
+    assert "§ 312k" not in joined(None, False, False, None, sector=Sector.INSURANCE)

@@ -1,18 +1,25 @@
 import datetime as dt
 
 from cancellation.followup import (
-    confirmation_text,
+    confirmation_message,
     escalation_advice,
     is_telecom,
     latest_letter,
-    next_steps_text,
+    next_steps,
     reminder_due_on,
     reminder_letter_data,
-    waiting_text,
+    waiting_message,
 )
 from cancellation.log.records import AttemptRecord
 from cancellation.providers import load_directory
+from cancellation.special import Context, assess, latest_receipt
+from cancellation.texts import render
+from cancellation.vocabulary import ContractType
 from letters.wording import compose
+
+
+def text_of(messages, language="de"):
+    return " ".join(render(messages, language).split())
 
 CREATED = dt.datetime(2026, 11, 2, 10, tzinfo=dt.timezone.utc)
 PERSONAL = {"full_name": "Erika Muster", "street": "Musterstraße 5", "postcode": "10115", "city": "Berlin", "customer_number": "K-1"}
@@ -41,7 +48,8 @@ def test_latest_letter_skips_calls_reminders_and_forgotten_letters():
 def test_reminder_after_two_weeks_and_until_then_a_date_to_wait_for():
     letter = record()
     assert reminder_due_on(letter) == dt.date(2026, 11, 16)
-    assert "bis zum 16.11.2026" in waiting_text(letter)
+    assert "bis zum 16.11.2026" in render(waiting_message(letter))
+    assert "until 16 November 2026" in render(waiting_message(letter), "en")
 
 
 def test_reminder_letter_repeats_the_cancellation_and_refers_to_the_first_letter():
@@ -60,12 +68,43 @@ def test_reminder_for_an_option_names_the_option():
     assert data.subject_label == "Datenoption 5 GB" and data.requested_end is None
 
 
-def test_escalation_names_the_schlichtungsstelle_only_for_telecom():
-    assert any("Schlichtungsstelle Telekommunikation" in line for line in escalation_advice(True))
-    assert not any("Schlichtungsstelle" in line for line in escalation_advice(False))
-    assert any("Verbraucherzentrale" in line for line in escalation_advice(False))
+def body_of(data) -> str:
+    return " ".join(block for block in compose(data).body if isinstance(block, str))
+
+
+def test_a_reminder_keeps_the_ground_the_enclosures_and_the_holder_of_the_first_letter():
+    today = dt.date(2026, 11, 2)
+    facts = {"deceased_name": "Hans Muster", "date_of_death": "2026-10-20", "relationship": "Tochter",
+             "has_death_certificate": "yes"}
+    special = assess("death", facts, Context(today, latest_receipt(today))).as_slot()
+    personal = dict(PERSONAL, special_termination=special)
+    data = reminder_letter_data(record(), personal, None, reference="KB-2026-BBBBBB", today=dt.date(2026, 11, 20))
+    assert data.holder_name == "Hans Muster" and data.enclosures == ("death_certificate",)
+    text = compose(data)
+    assert "Todesfall: Vertrag von Hans Muster" in text.subject_lines
+    assert "Hans Muster ist am 20.10.2026 verstorben" in body_of(data)
+    assert text.enclosures == ("Kopie der Sterbeurkunde",)
+
+    facts = {"move_date": "2027-02-15", "new_address": "A-Straße 1, 12345 B", "available_at_new_address": "no"}
+    special = assess("relocation", facts, Context(today, latest_receipt(today), ContractType.DSL)).as_slot()
+    data = reminder_letter_data(record(), dict(PERSONAL, special_termination=special), None,
+                                reference="KB-2026-BBBBBB", today=dt.date(2026, 11, 20))
+    assert "wegen meines Umzugs außerordentlich mit einer Frist von einem Monat zum 15.02.2027" in body_of(data)
+    assert "Vorsorglich kündige ich hiermit nochmals" in body_of(data)
+
+
+def test_escalation_names_the_schlichtungsstelle_only_for_telecom_and_the_eight_weeks():
+    assert "Schlichtungsstelle Telekommunikation" in text_of(escalation_advice(True))
+    other = text_of(escalation_advice(False))
+    assert "Schlichtungsstelle" not in other and "Verbraucherzentrale" in other
+    assert "innerhalb von acht Wochen" in other and "kann das Geld trotzdem weiter verlangen" in other
+    assert "within eight weeks" in text_of(escalation_advice(False), "en")
     assert is_telecom(record(), None)
     assert not is_telecom(record(subject="Mitgliedschaft", provider="McFit"), None)
+    assert is_telecom(record(subject="Vertrag", contract_type=ContractType.CABLE), None)
+    assert not is_telecom(record(subject="Vertrag", contract_type=ContractType.ENERGY), load_directory().get("o2"))
+    assert not is_telecom(record(subject="Vertrag", contract_type=ContractType.OTHER), load_directory().get("o2"))
+    assert is_telecom(record(subject="Vertrag"), load_directory().get("o2"))
 
 
 def test_telecom_is_a_lookup_of_the_stored_contract_type_not_of_the_label():
@@ -79,15 +118,22 @@ def test_telecom_is_a_lookup_of_the_stored_contract_type_not_of_the_label():
     assert is_telecom(record(subject="Vertrag", contract_type=ContractType.MOBILE), None)
 
 
-def test_confirmation_text_warns_about_a_later_end():
-    assert "bestätigt zum 14.03.2027" in confirmation_text(record(), dt.date(2027, 3, 14))
-    assert "Achtung" in confirmation_text(record(), dt.date(2027, 6, 30))
+def test_confirmation_warns_about_a_later_end():
+    assert "bestätigt zum 14.03.2027" in text_of(confirmation_message(record(), dt.date(2027, 3, 14)))
+    assert "Achtung" in text_of(confirmation_message(record(), dt.date(2027, 6, 30)))
+    assert "confirmed to 14 March 2027" in text_of(confirmation_message(record(), dt.date(2027, 3, 14)), "en")
 
 
-def test_next_steps_use_the_providers_channels():
+def test_next_steps_use_the_providers_channels_and_name_the_button_rule():
     directory = load_directory()
-    o2 = next_steps_text(directory.get("o2"))
+    o2 = text_of(next_steps(directory.get("o2")))
     assert "Kündigungsbutton" in o2 and "unterschreiben" in o2 and "Einlieferungsbeleg" in o2
-    unknown = next_steps_text(None)
+    assert o2.startswith("So geht es weiter: 1. Drucken Sie den Brief aus")
+    unknown = text_of(next_steps(None))
     assert "Wurde Ihr Vertrag nach dem 30.09.2016" in unknown
     assert "Es kam keine Bestätigung" in unknown
+    assert "jederzeit ohne Einhaltung einer Frist kündigen (§ 312k Abs. 6 BGB)" in unknown
+    assert "mindestens eine Woche vor dem letzten Tag" in unknown
+    insurance = text_of(next_steps(None, "insurance"))
+    assert "§ 312k" not in insurance  # not for financial services
+    assert text_of(next_steps(None), "en").startswith("What to do next: 1. Print the letter")

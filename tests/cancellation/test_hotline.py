@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from cancellation.hotline import call_note, call_times, calls_summary, parse_call_report
+from cancellation.texts import render
 
 TODAY = dt.date(2026, 11, 26)  # Thursday
 
@@ -45,5 +46,9 @@ def test_calls_today_are_logged_now_earlier_calls_at_noon_berlin():
 def test_note_and_summary_say_what_was_logged():
     report = parse_call_report("heute zweimal", TODAY)
     assert call_note(report, 2).startswith("Anruf 2 von 2 (2 Anrufe am 26.11.2026")
-    summary = calls_summary(report, "o2", ("KB-2026-AAAAAA", "KB-2026-BBBBBB"))
-    assert "2 erfolglose Anrufe bei o2" in summary and "KB-2026-BBBBBB" in summary
+    summary = render(calls_summary(report, "o2", ("KB-2026-AAAAAA", "KB-2026-BBBBBB")))
+    assert "2 erfolglose Anrufe bei o2 am 26.11.2026" in summary and "KB-2026-BBBBBB" in summary
+    english = render(calls_summary(report, "o2", ("KB-2026-AAAAAA",)), "en")
+    assert "2 unsuccessful calls to o2 on 26 November 2026" in english
+    one = parse_call_report("gestern", TODAY)
+    assert call_note(one, 1).startswith("Anruf 1 von 1 (ein Anruf am 25.11.2026")
