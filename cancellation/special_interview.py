@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from cancellation.extraction import extract_facts
 from cancellation.replies import classify_reply, fold, is_unknown_answer
@@ -22,9 +22,10 @@ from cancellation.special.facts import (
     FactKind,
     Question,
 )
-from cancellation.texts import Message, say
+from cancellation.texts import Message, Renderable, say
 from cancellation.validation import InvalidInput, parse_past_or_future_date
 from cancellation.vocabulary import ContractType, Reply, Sector, SpecialGround
+from letters.wording import clauses
 
 MAX_FACT_CHARS = 500
 
@@ -221,3 +222,20 @@ def _what_the_letter_does(assessment: SpecialAssessment) -> List[Message]:
     if assessment.end is not None:
         said.append(say("utter_special_letter_end", end=assessment.end))
     return said
+
+
+# --- the summary before the letter ---------------------------------------------------------------
+
+def summary_kind(special: Mapping[str, Any]) -> Message:
+    """How the letter cancels, for the summary (slot `special_termination`)."""
+    if not special.get("terms"):
+        return say("utter_special_summary_goodwill")
+    basis = special.get("legal_basis")
+    return say("utter_special_summary_basis", basis=basis) if basis else say("utter_special_summary")
+
+
+def enclosure_names(special: Mapping[str, Any]) -> List[Renderable]:
+    """The enclosures the letter lists, in the user's language; other text as given."""
+    known = set(clauses()["enclosures"])
+    return [say(f"utter_special_enclosure_{item}") if item in known else str(item)
+            for item in special.get("enclosures") or ()]

@@ -11,7 +11,9 @@ from cancellation.extras import extras_text
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.provider_notes import directory_notes
 from cancellation.providers import Provider, ProviderAddress
+from cancellation.special_interview import enclosure_names, summary_kind
 from cancellation.texts import render
+from cancellation.vocabulary import Language
 
 
 def end_date_text(value: Optional[str]) -> str:
@@ -75,12 +77,11 @@ def summary_text(
     ]
     special = answers.get("special_termination")
     if special:
-        basis = f" ({special['legal_basis']})" if special.get("legal_basis") else ""
-        rows.insert(1, ("Art", f"außerordentlich{basis}, hilfsweise ordentlich zum nächstmöglichen Zeitpunkt"))
+        rows.insert(1, ("Art", render(summary_kind(special), Language.DE)))
         if special.get("holder_name"):
             rows.insert(2, ("Vertragsinhaber (verstorben)", special["holder_name"]))
         if special.get("enclosures"):
-            rows.append(("Anlagen", ", ".join(special["enclosures"])))
+            rows.append(("Anlagen", ", ".join(render(name, Language.DE) for name in enclosure_names(special))))
     if answers.get("customer_password") is not None:
         rows.insert(7, ("Kundenkennzahl", _shown(answers.get("customer_password"))))
     if answers.get("date_of_birth"):

@@ -79,11 +79,24 @@ def test_summary_names_a_special_termination_and_its_enclosures():
         ANSWERS,
         special_termination={
             "ground": "price_change",
-            "statement": "…",
+            "terms": "without_notice",
             "legal_basis": "§ 57 Abs. 1 TKG",
-            "enclosures": ["Kopie der Preisänderungsmitteilung"],
+            "enclosures": ["change_notice"],
         },
     )
     text = summary_text(answers, None)
     assert "außerordentlich (§ 57 Abs. 1 TKG), hilfsweise ordentlich" in text
-    assert "Kopie der Preisänderungsmitteilung" in text
+    assert "Anlagen: eine Kopie der Mitteilung über die Vertragsänderung" in text
+    assert "change_notice" not in text
+
+
+def test_summary_of_a_death_case_says_the_letter_cancels_ordinarily():
+    answers = dict(
+        ANSWERS,
+        special_termination={"ground": "death", "terms": "", "legal_basis": "", "holder_name": "Hans Muster",
+                             "enclosures": ["death_certificate"]},
+    )
+    text = summary_text(answers, None)
+    assert "ordentlich zum nächstmöglichen Zeitpunkt, mit der Bitte, den Vertrag wegen des Todesfalls" in text
+    assert "außerordentlich" not in text
+    assert "Hans Muster" in text and "Sterbeurkunde" in text
