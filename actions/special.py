@@ -102,7 +102,7 @@ class ActionStartSpecial(Action):
         if ground is None and offer:
             ground = SpecialGround.parse(offer.get("ground"))  # type: ignore[assignment]
             facts = dict(offer.get("facts") or {})
-        return [
+        events: List[EventType] = [
             SlotSet("special_ground", ground.value if ground else None),
             SlotSet("special_facts", facts),
             SlotSet("special_fact", None),
@@ -110,6 +110,12 @@ class ActionStartSpecial(Action):
             SlotSet("special_offered", False),
             SlotSet("special_offer", None),
         ]
+        if ground is not None:
+            # A date in the message that names the reason ("erhöht ab dem 1.4.") is when the change
+            # or the move happens, not the end the user wants: action_take_over_facts must not make
+            # it the letter's ordinary end date.
+            events.append(SlotSet("end_date", None))
+        return events
 
 
 class ActionAskSpecialFact(Action):

@@ -156,8 +156,10 @@ def test_a_cancellation_that_names_a_reason_offers_the_special_path_with_what_it
     assert slots["special_offered"] is True
     assert slots["special_offer"] == {"ground": "slow_internet", "facts": {"contracted_speed": "250 Mbit/s"}}
     assert [button["payload"] for button in messages[0]["buttons"]] == ["/affirm", "/deny"]
-    _, started = events_of(ActionStartSpecial(), "/affirm", special_offer=slots["special_offer"])
+    _, started = events_of(ActionStartSpecial(), "/affirm", special_offer=slots["special_offer"],
+                           end_date="2027-04-01")
     assert started["special_ground"] == "slow_internet"
+    assert started["end_date"] is None  # a date in the reason's message is not the wanted end
     assert started["special_facts"] == {"contracted_speed": "250 Mbit/s"}
     assert started["special_offered"] is False
 
