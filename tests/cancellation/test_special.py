@@ -154,3 +154,11 @@ def test_every_ground_has_an_assessor():
     from cancellation.special import ASSESSORS
 
     assert set(ASSESSORS) == set(SpecialGround)
+
+
+def test_every_response_name_built_from_a_value_exists():
+    catalogue = Catalogue.load()
+    names = set(catalogue.names)
+    assert {f"utter_special_ground_{ground.value}" for ground in SpecialGround} <= names
+    assert {f"utter_special_enclosure_{key}" for key in clauses()["enclosures"]} <= names
+    assert {question.response for question in QUESTIONS.values()} <= names
