@@ -12,6 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 from cancellation import clock
 from cancellation.interview import ASAP
 from cancellation.special import Context, assess, latest_receipt, next_question
+from cancellation.special.facts import provider_sector
 from cancellation.special_interview import (
     InvalidAnswer,
     assessment_messages,
@@ -42,13 +43,9 @@ def _facts(tracker: Tracker) -> Dict[str, Any]:
 
 
 def _provider_sector(tracker: Tracker) -> Optional[Sector]:
-    """The sector of the provider's contracts when they all share one (o2: telecom)."""
     key = tracker.get_slot("provider_key")
     provider = services.directory().get(key) if key else None
-    if provider is None:
-        return None
-    sectors = {ContractType.parse(category).sector for category in provider.categories if ContractType.parse(category)}
-    return sectors.pop() if len(sectors) == 1 else None
+    return provider_sector(provider.categories) if provider else None
 
 
 def context_of(tracker: Tracker) -> Context:

@@ -15,6 +15,7 @@ from cancellation.interview import ASAP
 from cancellation.letter_request import build_letter_data
 from cancellation.log.records import AttemptRecord
 from cancellation.providers import Provider
+from cancellation.special.facts import provider_sector
 from cancellation.texts import Message, say
 from cancellation.vocabulary import AttemptKind, ContractType, Sector, SubjectKind
 
@@ -27,9 +28,7 @@ def _sector(contract_type: Optional[str], provider: Optional[Provider]) -> Optio
     parsed = ContractType.parse(contract_type)
     if parsed is not None:
         return parsed.sector
-    types = (ContractType.parse(category) for category in (provider.categories if provider else ()))
-    sectors = {contract_type.sector for contract_type in types if contract_type is not None}
-    return sectors.pop() if len(sectors) == 1 else None
+    return provider_sector(provider.categories) if provider else None
 
 
 def next_steps(provider: Optional[Provider], contract_type: Optional[str] = None) -> List[Message]:

@@ -137,8 +137,20 @@ QUESTIONS = {
 ABROAD = "abroad"
 
 
+def provider_sector(categories) -> Optional[Sector]:
+    """The sector of a provider's contracts when they all share one. TV from a telecom provider
+    (cable, IPTV) counts as telecom (cancellation.vocabulary); pay TV alone (Sky) does not."""
+    types = {ContractType.parse(category) for category in categories} - {None}
+    sectors = {contract_type.sector for contract_type in types if contract_type is not ContractType.TV}
+    if not sectors:
+        sectors = {ContractType.TV.sector} if types else set()
+    return sectors.pop() if len(sectors) == 1 else None
+
+
 def sector_of(facts: Facts, context: Context) -> Sector:
     """The body of law for the contract: its type, else the provider, else the user's answer."""
+    if context.contract_type is ContractType.TV and context.sector is Sector.TELECOM:
+        return Sector.TELECOM
     if context.contract_type is not None:
         return context.contract_type.sector
     if context.sector is not None:

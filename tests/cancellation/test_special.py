@@ -162,3 +162,26 @@ def test_every_response_name_built_from_a_value_exists():
     assert {f"utter_special_ground_{ground.value}" for ground in SpecialGround} <= names
     assert {f"utter_special_enclosure_{key}" for key in clauses()["enclosures"]} <= names
     assert {question.response for question in QUESTIONS.values()} <= names
+
+
+@pytest.mark.parametrize(
+    "categories, sector",
+    [
+        (("mobile", "dsl", "cable", "landline", "tv"), Sector.TELECOM),  # Vodafone: cable TV is telecom
+        (("tv",), Sector.OTHER),  # Sky: pay TV alone
+        (("energy", "gas"), Sector.ENERGY),
+        (("mobile", "energy"), None),
+        ((), None),
+    ],
+)
+def test_the_providers_sector_when_its_contracts_agree(categories, sector):
+    from cancellation.special.facts import provider_sector
+
+    assert provider_sector(categories) is sector
+
+
+def test_tv_from_a_telecom_provider_follows_the_telecom_rule():
+    answers = {"notice_received": "2026-11-15", "change_effective": "2027-01-01", "change_description": "x",
+               "has_notice_copy": "no", "notice_grants_right": "no"}
+    assert assess("price_change", answers, ctx(ContractType.TV, Sector.TELECOM)).legal_basis == "§ 57 Abs. 1 TKG"
+    assert assess("price_change", answers, ctx(ContractType.TV)).legal_basis == ""

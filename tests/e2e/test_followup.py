@@ -60,7 +60,8 @@ def test_price_increase_letter_cancels_extraordinarily_with_the_enclosure(chat: 
     done = chat.say("ja")
     reference_in(done)
     text = pdf_text(download_letter(chat))
-    assert "außerordentlich" in text and "fristlos" in text
+    assert f"außerordentlich ohne Einhaltung einer Kündigungsfrist zum {format_date(effective)}" in text
+    assert "Die außerordentliche Kündigung stütze ich auf § 57 Abs. 1 TKG." in text
     assert "34,99" in text
     assert "Kopie der Mitteilung über die Vertragsänderung" in text
 
