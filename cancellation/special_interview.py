@@ -154,7 +154,8 @@ def _sector_answer(text: str, today: dt.date) -> Dict[str, Any]:
     for sector, pattern in _SECTOR_WORDS:
         if re.search(pattern, folded):
             return {"sector": sector.value}
-    if not any(ch.isalpha() for ch in text):
+    if not any(ch.isalpha() for ch in text) or is_unknown_answer(text):
+        # Which rule applies depends on it: "weiß nicht" must not become "another contract".
         raise InvalidAnswer(say("utter_ask_special_sector"))
     return {"sector": Sector.OTHER.value}
 

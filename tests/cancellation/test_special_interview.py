@@ -136,6 +136,13 @@ def test_the_kind_of_contract_answer(answer, facts):
     assert parse_fact(QUESTIONS["sector"], answer, TODAY) == facts
 
 
+@pytest.mark.parametrize("answer", ["weiß nicht", "keine Ahnung", "???"])
+def test_an_unknown_kind_of_contract_is_asked_again_not_taken_as_other(answer):
+    with pytest.raises(InvalidAnswer) as error:
+        parse_fact(QUESTIONS["sector"], answer, TODAY)
+    assert error.value.message.key == "utter_ask_special_sector"
+
+
 def test_warnings_come_before_the_rule_and_the_letter_line_after():
     facts = {"notice_received": "2026-06-01", "change_effective": "2026-08-01", "change_description": "x",
              "notice_compliant": "yes"}
