@@ -50,18 +50,18 @@ def test_polling_processes_updates_and_resumes_after_a_restart_without_repeats(
     hello, button = text_update(CHAT, "hallo", 100), callback_update(CHAT, "/affirm", 101)
     later = text_update(CHAT, "Vodafone", 102)
 
-    async def serve_until(collector: Collector, expected: list[str]) -> None:
+    async def serve_until(collector: Collector, expected: list[str], next_offset: str) -> None:
         channel = polling_channel(api, ledger)
         async with serving(channel, collector):
             await api.wait_for_async(lambda _: collector.texts == expected)
             await channel.wait_idle()
             # Confirmed to Telegram and stored once the updates are finished.
-            await api.wait_for_async(lambda _: ledger.get_channel_state(key) == "102")
+            await api.wait_for_async(lambda _: ledger.get_channel_state(key) == next_offset)
 
     key = offset_key(str(BOT_ID))
     api.queue_update(hello)
     api.queue_update(button)
-    run(serve_until(first_run, ["hallo", "/affirm"]))
+    run(serve_until(first_run, ["hallo", "/affirm"], next_offset="102"))
     assert first_run.messages[0].sender_id == f"tg:{CHAT}"
     assert [call.params["callback_query_id"] for call in api.calls_to("answerCallbackQuery")] == [
         "cbq101"
@@ -73,7 +73,7 @@ def test_polling_processes_updates_and_resumes_after_a_restart_without_repeats(
     api.queue_update(button)
     api.queue_update(later)
     polls_before_restart = len(api.calls_to("getUpdates"))
-    run(serve_until(second_run, ["Vodafone"]))
+    run(serve_until(second_run, ["Vodafone"], next_offset="103"))
 
     assert second_run.texts == ["Vodafone"]
     first_poll = api.calls_to("getUpdates")[polls_before_restart]
