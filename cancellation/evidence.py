@@ -19,7 +19,7 @@ from cancellation.log.chain import LogEntry
 from cancellation.log.records import AttemptRecord, Event
 from cancellation.log.verification import ChainState
 from cancellation.summary import end_date_text
-from cancellation.vocabulary import AttemptKind, Status
+from cancellation.vocabulary import AttemptKind, DispatchMode, DispatchState, Status
 
 # Short: the report's "Art" column is narrow.
 EVENT_LABELS = {
@@ -27,6 +27,7 @@ EVENT_LABELS = {
     Event.REMINDER_CREATED: "Erinnerung erstellt",
     Event.HOTLINE_CALL: "Hotline-Anruf",
     Event.STATUS_CHANGED: "Statusänderung",
+    Event.DISPATCH: "Versand durch den Druckdienst",
     Event.FORGOTTEN: "Daten gelöscht",
 }
 STATUS_LABELS = {
@@ -96,9 +97,40 @@ def describe(entry: LogEntry, record: Optional[AttemptRecord] = None) -> str:
         if details.get("reminder_reference"):
             text += f"; Erinnerung {details['reminder_reference']}"
         return text + "."
+    if entry.event == Event.DISPATCH:
+        return f"{reference}: {dispatch_text(payload)}."
     if entry.event == Event.FORGOTTEN:
         return f"{reference}: personenbezogene Daten und PDF auf Wunsch gelöscht."
     return f"{reference}: {entry.event}."
+
+
+DISPATCH_STATE_LABELS = {
+    DispatchState.QUEUED: "Versand als Einwurf-Einschreiben beauftragt (Warteschlange)",
+    DispatchState.SUBMITTED: "an den Druck- und Versanddienst LetterXpress übergeben",
+    DispatchState.POSTED: "als Einwurf-Einschreiben bei der Deutschen Post eingeliefert",
+    DispatchState.CANCELLED: "Druckauftrag vom Druckdienst storniert",
+    DispatchState.REJECTED: "Druckauftrag vom Druckdienst abgelehnt",
+    DispatchState.FAILED: "Versand aufgegeben",
+}
+
+
+def dispatch_text(payload: Mapping[str, Any]) -> str:
+    """The German sentence for a dispatch entry (operators and the evidence report)."""
+    details = payload.get("details") or {}
+    state = DispatchState.parse(details.get("dispatch_state"))
+    parts = [DISPATCH_STATE_LABELS.get(state, "Versand") if state else "Versand"]
+    if details.get("print_job_id"):
+        parts.append(f"Druckauftrag Nr. {details['print_job_id']}")
+    if details.get("handed_over_at"):
+        moment = dt.datetime.fromisoformat(str(details["handed_over_at"]).replace("Z", "+00:00"))
+        parts.append(f"übergeben am {clock.local_time_text(moment)}")
+    if details.get("tracking_number"):
+        parts.append(f"Sendungsnummer {details['tracking_number']}")
+    if details.get("dispatch_mode") == DispatchMode.TEST:
+        parts.append("Testmodus: nichts gedruckt oder verschickt")
+    if payload.get("status"):
+        parts.append(f"{status_label(payload.get('previous_status'))} → {status_label(payload['status'])}")
+    return "; ".join(parts)
 
 
 def verification_text(chain: ChainState) -> str:

@@ -141,6 +141,24 @@ class Status(Vocabulary):
     CALL_SUCCEEDED = "call_succeeded"
 
 
+class DispatchState(Vocabulary):
+    """Where a letter sent for the user by the print-and-mail service is (docs/DISPATCH.md)."""
+
+    QUEUED = "queued"  # waiting in our queue (also while the service is unreachable)
+    SUBMITTED = "submitted"  # handed over to the service: it has a print job id
+    POSTED = "posted"  # posted as Einwurf-Einschreiben: the tracking number is known
+    CANCELLED = "cancelled"  # the service cancelled the print job
+    REJECTED = "rejected"  # the service refused the PDF
+    FAILED = "failed"  # given up (letter deleted, retries exhausted)
+
+
+class DispatchMode(Vocabulary):
+    """LetterXpress' own modes: "test" prints nothing."""
+
+    TEST = "test"
+    LIVE = "live"
+
+
 class Marker(Vocabulary):
     """Stored in a slot instead of a value: what the user said when there is no value."""
 

@@ -40,7 +40,15 @@ from cancellation.log.records import (
 from cancellation.log.references import new_reference, normalise_reference
 from cancellation.log.rows import attempt_row, require_attempt, to_record, utc_now
 from cancellation.log.store import LogStore
-from cancellation.vocabulary import AttemptKind, Channel, ContractType, Status, SubjectKind
+from cancellation.vocabulary import (
+    AttemptKind,
+    Channel,
+    ContractType,
+    DispatchMode,
+    DispatchState,
+    Status,
+    SubjectKind,
+)
 
 # A clash among 32**6 references per year is rare; a handful of retries makes it impossible.
 MAX_REFERENCE_TRIES = 8
@@ -49,6 +57,20 @@ MAX_NOTE_LENGTH = 2000
 PROVIDER_KEY_PATTERN = re.compile(rf"^[a-z0-9][a-z0-9_.-]{{0,{PROVIDER_KEY_LENGTH - 1}}}$")
 # Status details are chained: dates, references and flags only, never text a person typed.
 STATUS_DETAIL_VALUE = re.compile(r"^(\d{4}-\d{2}-\d{2}|KB-\d{4}-[0-9A-Z]{6})$")
+# What a dispatch entry may chain: the service's ids and states, never a name or an address.
+DISPATCH_DETAIL_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "dispatch_state": lambda value: value in {str(state) for state in DispatchState},
+    "dispatch_mode": lambda value: value in {str(mode) for mode in DispatchMode},
+    "dispatch_service": lambda value: value == "letterxpress",
+    "print_job_id": lambda value: isinstance(value, int) and not isinstance(value, bool) and value > 0,
+    "handed_over_at": lambda value: isinstance(value, str) and bool(
+        re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)", value)),
+    # Deutsche Post's Sendungsnummer: letters and digits only (spaces are removed first).
+    "tracking_number": lambda value: isinstance(value, str) and bool(
+        re.fullmatch(r"[A-Z0-9]{8,40}", value)),
+    "dispatch_error": lambda value: isinstance(value, str) and bool(
+        re.fullmatch(r"[a-z_]{1,40}", value)),
+}
 
 Renderer = Callable[[str], bytes]
 
@@ -193,6 +215,39 @@ class EvidenceWrites:
             }
             append(
                 session, head, attempt.reference, Event.STATUS_CHANGED, payload, utc_now(),
+                self._store.signing_key,
+            )
+            return to_record(attempt, session.get(PrivateText, attempt.id))
+
+    def record_dispatch(
+        self,
+        reference: str,
+        details: Mapping[str, Any],
+        *,
+        status: str | None = None,
+    ) -> AttemptRecord:
+        """Chain a step of the letter's dispatch by the print-and-mail service (its state, print
+        job id, hand-over time, tracking number), optionally with a new status of the letter."""
+        checked = _dispatch_details(details)
+        with self._store.write() as session:
+            head = lock_head(session)
+            attempt = require_attempt(session, reference)
+            if attempt.kind not in LETTER_KINDS:
+                raise ValueError(f"{attempt.reference} is not a letter")
+            if attempt.forgotten_at is not None:
+                raise ValueError(f"{attempt.reference} was forgotten")
+            payload: dict[str, Any] = {
+                "reference": attempt.reference,
+                "kind": attempt.kind,
+                "details": checked,
+            }
+            if status is not None and status != attempt.status:
+                payload["status"] = require_choice("status", status, LETTER_STATUSES)
+                payload["previous_status"] = attempt.status
+                attempt.status = payload["status"]
+            attempt.details = {**(attempt.details or {}), **checked}
+            append(
+                session, head, attempt.reference, Event.DISPATCH, payload, utc_now(),
                 self._store.signing_key,
             )
             return to_record(attempt, session.get(PrivateText, attempt.id))
@@ -353,4 +408,17 @@ def _status_details(details: Mapping[str, Any]) -> dict[str, Any]:
             raise ValueError(f"status detail {key} must be a date or a reference, not free text")
         if isinstance(value, (dict, list, float)):
             raise ValueError(f"status detail {key} must be a date, reference, number or flag")
+    return checked
+
+
+def _dispatch_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    checked = jsonable(dict(details))
+    if not checked:
+        raise ValueError("a dispatch entry needs at least one detail")
+    for key, value in checked.items():
+        check = DISPATCH_DETAIL_CHECKS.get(key)
+        if check is None:
+            raise ValueError(f"dispatch detail {key!r} is not chained")
+        if not check(value):
+            raise ValueError(f"dispatch detail {key} has an invalid value")
     return checked

@@ -40,6 +40,8 @@ class Event(Vocabulary):
     REMINDER_CREATED = "reminder_created"
     HOTLINE_CALL = "hotline_call"
     STATUS_CHANGED = "status_changed"
+    # A letter sent for the user by the print-and-mail service: queued, handed over, posted...
+    DISPATCH = "dispatch"
     FORGOTTEN = "forgotten"
 
 

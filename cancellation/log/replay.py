@@ -75,6 +75,19 @@ def apply(entry: LogEntry, chained: dict[str, ChainedAttempt]) -> Mismatch | Non
         current.values["status"] = payload.get("status")
         current.details.update(payload.get("details") or {})
         return None
+    if entry.event == Event.DISPATCH:
+        status = payload.get("status")
+        if status is not None:
+            if payload.get("previous_status") != current.values["status"]:
+                return Mismatch(
+                    f"Versand: Statusänderung von {payload.get('previous_status')!r}, laut Kette "
+                    f"war der Status {current.values['status']!r}",
+                    entry.reference,
+                    entry.id,
+                )
+            current.values["status"] = status
+        current.details.update(payload.get("details") or {})
+        return None
     if entry.event == Event.FORGOTTEN:
         current.forgotten_at = payload.get("forgotten_at")
         return None

@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "telegram_updates",
     "channel_state",
     "telegram_leases",
+    "dispatch_jobs",
     VERSION_TABLE,
 }
 
