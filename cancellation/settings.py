@@ -180,3 +180,103 @@ class MetricsEndpoint:
         if not 1 <= port <= 65535:
             raise SettingsError(f"METRICS_PORT muss eine Portnummer (1-65535) sein, nicht {raw!r}.")
         return cls(host=_get(environ, "METRICS_HOST") or DEFAULT_METRICS_HOST, port=port)
+
+
+# -- follow-through: dispatch by LetterXpress, e-mail (docs/DISPATCH.md) -------------------------
+
+DEFAULT_LETTERXPRESS_BASE_URL = "https://api.letterxpress.de/v3"
+DEFAULT_DISPATCH_INTERVAL_SECONDS = 30.0
+LETTERXPRESS_MODES = ("test", "live")
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    """LETTERXPRESS_USER and LETTERXPRESS_API_KEY switch dispatch on; LETTERXPRESS_MODE is
+    "test" (default: nothing is printed) or "live"; LETTERXPRESS_PRICE_TEXT is the cost the
+    operator charges or bears, shown in the offer; DISPATCH_INTERVAL_SECONDS how often the
+    worker looks for due jobs."""
+
+    username: str
+    api_key: str = field(repr=False)
+    mode: str = "test"
+    base_url: str = DEFAULT_LETTERXPRESS_BASE_URL
+    price_text: str | None = None
+    interval_seconds: float = DEFAULT_DISPATCH_INTERVAL_SECONDS
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DispatchSettings | None":
+        username = _get(environ, "LETTERXPRESS_USER")
+        api_key = _get(environ, "LETTERXPRESS_API_KEY")
+        if username is None and api_key is None:
+            return None
+        if username is None or api_key is None:
+            raise SettingsError(
+                "LETTERXPRESS_USER und LETTERXPRESS_API_KEY müssen beide gesetzt sein "
+                "(oder beide leer: dann ist der Versand aus)."
+            )
+        mode = (_get(environ, "LETTERXPRESS_MODE") or "test").lower()
+        if mode not in LETTERXPRESS_MODES:
+            raise SettingsError(f"LETTERXPRESS_MODE muss test oder live sein, nicht {mode!r}.")
+        raw_interval = _get(environ, "DISPATCH_INTERVAL_SECONDS")
+        try:
+            interval = float(raw_interval) if raw_interval else DEFAULT_DISPATCH_INTERVAL_SECONDS
+        except ValueError:
+            interval = 0
+        if not 0.1 <= interval <= 3600:
+            raise SettingsError(
+                f"DISPATCH_INTERVAL_SECONDS muss zwischen 0.1 und 3600 liegen, nicht {raw_interval!r}.")
+        return cls(
+            username=username,
+            api_key=api_key,
+            mode=mode,
+            base_url=_http_url("LETTERXPRESS_BASE_URL",
+                               _get(environ, "LETTERXPRESS_BASE_URL") or DEFAULT_LETTERXPRESS_BASE_URL),
+            price_text=_get(environ, "LETTERXPRESS_PRICE_TEXT"),
+            interval_seconds=interval,
+        )
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """SMTP_URL: smtp://[user:password@]host[:587] (STARTTLS, required) or
+    smtps://[user:password@]host[:465] (TLS from the start); SMTP_FROM: the sender address;
+    SMTP_CA_FILE: a CA bundle for a server with a private certificate."""
+
+    host: str
+    port: int
+    implicit_tls: bool
+    sender: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    ca_file: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "SmtpSettings | None":
+        raw = _get(environ, "SMTP_URL")
+        if raw is None:
+            return None
+        parts = urlsplit(raw)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise SettingsError(
+                f"SMTP_URL muss mit smtp:// (STARTTLS) oder smtps:// beginnen, nicht {parts.scheme!r} "
+                "(Beispiel: smtp://benutzer:passwort@mail.example.org:587)."
+            )
+        sender = _get(environ, "SMTP_FROM")
+        if sender is None or "@" not in sender:
+            raise SettingsError("SMTP_FROM muss die Absenderadresse sein, z. B. hilfe@example.org.")
+        from urllib.parse import unquote
+
+        implicit = parts.scheme == "smtps"
+        try:
+            port = parts.port or (465 if implicit else 587)
+        except ValueError:
+            raise SettingsError("SMTP_URL enthält keine gültige Portnummer.") from None
+        return cls(
+            host=parts.hostname,
+            port=port,
+            implicit_tls=implicit,
+            sender=sender,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            ca_file=_get(environ, "SMTP_CA_FILE"),
+        )
