@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Dict, List, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -19,24 +20,30 @@ from cancellation import validation
 from cancellation.recipient import parse_company_name, parse_recipient_address
 from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
 from cancellation.extraction import extract_facts
-from cancellation.extras import parse_customer_password, parse_date_of_birth, parse_extras
+from cancellation import clock
+from cancellation.extras import (
+    extras_question,
+    offered_extras,
+    parse_customer_password,
+    parse_date_of_birth,
+    parse_extras,
+)
 from cancellation.interview import ASAP, CONFIRMED, SKIPPED, fields_named_in, is_confirmation
+from cancellation.texts import render, say
 from cancellation.validation import InvalidInput
 
 from actions import services
 from actions.answers import answers_of, clear, interview_fields
+from actions.speech import buttons_of, language, tell
 
 Slots = Dict[Text, Any]
 
 # After this many unusable answers to the same question the bot adds a way out.
 PATIENCE = 2
-WAY_OUT = (
-    " Wenn Sie nicht weiterkommen: Schreiben Sie „warum?“, „zurück“ oder „abbrechen“."
-)
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 class ValidateCancellationForm(FormValidationAction):
@@ -69,7 +76,9 @@ class ValidateCancellationForm(FormValidationAction):
             slots = parse(str(value or ""))
         except InvalidInput as error:
             failures = int(tracker.get_slot("failed_answers") or 0) + 1
-            message = error.message + (WAY_OUT if failures >= PATIENCE else "")
+            message = render(error.message, language(tracker))
+            if failures >= PATIENCE:
+                message += " " + render(say("utter_way_out"), language(tracker))
             dispatcher.utter_message(text=message)
             return {slot: None, "failed_answers": failures}
         return {**slots, "failed_answers": 0}
@@ -207,8 +216,13 @@ class ValidateCancellationForm(FormValidationAction):
         )
 
     def validate_extras(self, value, dispatcher, tracker, domain) -> Slots:
+        offered = offered_extras(tracker.get_slot("subject_kind"), tracker.get_slot("contract_type"))
         return self._parse(
-            "extras", value, lambda text: {"extras": list(parse_extras(text))}, dispatcher, tracker
+            "extras",
+            value,
+            lambda text: {"extras": [str(extra) for extra in parse_extras(text, offered)]},
+            dispatcher,
+            tracker,
         )
 
     def validate_end_date(self, value, dispatcher, tracker, domain) -> Slots:
@@ -234,13 +248,24 @@ class ValidateCancellationForm(FormValidationAction):
             return {"summary_confirmed": CONFIRMED}
         named = fields_named_in(text)
         if named:
-            dispatcher.utter_message(text="Gern, dann korrigieren wir das.")
+            tell(dispatcher, tracker, say("utter_correct_field"))
             return {event["name"]: None for event in clear(named)} | {"failed_answers": 0}
         if intent in ("deny", "wrong"):
             dispatcher.utter_message(response="utter_which_field")
             return {"summary_confirmed": None}
-        dispatcher.utter_message(
-            text="Bitte bestätigen Sie mit „Ja“ oder sagen Sie, was ich ändern soll, "
-            "zum Beispiel „Postleitzahl ändern“."
-        )
+        tell(dispatcher, tracker, say("utter_confirm_or_change"))
         return {"summary_confirmed": None}
+
+
+class ActionAskExtras(Action):
+    """The extras question offers only what fits the letter (cancellation.extras.offered_extras)."""
+
+    def name(self) -> Text:
+        return "action_ask_extras"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        question = extras_question(
+            offered_extras(tracker.get_slot("subject_kind"), tracker.get_slot("contract_type"))
+        )
+        tell(dispatcher, tracker, question, buttons=buttons_of(question.key, tracker))
+        return []

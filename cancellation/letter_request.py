@@ -7,7 +7,7 @@ from typing import Any, Mapping, Optional
 
 from letters import LetterData, PostalAddress
 
-from cancellation.extras import ADVERTISING, PORTING, SEPA
+from cancellation.extras import ADVERTISING, PORTING, SEPA, fitting_extras
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.providers import Provider
 from cancellation.special import from_slot
@@ -38,7 +38,8 @@ def build_letter_data(
     name = str(answers["full_name"])
     city = str(answers["city"])
     special = answers.get("special_termination") or {}
-    extras = set(answers.get("extras") or ())
+    # Only extras that fit this letter: no SEPA revocation or porting for a single option.
+    extras = set(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")))
     # Only when the holder died does the holder differ from the sender (a relative writes).
     holder = str(special.get("holder_name") or "").strip() or name
     return LetterData(

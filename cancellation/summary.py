@@ -7,7 +7,7 @@ import re
 from typing import Any, Callable, List, Mapping, Optional
 
 from cancellation.extraction import CONTRACT_TYPE_LABELS
-from cancellation.extras import extras_text
+from cancellation.extras import extras_text, fitting_extras
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.provider_notes import directory_notes
 from cancellation.providers import Provider, ProviderAddress
@@ -72,7 +72,7 @@ def summary_text(
         ("Kundennummer", _shown(answers.get("customer_number"))),
         ("Rufnummer/Vertragsnummer", _shown(answers.get("contract_reference"))),
         ("Kündigung", end_date_text(answers.get("end_date"))),
-        ("Zusätze", extras_text(answers.get("extras"))),
+        ("Zusätze", extras_text(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")))),
         ("E-Mail für die Bestätigung", _shown(answers.get("email"))),
     ]
     special = answers.get("special_termination")

@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 import phonenumbers
 
+from cancellation.texts import Message
+
 MAX_ANSWER_CHARS = 500
 MAX_NAME_CHARS = 200
 MAX_ADDRESS_CHARS = 300
@@ -25,10 +27,14 @@ EXAMPLE_END_DATE = "31.05.2027 oder „nächstmöglich“"
 
 
 class InvalidInput(ValueError):
-    """An answer that cannot be used; `message` is shown to the user."""
+    """An answer that cannot be used; `message` is shown to the user.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    `message` is a catalogue `Message` (rendered in the user's language) or, for older parsers,
+    a German sentence.
+    """
+
+    def __init__(self, message: "str | Message") -> None:
+        super().__init__(message if isinstance(message, str) else message.key)
         self.message = message
 
 

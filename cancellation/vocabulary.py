@@ -114,6 +114,14 @@ class SpecialGround(Vocabulary):
     IMPORTANT_REASON = "important_reason"
 
 
+class Extra(Vocabulary):
+    """An optional addition to a cancellation letter (cancellation/extras.py decides which fit)."""
+
+    SEPA = "sepa"  # revoke the SEPA direct debit mandate after the final invoice
+    ADVERTISING = "advertising"  # object to advertising and win-back contact (Art. 21 DSGVO)
+    PORTING = "porting"  # keep the phone number (§ 59 TKG)
+
+
 class Channel(Vocabulary):
     """Where a message or an attempt came from (also the sender-id namespace prefix)."""
 

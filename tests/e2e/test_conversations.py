@@ -83,17 +83,26 @@ def test_single_option_with_a_given_date(chat: Chat):
     reply = chat.say("keine")
     assert "Ohne Kundennummer" in reply  # one of the two numbers is needed
     chat.say("0151 23456789")
-    chat.say("zum 31.12.2027")
-    chat.say("Rufnummer mitnehmen")
+    # Only the option ends: the contract runs on (still paid by direct debit, the number stays),
+    # so the extras question offers neither the SEPA revocation nor porting.
+    question = chat.say("zum 31.12.2027")
+    assert "Werbe" in question
+    assert "Lastschrift widerrufen" not in question and "Rufnummer mitnehmen" not in question
+    assert [button["payload"] for button in chat.buttons] == ["Werbung untersagen", "nein"]
+    explained = chat.say("Rufnummer mitnehmen")
+    assert "läuft ohne die Option weiter" in explained  # asked again, nothing lost
+    assert "E-Mail" in chat.say("nein")
     summary = chat.say("max@example.org")
     assert "Option „Datenoption“" in summary
     assert "31.12.2027" in summary
+    assert "Lastschrift" not in summary and "Rufnummer mitnehmen" not in summary
     pdf = download_letter(chat) if "letters/" in chat.say("passt so") else None
     assert pdf is not None
     text = pdf_text(pdf)
     assert "Datenoption" in text
     assert "31.12.2027" in text and "hilfsweise" in text
-    assert "Rufnummer" in text and "59 TKG" in text  # porting requested
+    assert "Lastschrift" not in text and "SEPA" not in text
+    assert "59 TKG" not in text and "Portierung" not in text and "mitnehmen" not in text
     assert "max@example.org" in text
     assert "50667 Köln" in text
 
