@@ -225,7 +225,9 @@ def deadline_reply(answers: Mapping[str, Any], today: dt.date) -> DeadlineReply:
     if same_end:  # else the earliest and the latest possible end above say it
         if shown.latest_receipt is not None:
             messages.append(say("utter_deadline_latest_receipt", end=shown.earliest_end, latest=shown.latest_receipt))
-        messages.append(say("utter_deadline_result", received=shown.received, end=shown.earliest_end))
+        # An initial term over 24 months is void as a rule: its end is the latest, not the usual end.
+        result_key = "utter_deadline_result_at_latest" if shown.term_too_long else "utter_deadline_result"
+        messages.append(say(result_key, received=shown.received, end=shown.earliest_end))
     messages += _posting_advice(answers, today, shown, terms_for(answers, shown_start))
     if not start.exact:
         messages.append(say("utter_deadline_range_example", start=shown_start))

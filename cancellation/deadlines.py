@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, List, Optional, Tuple
 
 from cancellation.posting import assumed_receipt as suggest_receipt_date  # noqa: F401  (kept for callers)
+from cancellation.posting import is_business_day, last_business_day_until
 from cancellation.texts import Message, format_date, render, say  # noqa: F401  (format_date kept for callers)
 from cancellation.vocabulary import Sector, Vocabulary
 
@@ -42,6 +43,10 @@ NEW_CONSUMER_RULES_FROM = dt.date(2022, 3, 1)
 TKG_2021_FROM = dt.date(2021, 12, 1)
 
 MAX_INITIAL_TERM_MONTHS = 24  # § 56 Abs. 1 TKG, § 309 Nr. 9 a BGB
+# BGH 08.01.2026, III ZR 8/25 (continuing III ZR 61/24 of 10.07.2025): the 24 months of § 56 Abs. 1
+# TKG and § 309 Nr. 9 a BGB count from the conclusion of the contract, not from activation. When the
+# conclusion day is not known, a term this close to 24 months may already bind for longer.
+CONCLUSION_GAP_HINT_MONTHS = 6
 NOTICE_MONTHS_DEFAULT_NEW = 1  # § 309 Nr. 9 c BGB: at most one month
 NOTICE_MONTHS_DEFAULT_OLD = 3  # contracts before 01.03.2022: usually three months
 MAX_NOTICE_MONTHS_OLD = 3  # § 309 Nr. 9 c BGB old version
@@ -67,7 +72,9 @@ RULE_VVG_INDEFINITE = "§ 11 Abs. 2 VVG"
 RULE_VVG_NOTICE = "§ 11 Abs. 3 VVG"
 RULE_VVG_LONG_TERM = "§ 11 Abs. 4 VVG"
 RULE_VVG_PERIOD = "§ 12 VVG"
-RULE_BASIC_SUPPLY = "§ 20 StromGVV/GasGVV"
+RULE_BASIC_SUPPLY = "§ 20 Abs. 1 StromGVV/GasGVV"
+BASIC_SUPPLY_NOTICE_WEEKS = 2  # § 20 Abs. 1 S. 1 StromGVV / GasGVV (since 29.07.2022)
+RULE_GAP_FILLING = "§ 306 Abs. 2 BGB"
 
 # A cancellation is never received centuries after the start: bounds the walk over extension ends.
 _MAX_PERIODS = 2400
@@ -80,6 +87,7 @@ class RuleSet(Vocabulary):
     BGB = "bgb"  # § 309 Nr. 9 BGB, contracts concluded from 01.03.2022
     BGB_OLD = "bgb_old"  # § 309 Nr. 9 BGB old version, contracts concluded before 01.03.2022
     VVG = "vvg"  # § 11 VVG
+    BASIC_SUPPLY = "basic_supply"  # § 20 Abs. 1 StromGVV / GasGVV (energy basic supply)
 
 
 class Phase(Vocabulary):
@@ -102,6 +110,8 @@ class ContractTerms:
     # insurance): None = not known (one year assumed and said), 0 = extended indefinitely and
     # cancellable with one month's notice ("monatlich kündbar").
     extension_months: Optional[int] = None
+    # Energy in basic supply (Grundversorgung): no minimum term, two weeks' notice at any time.
+    basic_supply: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sector", Sector(self.sector))  # "telecom" -> Sector.TELECOM
@@ -112,10 +122,12 @@ class ContractTerms:
 
     @property
     def rule_set(self) -> RuleSet:
-        return rule_set_for(self.sector, self.conclusion_date)
+        return rule_set_for(self.sector, self.conclusion_date, self.basic_supply)
 
 
-def rule_set_for(sector: Sector, concluded: dt.date) -> RuleSet:
+def rule_set_for(sector: Sector, concluded: dt.date, basic_supply: bool = False) -> RuleSet:
+    if sector is Sector.ENERGY and basic_supply:
+        return RuleSet.BASIC_SUPPLY
     if sector is Sector.TELECOM:
         return RuleSet.TKG
     if sector is Sector.INSURANCE:
@@ -258,6 +270,7 @@ class _Plan:
     rules: List[str] = field(default_factory=list)
     before: List[Message] = field(default_factory=list)  # said before the result
     extension_note: Optional[Message] = None  # said when an extension end decides
+    conclusion_hint: Optional[Message] = None  # said when the initial term's end decides
     after: List[Message] = field(default_factory=list)  # said after the result
 
 
@@ -269,20 +282,42 @@ def compute_deadline(terms: ContractTerms, received: dt.date) -> DeadlineResult:
         raise ValueError("notice_months must not be negative")
     if terms.extension_months is not None and terms.extension_months < 0:
         raise ValueError("extension_months must not be negative")
+    if terms.basic_supply and terms.sector is not Sector.ENERGY:
+        raise ValueError("basic supply exists for energy contracts only")
     rule_set = terms.rule_set
+    if rule_set is RuleSet.BASIC_SUPPLY:
+        return _basic_supply(terms, received)
     plan = _PLANNERS[rule_set](terms)
     return _resolve(plan, rule_set, received)
 
 
 def _flag_long_term(plan: _Plan, rule: str) -> None:
-    # LEGAL.md: "Initial minimum term at most 24 months" (§ 56 Abs. 1 TKG), § 309 Nr. 9 a BGB.
-    if plan.terms.initial_term_months > MAX_INITIAL_TERM_MONTHS:
-        plan.term_too_long = True
-        plan.certain = False
-        plan.rules.append(rule)
-        plan.before.append(
-            say("utter_deadline_term_too_long", term=months_text(plan.terms.initial_term_months), rule=rule)
-        )
+    """An initial term that binds the consumer for more than 24 months from the conclusion.
+
+    LEGAL.md "Telecom deadlines": initial minimum term at most 24 months (§ 56 Abs. 1 TKG), § 309
+    Nr. 9 a BGB. Counted from the conclusion, not from activation (BGH 08.01.2026, III ZR 8/25). Such
+    a clause is void as a whole, not cut down to 24 months; the statutory rules take its place
+    (§ 306 Abs. 2 BGB). Where it applies is not settled case by case, so the engine computes the
+    latest end (the agreed term), says so, and recommends "zum nächstmöglichen Zeitpunkt".
+    """
+    terms = plan.terms
+    if terms.initial_term_months == 0:
+        return
+    binding_end = term_end(terms.start, terms.initial_term_months)
+    limit = term_end(terms.conclusion_date, MAX_INITIAL_TERM_MONTHS)
+    if terms.initial_term_months > MAX_INITIAL_TERM_MONTHS:
+        message = say("utter_deadline_term_too_long", term=months_text(terms.initial_term_months), rule=rule)
+    elif binding_end > limit:
+        message = say("utter_deadline_term_too_long_from_conclusion", concluded=terms.conclusion_date,
+                      term=months_text(terms.initial_term_months, dative=True), end=binding_end, rule=rule)
+    else:
+        if terms.concluded is None and terms.initial_term_months > MAX_INITIAL_TERM_MONTHS - CONCLUSION_GAP_HINT_MONTHS:
+            plan.conclusion_hint = say("utter_deadline_term_counts_from_conclusion", start=terms.start)
+        return
+    plan.term_too_long = True
+    plan.certain = False
+    plan.rules += [rule, RULE_GAP_FILLING]
+    plan.before.append(message)
 
 
 def _initial_term(plan: _Plan, key: str = "utter_deadline_initial_term") -> dt.date:
@@ -316,8 +351,8 @@ def _consumer_notice(plan: _Plan) -> int:
         if new_rules
         else (MAX_NOTICE_MONTHS_OLD, RULE_BGB_OLD, "utter_deadline_notice_capped_old")
     )
-    if terms.sector is Sector.TELECOM and not new_rules:
-        return terms.notice_months  # old telecom contracts: as agreed
+    # § 309 Nr. 9 c BGB a. F. capped the notice at three months for telecom contracts too: § 56 TKG
+    # does not displace § 309 Nr. 9 BGB (BGH 08.01.2026, III ZR 8/25).
     return _capped_notice(plan, terms.notice_months, cap, rule, key)
 
 
@@ -400,7 +435,9 @@ def _extension(plan: _Plan, rule: str, uncertain_if_assumed: bool) -> int:
         plan.extension_note = say(key, rule=rule)
         return MAX_EXTENSION_MONTHS
     if given > MAX_EXTENSION_MONTHS:
-        plan.certain = False
+        # § 11 Abs. 1 VVG: void only "insoweit" (beyond one year), so one year is the rule, not an
+        # assumption. § 309 Nr. 9 b BGB a. F.: the clause is void as a whole; one year is cautious.
+        plan.certain = plan.certain and rule == RULE_VVG_EXTENSION
         plan.extension_months = MAX_EXTENSION_MONTHS
         key = "utter_deadline_extension_capped_insurance" if rule == RULE_VVG_EXTENSION else "utter_deadline_extension_capped"
         plan.extension_note = say(key, extension=months_text(given), rule=rule)
@@ -475,6 +512,27 @@ def _energy_note(plan: _Plan) -> None:
         plan.after.append(say("utter_deadline_basic_supply", rule=RULE_BASIC_SUPPLY))
 
 
+def _basic_supply(terms: ContractTerms, received: dt.date) -> DeadlineResult:
+    """Basic supply: any time with two weeks' notice (§ 20 Abs. 1 StromGVV / GasGVV).
+
+    A period of weeks triggered by receipt ends on the same weekday two weeks later (§ 187 Abs. 1,
+    § 188 Abs. 2 BGB): received Monday 01.12. -> ends Monday 15.12.
+    """
+    end = received + dt.timedelta(weeks=BASIC_SUPPLY_NOTICE_WEEKS)
+    period_rules = (RULE_EVENT_PERIOD, RULE_PERIOD_END)
+    said = [say("utter_deadline_basic_supply_rule", rule=RULE_BASIC_SUPPLY)]
+    if terms.initial_term_months:
+        said.append(say("utter_deadline_basic_supply_no_term"))
+    said.append(say("utter_deadline_open_end", received=received, end=end, rules=_cite(*period_rules)))
+    return DeadlineResult(
+        received=received, earliest_end=end, latest_receipt=None, phase=Phase.EXTENDED,
+        initial_term_end=None, notice_months_applied=0, notice_assumed=False,
+        extension_months_applied=None, extension_assumed=False, certain=True, recommend_asap=False,
+        term_too_long=False, rule_set=RuleSet.BASIC_SUPPLY,
+        rules_applied=(RULE_BASIC_SUPPLY, *period_rules), explanation=tuple(said),
+    )
+
+
 _PLANNERS = {RuleSet.TKG: _plan_tkg, RuleSet.BGB: _plan_bgb, RuleSet.BGB_OLD: _plan_bgb_old, RuleSet.VVG: _plan_vvg}
 
 
@@ -511,10 +569,20 @@ def _resolve(plan: _Plan, rule_set: RuleSet, received: dt.date) -> DeadlineResul
         if _missed_current_period(plan, last_fixed, received):
             said.append(say(_key(plan, "utter_deadline_missed_period"), end=last_fixed.day,
                             latest=latest_receipt_day(last_fixed.day, last_fixed.notice_months)))
+        in_time_key = _IN_TIME_KEYS[chosen.phase]
+        if plan.term_too_long and chosen.phase is Phase.INITIAL_TERM:
+            in_time_key = "utter_deadline_in_time_initial_term_at_latest"
         said.append(
-            say(_key(plan, _IN_TIME_KEYS[chosen.phase]), latest=latest, end=chosen.day,
+            say(_key(plan, in_time_key), latest=latest, end=chosen.day,
                 notice=months_text(chosen.notice_months, dative=True), rules=_cite(*period_rules))
         )
+        if not is_business_day(latest):
+            # § 193 BGB does not extend notice periods (BGH 17.02.2005, III ZR 172/04; LEGAL.md
+            # "Added 2026-12-02"): the cancellation must arrive on the business day before.
+            said.append(say("utter_deadline_receipt_day_not_business_day", latest=latest,
+                            business_day=last_business_day_until(latest)))
+        if chosen.phase is Phase.INITIAL_TERM and plan.conclusion_hint is not None:
+            said.append(plan.conclusion_hint)
         if plan.agreed_notice_over_cap and chosen.notice_months < plan.agreed_notice_over_cap:
             cautious = latest_receipt_day(chosen.day, plan.agreed_notice_over_cap)
             if received <= cautious:

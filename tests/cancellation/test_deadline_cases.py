@@ -49,6 +49,7 @@ def test_engine_case(case):
     terms = ContractTerms(
         start=given["start"], initial_term_months=given["term"], notice_months=given.get("notice"),
         concluded=given.get("concluded"), sector=Sector(given["sector"]), extension_months=given.get("extension"),
+        basic_supply=given.get("basic_supply", False),
     )
     result = compute_deadline(terms, case["received"])
     for name, expected in case.get("expect", {}).items():

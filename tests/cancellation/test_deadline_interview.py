@@ -226,7 +226,8 @@ def test_the_letter_line_agrees_with_the_stated_end(start, term, notice, sector,
                                di.SENDING: sending, di.EXTENSION: extension})
     reply = di.deadline_reply(given_answers, today)
     text = text_of(reply)
-    stated = re.search(r"endet der Vertrag in der Regel am (\d{2}\.\d{2}\.\d{4})\.", text).group(1)
+    # A term over 24 months is void as a rule: its end is stated as the latest, never as the usual end.
+    stated = re.search(r"endet der Vertrag (?:in der Regel|spätestens) am (\d{2}\.\d{2}\.\d{4})", text).group(1)
     if reply.asap:
         assert "„fristgerecht zum nächstmöglichen Zeitpunkt“" in text and "hilfsweise" not in text
     else:

@@ -286,4 +286,10 @@ def test_uncertain_results_recommend_the_earliest_possible_date(terms, received)
     result = compute_deadline(terms, received)
     if not result.certain or result.term_too_long:
         assert result.recommend_asap
-    assert result.term_too_long == (terms.initial_term_months > 24 and terms.sector is not Sector.INSURANCE)
+    # § 56 Abs. 1 TKG, § 309 Nr. 9 a BGB: more than 24 months' binding, counted from the conclusion
+    # (BGH 08.01.2026, III ZR 8/25); § 11 VVG has no such limit.
+    binds_too_long = terms.initial_term_months > 24 or (
+        terms.initial_term_months > 0
+        and term_end(terms.start, terms.initial_term_months) > term_end(terms.conclusion_date, 24)
+    )
+    assert result.term_too_long == (binds_too_long and terms.sector is not Sector.INSURANCE)
