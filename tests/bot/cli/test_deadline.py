@@ -127,3 +127,62 @@ def test_registered_in_operator_cli(capsys):
     assert "Frühestes Vertragsende (in der Regel): 15.03.2026" in out
     assert "nach stillschweigender Verlängerung" in out
     assert main(["deadline", "--start", "gestern", "--term-months", "24", "--received", "2026-02-15"]) == 2
+
+
+# --- one language per run (W3 in docs/LEGAL_REVIEW.md) ---------------------------------------------
+
+ENGLISH_RUN = ("deadline", "--start", "2024-01-01", "--term-months", "36", "--notice-months", "1",
+               "--received", "2025-09-30", "--language", "en")
+GERMAN_LABELS = ("Zugang der Kündigung", "Ende der Mindestlaufzeit", "Letzter", "Frühestes", "Angewandte",
+                 "Hinweis", "Empfehlung", "zum Ende der", "spätestens")
+ENGLISH_LABELS = ("Cancellation received", "End of the minimum term", "Last day", "Earliest end", "Rules applied",
+                  "Note:", "Recommendation", "at the latest")
+
+
+def test_english_output_has_no_german_label():
+    code, out, _ = run_cli(*ENGLISH_RUN)
+    assert code == 0
+    labels = "\n".join(line.split(":")[0] for line in out.splitlines()[:-1])  # the last line is the explanation
+    assert "End of contract at the latest (if the agreed term applies): 31 December 2026" in out
+    assert "Recommendation for the letter: at the earliest possible date." in out
+    assert not [word for word in GERMAN_LABELS if word in labels], labels
+    assert "as a rule" in out.splitlines()[-1]
+
+
+def test_german_output_has_no_english_label():
+    code, out, _ = run_cli(*ENGLISH_RUN[:-2])
+    assert code == 0
+    assert "Vertragsende spätestens (falls die vereinbarte Laufzeit gilt): 31.12.2026" in out
+    assert not [word for word in ENGLISH_LABELS if word in out]
+
+
+def test_errors_follow_the_language():
+    code, out, err = run_cli("deadline", "--start", "15.03.2024", "--term-months", "24", "--received", "2026-02-10",
+                             "--language", "en")
+    assert code == 2 and out == ""
+    assert err == "Error: --start expects a date as YYYY-MM-DD, not '15.03.2024'\n"
+
+
+# --- basic supply and the conclusion date --------------------------------------------------------------
+
+
+def test_basic_supply_ends_two_weeks_after_receipt():
+    data = json_of("--start", "2024-01-01", "--term-months", "0", "--sector", "energy", "--basic-supply",
+                   "--received", "2027-01-29")
+    assert data["rule_set"] == "basic_supply" and data["earliest_end"] == "2027-02-12"
+    assert data["latest_receipt"] is None and data["recommend_asap"] is False
+    assert "§ 20 Abs. 1 StromGVV/GasGVV" in data["rules_applied"] and "309" not in " ".join(data["rules_applied"])
+
+
+def test_basic_supply_is_refused_outside_energy():
+    code, out, err = run_cli("deadline", "--start", "2024-01-01", "--term-months", "0", "--sector", "telecom",
+                             "--basic-supply", "--received", "2027-01-29")
+    assert code == 2 and out == ""
+    assert err == "Fehler: --basic-supply gibt es nur für --sector energy\n"
+
+
+def test_the_24_months_count_from_the_conclusion():
+    data = json_of("--start", "2024-03-01", "--term-months", "24", "--concluded", "2024-01-10",
+                   "--received", "2025-11-20")
+    assert data["term_too_long"] is True and data["recommend_asap"] is True
+    assert "III ZR 8/25" in data["explanation"]
