@@ -22,6 +22,7 @@ from cancellation.deadlines import (
     notice_period_end,
     term_end,
 )
+from cancellation.posting import is_business_day, last_business_day_until
 from cancellation.vocabulary import Sector
 
 D = dt.date
@@ -293,3 +294,44 @@ def test_uncertain_results_recommend_the_earliest_possible_date(terms, received)
         and term_end(terms.start, terms.initial_term_months) > term_end(terms.conclusion_date, 24)
     )
     assert result.term_too_long == (binds_too_long and terms.sector is not Sector.INSURANCE)
+
+
+# --- § 193 BGB never extends the last day of receipt (BGH 17.02.2005, III ZR 172/04) -------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(terms=terms_strategy, received=dates)
+def test_a_last_day_of_receipt_on_a_weekend_or_holiday_is_never_moved_later(terms, received):
+    result = compute_deadline(terms, received)
+    text = explanation_text(result)
+    if result.latest_receipt is None:
+        return
+    if is_business_day(result.latest_receipt):
+        assert "§ 193 BGB" not in text
+    else:
+        business_day = last_business_day_until(result.latest_receipt)
+        assert business_day < result.latest_receipt
+        assert f"Sorgen Sie deshalb für Zugang bis zum {business_day:%d.%m.%Y}" in text
+        # The day the engine names is the legal last day itself, never the next working day.
+        assert result.latest_receipt == latest_receipt_day(result.earliest_end, result.notice_months_applied)
+
+
+# --- basic supply: two weeks, any day (§ 20 Abs. 1 StromGVV / GasGVV) --------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(start=dates, term=st.integers(min_value=0, max_value=36), received=dates)
+def test_basic_supply_ends_two_weeks_after_receipt_on_the_same_weekday(start, term, received):
+    result = compute_deadline(
+        ContractTerms(start=start, initial_term_months=term, sector=Sector.ENERGY, basic_supply=True), received
+    )
+    assert result.earliest_end == received + dt.timedelta(days=14)
+    assert result.earliest_end.weekday() == received.weekday()
+    assert result.rule_set is RuleSet.BASIC_SUPPLY and result.certain and not result.recommend_asap
+    assert not [rule for rule in result.rules_applied if "309" in rule or "TKG" in rule]
+
+
+def test_basic_supply_is_energy_only():
+    with pytest.raises(ValueError):
+        compute_deadline(ContractTerms(start=D(2024, 1, 1), initial_term_months=0, sector=Sector.OTHER,
+                                       basic_supply=True), D(2026, 1, 1))
