@@ -6,6 +6,7 @@ start, so tests can pass their own environment.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -280,3 +281,77 @@ class SmtpSettings:
             password=unquote(parts.password) if parts.password else None,
             ca_file=_get(environ, "SMTP_CA_FILE"),
         )
+
+# -- channels: REST access, web origins, client addresses (bot/channels/) ------------------------
+
+# REST_TOKEN: a bearer token that cannot be guessed (e.g. `openssl rand -hex 32`).
+MIN_REST_TOKEN_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class ChannelAccess:
+    """Who may talk to the channels.
+
+    REST_TOKEN: unset (as under `make run`): the REST channel is open (bind to 127.0.0.1 then);
+    set: every REST request needs `Authorization: Bearer <REST_TOKEN>`.
+    ALLOWED_ORIGINS: comma-separated origins (`https://chat.example.org`) whose pages may open a
+    web chat socket; default: the origin of PUBLIC_BASE_URL.
+    TRUSTED_PROXIES: comma-separated addresses or networks (`10.0.0.0/8`) of reverse proxies whose
+    X-Forwarded-For header names the client; default: none (the peer address is the client).
+    """
+
+    rest_token: str | None = field(default=None, repr=False)
+    allowed_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple["ipaddress.IPv4Network | ipaddress.IPv6Network", ...] = ()
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "ChannelAccess":
+        public = _http_url(
+            "PUBLIC_BASE_URL", _get(environ, "PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL
+        )
+        origins_raw = _get(environ, "ALLOWED_ORIGINS")
+        origins = (
+            tuple(_origin("ALLOWED_ORIGINS", part) for part in _list(origins_raw))
+            if origins_raw
+            else (_origin("PUBLIC_BASE_URL", public),)
+        )
+        return cls(
+            rest_token=_rest_token(_get(environ, "REST_TOKEN")),
+            allowed_origins=origins,
+            trusted_proxies=tuple(_network(part) for part in _list(_get(environ, "TRUSTED_PROXIES"))),
+        )
+
+
+def _list(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+def _origin(name: str, raw: str) -> str:
+    """scheme://host[:port] of a URL, lower-case, as browsers send it in the Origin header."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+        raise SettingsError(
+            f"{name}: {raw!r} ist kein Origin (Beispiel: https://chat.example.org)."
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _rest_token(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    if len(raw) < MIN_REST_TOKEN_LENGTH:
+        raise SettingsError(
+            f"REST_TOKEN muss mindestens {MIN_REST_TOKEN_LENGTH} Zeichen lang sein "
+            "(Beispiel: die Ausgabe von `openssl rand -hex 32`)."
+        )
+    return raw
+
+
+def _network(raw: str) -> "ipaddress.IPv4Network | ipaddress.IPv6Network":
+    try:
+        return ipaddress.ip_network(raw, strict=False)
+    except ValueError:
+        raise SettingsError(
+            f"TRUSTED_PROXIES: {raw!r} ist keine IP-Adresse und kein Netz "
+            "(Beispiel: 10.0.0.0/8,127.0.0.1)."
+        ) from None

@@ -246,7 +246,12 @@ def summarise(
 async def say(session: aiohttp.ClientSession, settings: Settings, sender: str, message: str) -> List[dict]:
     url = f"{settings.base_url}/webhooks/rest/webhook"
     try:
-        async with session.post(url, json={"sender": sender, "message": message}) as response:
+        # REST_TOKEN: the same bearer token the server requires, when it requires one.
+        token = os.environ.get("REST_TOKEN", "").strip()
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        async with session.post(
+            url, json={"sender": sender, "message": message}, headers=headers
+        ) as response:
             if response.status != 200:
                 raise ConversationFailed(f"http_{response.status}")
             replies = await response.json(content_type=None)

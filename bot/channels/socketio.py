@@ -14,10 +14,11 @@ session's room and never receives a bot reply. The override awaits it whenever i
 so it works with the pinned python-socketio 5.9.0 and with later versions.
 
 Fix 2: the stock channel trusts whatever `session_id` a client sends, and that id becomes the
-Rasa sender id. Sender ids share one tracker store with the other channels, so a client could
-send "12345" and read or write (for example: delete the data of) the conversation of Telegram
-chat 12345. Here a socket may only use the session id the server confirmed to it, and a session
-id must look like the 32 hex digits the server hands out.
+Rasa sender id. Here the conversation is `web:<session id>` (its own namespace in the tracker
+store and the attempt log: no web client can address a Telegram `tg:` or REST `rest:`
+conversation), a socket may only use the session id the server confirmed to it, and a session
+id must look like the 32 hex digits (128 random bits) the server hands out. Sender and session
+ids are never logged above DEBUG.
 
 Fix 3: the widget renders bot texts as Markdown, so single newlines become hard line breaks
 (see WebChatOutput); otherwise numbered steps and summaries run together.
@@ -40,6 +41,8 @@ from socketio import AsyncServer
 logger = logging.getLogger(__name__)
 
 SESSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# Conversations of this channel in the tracker store and the attempt log: "web:<session id>".
+SENDER_PREFIX = "web:"
 # A newline on its own, not part of a paragraph break ("\n\n" splits messages).
 _SINGLE_NEWLINE = re.compile(r"[ \t]*(?<!\n)\n(?!\n)")
 # Key in python-socketio's per-connection session store.
@@ -51,6 +54,12 @@ def acceptable_session_id(requested: Any) -> str:
     if isinstance(requested, str) and SESSION_ID_PATTERN.match(requested):
         return requested
     return uuid.uuid4().hex
+
+
+def conversation_id(session_id: str) -> str:
+    """The conversation of a web chat session; also the socket.io room its sockets join, so
+    replies addressed to the conversation reach every tab of that session."""
+    return f"{SENDER_PREFIX}{session_id}"
 
 
 def markdown_line_breaks(text: str) -> str:
@@ -115,14 +124,12 @@ class WebChatInput(SocketIOInput):
             requested = (data or {}).get("session_id") if isinstance(data, dict) else None
             session_id = acceptable_session_id(requested)
             if self.session_persistence:
-                entered = sio.enter_room(sid, session_id, namespace=self.namespace)
-                if inspect.isawaitable(entered):
-                    await entered
+                await _enter_room(sio, sid, conversation_id(session_id), self.namespace)
             await sio.save_session(
                 sid, {CONFIRMED_SESSION_KEY: session_id}, namespace=self.namespace
             )
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
-            logger.debug(f"Socket {sid} joined web chat session {session_id}.")
+            logger.debug("A socket joined a web chat session.")
 
         return session_request
 
@@ -137,13 +144,14 @@ class WebChatInput(SocketIOInput):
                 confirmed = session.get(CONFIRMED_SESSION_KEY)
                 if not confirmed or data.get("session_id") != confirmed:
                     logger.warning(
-                        f"Ignoring a web chat message from socket {sid}: its session id was "
-                        "not confirmed to this socket (send `session_request` first)."
+                        "Ignoring a web chat message: its session id was not confirmed to "
+                        "this socket (send `session_request` first)."
                     )
                     return
-                sender_id = confirmed
+                sender_id = conversation_id(confirmed)
             else:
-                sender_id = sid
+                sender_id = conversation_id(sid)
+                await _enter_room(sio, sid, sender_id, self.namespace)
 
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
@@ -164,3 +172,10 @@ class WebChatInput(SocketIOInput):
             await on_new_message(message)
 
         return handle_message
+
+
+async def _enter_room(sio: AsyncServer, sid: Text, room: Text, namespace: Optional[Text]) -> None:
+    # A coroutine from python-socketio 5.10 on (RasaHQ/rasa#13027), a plain call before.
+    entered = sio.enter_room(sid, room, namespace=namespace)
+    if inspect.isawaitable(entered):
+        await entered

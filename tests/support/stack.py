@@ -121,9 +121,11 @@ class Stack:
 
     def say(self, sender: str, message: str, timeout: float = 60) -> List[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.env.get("REST_TOKEN"):
+            headers["Authorization"] = f"Bearer {self.env['REST_TOKEN']}"
         request = urllib.request.Request(
-            f"{self.base_url}/webhooks/rest/webhook", data=body,
-            headers={"Content-Type": "application/json"},
+            f"{self.base_url}/webhooks/rest/webhook", data=body, headers=headers,
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())

@@ -21,10 +21,10 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
-from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import MAX_BODY_BYTES, read_body
 from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.config import WEBHOOK, TelegramConfig
 from bot.channels.telegram.handler import Outcome, UpdateHandler
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Telegram's updates are a few KiB; anything much larger is not from Telegram.
-MAX_WEBHOOK_BODY_BYTES = 64 * 1024
+MAX_WEBHOOK_BODY_BYTES = MAX_BODY_BYTES
 # Telegram gives up on a webhook call after about a minute and delivers the update again; the
 # channel answers before that: 200 once the update is finished, 503 ("ask again") otherwise.
 WEBHOOK_ANSWER_SECONDS = 50.0
@@ -252,24 +252,3 @@ class TelegramInput(InputChannel):
                 self.config.bot_name,
                 username,
             )
-
-
-async def read_body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None if it is longer than `limit` bytes (then the rest is not read)."""
-    assert request.stream is not None
-    # Sanic stops reading (and closes the connection) beyond this, also while discarding.
-    request.stream.request_max_size = limit
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    while True:
-        try:
-            chunk = await request.stream.read()
-        except PayloadTooLarge:
-            return None
-        if chunk is None:
-            return bytes(body)
-        body += chunk
-        if len(body) > limit:
-            return None

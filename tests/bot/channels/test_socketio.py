@@ -87,7 +87,7 @@ def test_reply_reaches_the_browser_with_session_persistence(transport: str) -> N
 
         assert replies == [{"text": "Echo: Ich möchte kündigen"}]
         [message] = server.agent.messages
-        assert message.sender_id == session_id
+        assert message.sender_id == f"web:{session_id}"
         assert message.input_channel == "socketio"
         assert message.metadata == {"language": "de"}
 
@@ -113,7 +113,7 @@ def test_reloaded_page_continues_the_same_conversation() -> None:
         await again.close()
 
         assert replies == [{"text": "Echo: weiter"}]
-        assert [m.sender_id for m in server.agent.messages] == [session_id, session_id]
+        assert [m.sender_id for m in server.agent.messages] == [f"web:{session_id}"] * 2
 
     with serving(_channel()) as server:
         asyncio.run(scenario(server))
@@ -192,7 +192,7 @@ def test_bot_lines_stay_lines_in_the_widget_and_paragraphs_stay_messages() -> No
         session_id = await widget.request_session(None)
         output = channel.get_output_channel()
         await output.send_text_message(
-            session_id, "So geht es weiter:\n1. Drucken\n2. Unterschreiben\n\nViel Erfolg!"
+            f"web:{session_id}", "So geht es weiter:\n1. Drucken\n2. Unterschreiben\n\nViel Erfolg!"
         )
         replies = await widget.wait_for_reply(count=2)
         await widget.close()
