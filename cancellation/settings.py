@@ -313,7 +313,7 @@ class ChannelAccess:
         origins = (
             tuple(_origin("ALLOWED_ORIGINS", part) for part in _list(origins_raw))
             if origins_raw
-            else (_origin("PUBLIC_BASE_URL", public),)
+            else _loopback_aliases(_origin("PUBLIC_BASE_URL", public, with_path=True))
         )
         return cls(
             rest_token=_rest_token(_get(environ, "REST_TOKEN")),
@@ -326,14 +326,31 @@ def _list(raw: str | None) -> list[str]:
     return [part.strip() for part in (raw or "").split(",") if part.strip()]
 
 
-def _origin(name: str, raw: str) -> str:
+def _origin(name: str, raw: str, *, with_path: bool = False) -> str:
     """scheme://host[:port] of a URL, lower-case, as browsers send it in the Origin header."""
     parts = urlsplit(raw.strip())
-    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.netloc
+        or (parts.path not in {"", "/"} and not with_path)
+    ):
         raise SettingsError(
             f"{name}: {raw!r} ist kein Origin (Beispiel: https://chat.example.org)."
         )
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+def _loopback_aliases(origin: str) -> tuple[str, ...]:
+    """A local PUBLIC_BASE_URL (`make run`) also allows its other loopback spelling, so the chat
+    works whether the developer opens 127.0.0.1 or localhost."""
+    parts = urlsplit(origin)
+    if parts.hostname not in _LOOPBACK_HOSTS:
+        return (origin,)
+    port = f":{parts.port}" if parts.port else ""
+    return tuple(f"{parts.scheme}://{host}{port}" for host in _LOOPBACK_HOSTS)
 
 
 def _rest_token(raw: str | None) -> str | None:

@@ -33,10 +33,19 @@ import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 from socketio import AsyncServer
+
+from bot.channels.limits import MAX_BODY_BYTES
+from bot.channels.rest import RESERVED_METADATA_KEYS
+from cancellation.settings import ChannelAccess
+from cancellation.texts import text as catalogue_text
+from cancellation.user_input import MAX_MESSAGE_CHARACTERS, user_text
+from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
 
 logger = logging.getLogger(__name__)
 
@@ -101,14 +110,46 @@ class WebChatInput(SocketIOInput):
             return stock
         return WebChatOutput(self.sio, self.bot_message_evt)
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, WebChatInput)
+        channel.access = ChannelAccess.from_env()
+        return channel
+
+    def __init__(self, *args: Any, access: Optional[ChannelAccess] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.access = access or ChannelAccess()
+
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        socketio_webhook = super().blueprint(on_new_message)
-        sio = self.sio
-        assert sio is not None  # set by SocketIOInput.blueprint
+        # Our own server instead of the stock one (which accepts every origin and 1 MB messages):
+        # only pages from ALLOWED_ORIGINS may open a socket (a browser always sends Origin; other
+        # origins get 400), and no message may be larger than MAX_BODY_BYTES.
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=list(self.access.allowed_origins),
+            max_http_buffer_size=MAX_BODY_BYTES,
+        )
+        self.sio = sio
+        socketio_webhook = LimitedSocketBlueprint(
+            sio, self.socketio_path, "socketio_webhook", __name__
+        )
 
-        # Registering a handler for an event again replaces the stock one.
+        @socketio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            logger.debug("A web chat socket connected.")
+            return True
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            logger.debug("A web chat socket disconnected.")
+
         sio.on("session_request", namespace=self.namespace)(
             self._session_request_handler(sio)
         )
@@ -161,10 +202,22 @@ class WebChatInput(SocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            text = data.get("message")
+            output = WebChatOutput(sio, self.bot_message_evt)
+            text = user_text(data.get("message"))
+            if text.too_long:
+                language = Language.parse(metadata.get("language")) or DEFAULT_LANGUAGE
+                await output.send_text_message(
+                    sender_id,
+                    catalogue_text(
+                        "utter_message_too_long", language, limit=MAX_MESSAGE_CHARACTERS
+                    ),
+                )
+                return
+            for key in RESERVED_METADATA_KEYS:
+                metadata.pop(key, None)
             message = UserMessage(
-                text if isinstance(text, str) else "",
-                WebChatOutput(sio, self.bot_message_evt),
+                text.text,
+                output,
                 sender_id,
                 input_channel=self.name(),
                 metadata=metadata,
@@ -179,3 +232,20 @@ async def _enter_room(sio: AsyncServer, sid: Text, room: Text, namespace: Option
     entered = sio.enter_room(sid, room, namespace=namespace)
     if inspect.isawaitable(entered):
         await entered
+
+
+class LimitedSocketBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint with the body limit of every channel (bot/channels/limits.py):
+    a long-polling POST over MAX_BODY_BYTES is refused with 413 before it is read, a WebSocket
+    frame over it closes the socket."""
+
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        super().register(app, options)
+        path = "/" + self.ctx.socketio_path.strip("/")
+        app.config.WEBSOCKET_MAX_SIZE = min(app.config.WEBSOCKET_MAX_SIZE, MAX_BODY_BYTES)
+
+        @app.signal("http.routing.after")
+        async def limit_socketio_bodies(request: Request, route: Any, kwargs: Any, handler: Any) -> None:
+            # Runs after routing and before Sanic reads the body.
+            if request.stream is not None and request.path.rstrip("/") == path:
+                request.stream.request_max_size = MAX_BODY_BYTES

@@ -139,7 +139,7 @@ class UpdateHandler:
                 buffer.add_text(catalogue_text("utter_telegram_text_only", language))
             elif update.too_long:
                 buffer.add_text(
-                    catalogue_text("utter_telegram_too_long", language, limit=MAX_TEXT_CHARACTERS)
+                    catalogue_text("utter_message_too_long", language, limit=MAX_TEXT_CHARACTERS)
                 )
             else:
                 await self._run_rasa(update, buffer, language)

@@ -10,22 +10,21 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from bot.channels.telegram.keyboard import stored_payload_key
+from cancellation.user_input import MAX_MESSAGE_CHARACTERS, clean_text, user_text
 
 ALLOWED_UPDATES = ("message", "callback_query")
 
 # Conversations of this channel in the tracker store and the attempt log: "tg:<chat id>". No
 # other channel can produce such an id, so no REST or web client can address a Telegram chat.
 SENDER_PREFIX = "tg:"
-# Longer messages are answered with a request to write less, never parsed (docs/TELEGRAM.md).
-MAX_TEXT_CHARACTERS = 4000
+# Longer messages are answered with a request to write less, never parsed (docs/TELEGRAM.md);
+# the same limit as every channel's (cancellation/user_input.py).
+MAX_TEXT_CHARACTERS = MAX_MESSAGE_CHARACTERS
 # Message metadata key of the user's Telegram app language ("de", "en", ...): a first hint for
 # the conversation language, nothing more.
 LANGUAGE_HINT_KEY = "language_hint"
 
 _LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
-# C0/C1 control characters except tab and newline, and lone UTF-16 surrogates: a NUL cannot be
-# stored in PostgreSQL text, a lone surrogate cannot be encoded at all.
-_UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Rasa reads a leading "/" as an intent with entities (`/inform{"slot": ...}`). Only these
 # commands may reach that parser; any other text starting with "/" loses its slashes.
@@ -78,13 +77,6 @@ def chat_id_of(conversation: str) -> str | None:
     return chat if re.fullmatch(r"-?\d{1,20}", chat) else None
 
 
-def clean_text(raw: str) -> str:
-    """Drop control characters (but tab and newline) and lone surrogates.
-
-    Kept small and separate so a project-wide sanitiser can replace it in one place."""
-    return _UNWANTED.sub("", raw)
-
-
 def language_hint(code: Any) -> str | None:
     """Telegram's `from.language_code` (an IETF tag such as "en-US") -> "en"; None if absent."""
     match = _LANGUAGE_CODE.match(code) if isinstance(code, str) else None
@@ -126,10 +118,12 @@ def _from_message(update_id: int, message: Mapping[str, Any]) -> IncomingUpdate 
     text = message.get("text")
     if not isinstance(text, str):
         return IncomingUpdate(update_id, chat_id, user_id, unsupported=True, language_hint=hint)
-    text = clean_text(text)
-    if len(text) > MAX_TEXT_CHARACTERS:
+    cleaned = user_text(text)
+    if cleaned.too_long:
         return IncomingUpdate(update_id, chat_id, user_id, too_long=True, language_hint=hint)
-    return IncomingUpdate(update_id, chat_id, user_id, texts=user_texts(text), language_hint=hint)
+    return IncomingUpdate(
+        update_id, chat_id, user_id, texts=user_texts(cleaned.text), language_hint=hint
+    )
 
 
 def _from_callback_query(update_id: int, query: Mapping[str, Any]) -> IncomingUpdate | None:

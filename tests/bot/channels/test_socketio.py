@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import http.client
+import json
 from typing import Any, Dict, List, Optional
 
 import pytest
 import socketio
 
 from bot.channels.socketio import WebChatInput, acceptable_session_id, markdown_line_breaks
+from cancellation.settings import ChannelAccess, SettingsError
 from rasa.core.channels.channel import InputChannel
 from tests.bot.channels.web_support import Server, serving
 
@@ -209,3 +212,110 @@ def test_bot_lines_stay_lines_in_the_widget_and_paragraphs_stay_messages() -> No
 
 def test_markdown_line_breaks_leave_paragraph_breaks_alone() -> None:
     assert markdown_line_breaks("a\nb \nc\n\nd") == "a  \nb  \nc\n\nd"
+
+
+# -- origins, limits, cleaning ---------------------------------------------------------------
+
+
+def _polling_handshake(server: Server, origin: Optional[str]) -> "tuple[int, bytes]":
+    headers = {"Origin": origin} if origin else {}
+    reply = server.get("/socket.io/?EIO=4&transport=polling", headers=headers)
+    return reply.status, reply.body
+
+
+def _channel_for(origins: tuple) -> WebChatInput:
+    channel = WebChatInput.from_credentials(dict(CREDENTIALS))
+    assert isinstance(channel, WebChatInput)
+    channel.access = ChannelAccess(allowed_origins=origins)
+    return channel
+
+
+def test_only_pages_from_the_allowed_origin_may_open_a_socket() -> None:
+    with serving(_channel_for(("https://chat.example.org",))) as server:
+        allowed = _polling_handshake(server, "https://chat.example.org")
+        other = _polling_handshake(server, "https://evil.example")
+        same_host_other_scheme = _polling_handshake(server, "http://chat.example.org")
+        no_browser = _polling_handshake(server, None)
+    assert allowed[0] == 200 and b"sid" in allowed[1]
+    assert other[0] == 400 and same_host_other_scheme[0] == 400
+    # Without an Origin header it is not a browser page: CORS protects browsers only.
+    assert no_browser[0] == 200
+
+
+def test_websocket_from_another_origin_is_refused() -> None:
+    async def scenario(server: Server) -> None:
+        client = socketio.AsyncClient(reconnection=False)
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await client.connect(
+                server.base_url, transports=["websocket"], headers={"Origin": "https://evil.example"}
+            )
+        await client.disconnect()
+
+    with serving(_channel_for(("https://chat.example.org",))) as server:
+        asyncio.run(scenario(server))
+
+
+def test_allowed_origins_default_to_the_public_base_url() -> None:
+    assert ChannelAccess.from_env({}).allowed_origins == (
+        "http://127.0.0.1:5005", "http://localhost:5005"
+    )
+    assert ChannelAccess.from_env(
+        {"PUBLIC_BASE_URL": "https://Chat.Example.org/kuendigen"}
+    ).allowed_origins == ("https://chat.example.org",)
+    assert ChannelAccess.from_env(
+        {"ALLOWED_ORIGINS": "https://a.example, https://b.example:8443"}
+    ).allowed_origins == ("https://a.example", "https://b.example:8443")
+    with pytest.raises(SettingsError, match="ALLOWED_ORIGINS"):
+        ChannelAccess.from_env({"ALLOWED_ORIGINS": "*"})
+
+
+def test_a_polling_body_over_64_kib_is_refused_with_413() -> None:
+    with serving(_channel()) as server:
+        status, body = _polling_handshake(server, None)
+        sid = json.loads(body[1:])["sid"]
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            payload = b"4" + json.dumps(["user_uttered", {"message": "x" * 70000}]).encode()
+            connection.request(
+                "POST", f"/socket.io/?EIO=4&transport=polling&sid={sid}", body=payload,
+                headers={"Content-Type": "text/plain;charset=UTF-8"},
+            )
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+    assert status == 413
+    assert server.agent.messages == []
+
+
+def test_an_overlong_message_is_answered_in_the_widget_and_never_reaches_rasa() -> None:
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect()
+        session_id = await widget.request_session(None)
+        await widget.say("lang " * 900, session_id)
+        replies = await widget.wait_for_reply()
+        await widget.say("Vodafone\x00 GmbH\ud800", session_id)
+        await widget.wait_for_reply(count=2)
+        await widget.close()
+        assert "Ihre Nachricht ist sehr lang" in replies[0]["text"]
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+    assert [m.text for m in server.agent.messages] == ["Vodafone GmbH"]
+
+
+def test_widget_metadata_cannot_set_the_channels_own_keys() -> None:
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect()
+        session_id = await widget.request_session(None)
+        await widget.client.emit(
+            "user_uttered",
+            {"message": "hallo", "customData": {"language": "de", "client": "x"}, "session_id": session_id},
+        )
+        await widget.wait_for_reply()
+        await widget.close()
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+    assert server.agent.messages[0].metadata == {"language": "de"}

@@ -5,11 +5,11 @@ import pytest
 from bot.channels.telegram.updates import (
     MAX_TEXT_CHARACTERS,
     chat_id_of,
-    clean_text,
     language_hint,
     parse_update,
     user_texts,
 )
+from cancellation.user_input import clean_text
 from tests.support.fake_telegram import callback_update, text_update
 
 
@@ -64,6 +64,9 @@ def test_control_characters_and_lone_surrogates_are_removed() -> None:
     assert clean_text("Vodafone\x00 GmbH\u0007\ud800\n\tok") == "Vodafone GmbH\n\tok"
     update = parse_update(text_update(42, "o2\x00\udfff", 9))
     assert update is not None and update.texts == ("o2",)
+    # The one sanitiser of every channel (cancellation/user_input.py): NFC as well.
+    update = parse_update(text_update(42, "Mu\u0308ller", 12))
+    assert update is not None and update.texts == ("M\u00fcller",)
 
 
 def test_an_overlong_message_is_not_passed_on() -> None:
