@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from typing import List, Text
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,7 +16,9 @@ from rasa_sdk.types import DomainDict
 import letters
 from cancellation.followup import next_steps
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
+from cancellation.ratelimit import letter_limits
 from cancellation.summary import subject_text
+from cancellation.texts import say
 from cancellation.vocabulary import ContractType
 
 from actions import services
@@ -34,6 +36,33 @@ def idempotency_key(conversation_id: str, answers: dict) -> str:
     return hashlib.sha256(f"{conversation_id}\n{canonical}".encode()).hexdigest()
 
 
+def client_of(tracker: Tracker) -> Optional[str]:
+    """The channel's stand-in for the client address of the latest message (metadata "client",
+    set only by our channels: bot/channels/limits.py), None when not limited by address."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            client = (event.get("metadata") or {}).get("client")
+            return client if isinstance(client, str) and client else None
+    return None
+
+
+async def letter_allowed(tracker: Tracker) -> bool:
+    """RATE_LIMIT_LETTERS_PER_DAY per conversation and per client address (cancellation/ratelimit.py).
+    A failing counter store does not stop a letter."""
+    per_conversation, per_address = letter_limits(services.rate_limits().letters_per_day)
+    try:
+        decision = await services.rate_limiter().check(
+            (per_conversation, tracker.sender_id), (per_address, client_of(tracker))
+        )
+    except Exception as error:
+        logger.warning("Letter rate limit not checked: the counter store failed (%s)", error)
+        return True
+    if not decision.allowed and decision.limit:
+        metrics.rate_limited(decision.limit)
+        logger.info("A letter was refused by the rate limit %s", decision.limit)
+    return decision.allowed
+
+
 class ActionCreateLetter(Action):
     def name(self) -> Text:
         return "action_create_letter"
@@ -41,6 +70,9 @@ class ActionCreateLetter(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if not await letter_allowed(tracker):
+            tell(dispatcher, tracker, say("utter_letter_limit_reached"))
+            return [SlotSet("summary_confirmed", None)]
         answers = answers_of(tracker)
         provider = provider_of(answers)
         today = dt.date.today()

@@ -11,7 +11,8 @@ import functools
 from cancellation.log import AttemptLog
 from cancellation.log.migrate import upgrade
 from cancellation.providers import Directory, load_directory
-from cancellation.settings import Settings
+from cancellation.ratelimit import RateLimiter, counters_for
+from cancellation.settings import RateLimits, Settings
 
 
 @functools.lru_cache(maxsize=1)
@@ -28,3 +29,15 @@ def attempt_log() -> AttemptLog:
 @functools.lru_cache(maxsize=1)
 def directory() -> Directory:
     return load_directory()
+
+
+@functools.lru_cache(maxsize=1)
+def rate_limits() -> RateLimits:
+    return RateLimits.from_env()
+
+
+@functools.lru_cache(maxsize=1)
+def rate_limiter() -> RateLimiter:
+    """Counters for the letters-per-day limits: Redis when REDIS_URL is set (shared by every
+    action server), this process otherwise."""
+    return RateLimiter(counters_for(rate_limits().redis_url))

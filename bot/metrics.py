@@ -11,7 +11,7 @@ What is measured, and where (docs/DEPLOY.md, "Metrics"):
 | `kuendigungshilfe_turn_duration_seconds{channel}` | Rasa | a user message until the bot's answer is complete (lock wait included) |
 | `kuendigungshilfe_turns_total{channel}` | Rasa | user messages handled |
 | `kuendigungshilfe_errors_total{where}` | both | turns that raised (`turn`), action-server calls that failed (`action_call`), actions that raised (`action`) |
-| `kuendigungshilfe_rate_limited_total{limit}` | Rasa | messages or letters refused by a rate limit |
+| `kuendigungshilfe_rate_limited_total{limit}` | both | messages (channels, Rasa) or letters (letter action) refused by a rate limit |
 | `kuendigungshilfe_action_calls_total{action,outcome}` | Rasa | calls to the action server: `ok`, `retried` (ok on the second try), `unreachable`, `error` |
 | `kuendigungshilfe_action_runs_total{action,outcome}` | actions | actions run: `ok` or `error` |
 | `kuendigungshilfe_action_duration_seconds{action}` | actions | time to run one action |

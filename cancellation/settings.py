@@ -372,3 +372,47 @@ def _network(raw: str) -> "ipaddress.IPv4Network | ipaddress.IPv6Network":
             f"TRUSTED_PROXIES: {raw!r} ist keine IP-Adresse und kein Netz "
             "(Beispiel: 10.0.0.0/8,127.0.0.1)."
         ) from None
+
+
+# -- rate limits (cancellation/ratelimit.py) -------------------------------------------------------
+
+DEFAULT_MESSAGES_PER_MINUTE = 30
+DEFAULT_IP_MESSAGES_PER_MINUTE = 120
+DEFAULT_LETTERS_PER_DAY = 20
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """RATE_LIMIT_MESSAGES_PER_MINUTE (per conversation), RATE_LIMIT_IP_MESSAGES_PER_MINUTE (per
+    client address), RATE_LIMIT_LETTERS_PER_DAY (per conversation and per client address); 0 turns
+    a limit off. Counted in Redis when REDIS_URL is set (shared by all replicas), else in the
+    process."""
+
+    messages_per_minute: int = DEFAULT_MESSAGES_PER_MINUTE
+    ip_messages_per_minute: int = DEFAULT_IP_MESSAGES_PER_MINUTE
+    letters_per_day: int = DEFAULT_LETTERS_PER_DAY
+    redis_url: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "RateLimits":
+        return cls(
+            messages_per_minute=_count(environ, "RATE_LIMIT_MESSAGES_PER_MINUTE", DEFAULT_MESSAGES_PER_MINUTE),
+            ip_messages_per_minute=_count(
+                environ, "RATE_LIMIT_IP_MESSAGES_PER_MINUTE", DEFAULT_IP_MESSAGES_PER_MINUTE
+            ),
+            letters_per_day=_count(environ, "RATE_LIMIT_LETTERS_PER_DAY", DEFAULT_LETTERS_PER_DAY),
+            redis_url=_redis_url(_get(environ, "REDIS_URL")),
+        )
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = _get(environ, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 1_000_000:
+        raise SettingsError(f"{name} muss eine ganze Zahl ab 0 sein (0: keine Grenze), nicht {raw!r}.")
+    return value

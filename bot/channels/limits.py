@@ -81,10 +81,9 @@ def request_client_address(request: Request, trusted_proxies: Iterable[Network])
 
 def environ_client_address(environ: dict, trusted_proxies: Iterable[Network]) -> Optional[str]:
     """The same for a socket.io connection (its WSGI-style environ)."""
-    peer = environ.get("REMOTE_ADDR")
+    # engine.io's Sanic driver writes a fixed REMOTE_ADDR of 127.0.0.1: ask the request itself.
     request = environ.get("sanic.request")
-    if not peer and request is not None:
-        peer = _peer_of(request)
+    peer = _peer_of(request) if request is not None else None
     return client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"), trusted_proxies)
 
 

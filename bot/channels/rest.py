@@ -17,6 +17,9 @@ messages as a JSON list, as Rasa's stock REST channel does. What differs, and wh
 - Bodies over 64 KiB: 413, nothing is processed (bot/channels/limits.py). The message text is
   cleaned and bounded by cancellation/user_input.py: an over-long message is answered here and
   never reaches Rasa.
+- Rate limits (bot/channels/ratelimits.py): messages per minute per conversation, and per client
+  address unless the request carries REST_TOKEN; over the limit: 429 with Retry-After and
+  `utter_rate_limited` as the bot's message, nothing reaches Rasa.
 - The message text is never logged.
 """
 
@@ -35,8 +38,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from bot.channels.limits import MAX_BODY_BYTES, read_body
-from cancellation.settings import ChannelAccess
+from bot.channels.limits import MAX_BODY_BYTES, client_key, read_body, request_client_address
+from bot.channels.ratelimits import MessageLimiter, limited_address
+from cancellation.settings import ChannelAccess, RateLimits
 from cancellation.texts import text as catalogue_text
 from cancellation.user_input import MAX_MESSAGE_CHARACTERS, clean_text, user_text
 from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
@@ -99,10 +103,13 @@ class RestInput(StockRestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls(ChannelAccess.from_env())
+        return cls(ChannelAccess.from_env(), MessageLimiter.from_env())
 
-    def __init__(self, access: Optional[ChannelAccess] = None) -> None:
+    def __init__(
+        self, access: Optional[ChannelAccess] = None, limiter: Optional[MessageLimiter] = None
+    ) -> None:
         self.access = access or ChannelAccess()
+        self.limiter = limiter or MessageLimiter(RateLimits())
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
@@ -147,6 +154,25 @@ class RestInput(StockRestInput):
         for key in RESERVED_METADATA_KEYS:
             metadata.pop(key, None)
         conversation = conversation_id(sender)
+
+        # A trusted integration (REST_TOKEN) speaks for many users: its address is not limited.
+        address = None if token else limited_address(
+            request_client_address(request, self.access.trusted_proxies)
+        )
+        decision = await self.limiter.admit(conversation, address)
+        if not decision.allowed:
+            return response.json(
+                [
+                    {
+                        "recipient_id": conversation,
+                        "text": catalogue_text("utter_rate_limited", _language(metadata)),
+                    }
+                ],
+                status=429,
+                headers={"Retry-After": str(decision.retry_after_seconds)},
+            )
+        if address:
+            metadata["client"] = client_key(address)
 
         message = user_text(payload["message"])
         if message.too_long:

@@ -22,6 +22,11 @@ ids are never logged above DEBUG.
 
 Fix 3: the widget renders bot texts as Markdown, so single newlines become hard line breaks
 (see WebChatOutput); otherwise numbered steps and summaries run together.
+
+Limits: only pages from ALLOWED_ORIGINS (default: PUBLIC_BASE_URL's origin) may open a socket;
+messages are at most 64 KiB (bot/channels/limits.py), their text is cleaned and bounded
+(cancellation/user_input.py) and rate-limited per session and per client address
+(bot/channels/ratelimits.py) before anything reaches Rasa.
 """
 
 from __future__ import annotations
@@ -40,9 +45,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.limits import MAX_BODY_BYTES
+from bot.channels.limits import MAX_BODY_BYTES, client_key, environ_client_address
+from bot.channels.ratelimits import MessageLimiter, limited_address
 from bot.channels.rest import RESERVED_METADATA_KEYS
-from cancellation.settings import ChannelAccess
+from cancellation.settings import ChannelAccess, RateLimits
 from cancellation.texts import text as catalogue_text
 from cancellation.user_input import MAX_MESSAGE_CHARACTERS, user_text
 from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
@@ -115,11 +121,19 @@ class WebChatInput(SocketIOInput):
         channel = super().from_credentials(credentials)
         assert isinstance(channel, WebChatInput)
         channel.access = ChannelAccess.from_env()
+        channel.limiter = MessageLimiter.from_env()
         return channel
 
-    def __init__(self, *args: Any, access: Optional[ChannelAccess] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        access: Optional[ChannelAccess] = None,
+        limiter: Optional[MessageLimiter] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.access = access or ChannelAccess()
+        self.limiter = limiter or MessageLimiter(RateLimits())
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -203,9 +217,20 @@ class WebChatInput(SocketIOInput):
             if not isinstance(metadata, dict):
                 metadata = {}
             output = WebChatOutput(sio, self.bot_message_evt)
+            language = Language.parse(metadata.get("language")) or DEFAULT_LANGUAGE
+            address = limited_address(
+                environ_client_address(
+                    sio.get_environ(sid, namespace=self.namespace) or {},
+                    self.access.trusted_proxies,
+                )
+            )
+            if not (await self.limiter.admit(sender_id, address)).allowed:
+                await output.send_text_message(
+                    sender_id, catalogue_text("utter_rate_limited", language)
+                )
+                return
             text = user_text(data.get("message"))
             if text.too_long:
-                language = Language.parse(metadata.get("language")) or DEFAULT_LANGUAGE
                 await output.send_text_message(
                     sender_id,
                     catalogue_text(
@@ -215,6 +240,8 @@ class WebChatInput(SocketIOInput):
                 return
             for key in RESERVED_METADATA_KEYS:
                 metadata.pop(key, None)
+            if address:
+                metadata["client"] = client_key(address)
             message = UserMessage(
                 text.text,
                 output,

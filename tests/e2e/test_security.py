@@ -1,5 +1,6 @@
-"""Attacks on the running stack (PostgreSQL, REST_TOKEN set): forged senders, missing or wrong
-tokens, oversized bodies and messages, control characters that used to break the database."""
+"""Attacks on the running stack (PostgreSQL, Redis, REST_TOKEN set): forged senders, missing or
+wrong tokens, oversized bodies and messages, control characters that used to break the database,
+a flood."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     try:
         with running_stack(
             tmp_path_factory.mktemp("security"),
-            env={"DATABASE_URL": url, "REST_TOKEN": TOKEN},
+            env={
+                "DATABASE_URL": url,
+                "REST_TOKEN": TOKEN,
+                # Counters (and locks) in the real Redis, as with several replicas.
+                "REDIS_URL": "redis://127.0.0.1:6379/0",
+                "RATE_LIMIT_MESSAGES_PER_MINUTE": "25",
+            },
         ) as running:
             yield running
     finally:
@@ -139,3 +146,19 @@ def test_a_nul_and_a_lone_surrogate_reach_a_letter_on_postgresql(stack: Stack) -
         c=f"rest:{sender}",
     )
     assert "\x00" not in provider and "1&1" in provider
+
+
+def test_a_flood_is_cut_off_politely_and_other_conversations_go_on(stack: Stack) -> None:
+    statuses = []
+    for number in range(30):
+        status, replies = post(stack, {"sender": "sec-flood", "message": f"hallo {number}"})
+        statuses.append(status)
+    assert statuses[:25] == [200] * 25 and set(statuses[25:]) == {429}
+    assert "warten Sie einen Moment" in texts(replies)
+    stored = rows(
+        stack,
+        "SELECT count(*) FROM events WHERE sender_id = 'rest:sec-flood' AND type_name = 'user'",
+    )
+    assert stored == [(25,)]
+    status, replies = post(stack, {"sender": "sec-calm", "message": "Ich will kündigen"})
+    assert status == 200 and texts(replies)

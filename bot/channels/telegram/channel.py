@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import MAX_BODY_BYTES, read_body
+from bot.channels.ratelimits import MessageLimiter
 from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.config import WEBHOOK, TelegramConfig
 from bot.channels.telegram.handler import Outcome, UpdateHandler
@@ -117,6 +118,7 @@ class TelegramInput(InputChannel):
             input_channel=self.name(),
             owner=owner,
             claim_seconds=config.claim_timeout_seconds,
+            limiter=MessageLimiter.from_env(),
         )
         self._client, self._output, self._handler = client, output, handler
         expected_secret = config.secret_token.encode("utf-8")

@@ -18,10 +18,12 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine
 
 from rasa.core.channels.channel import UserMessage
 
+from bot.channels.ratelimits import MessageLimiter
 from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.ledger import AsyncLedger, Claim, Outbox, Verdict
 from bot.channels.telegram.output import ReplyBuffer, TelegramOutput
 from bot.channels.telegram.updates import MAX_TEXT_CHARACTERS, IncomingUpdate, parse_update
+from cancellation.settings import RateLimits
 from cancellation.texts import text as catalogue_text
 from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
 
@@ -53,7 +55,10 @@ class UpdateHandler:
         owner: str,
         claim_seconds: float,
         max_attempts: int = MAX_ATTEMPTS,
+        limiter: MessageLimiter | None = None,
     ) -> None:
+        # Per conversation only: every update comes from Telegram's servers.
+        self._limiter = limiter or MessageLimiter(RateLimits())
         self._bot_id = bot_id
         self._client = client
         self._ledger = ledger
@@ -141,6 +146,8 @@ class UpdateHandler:
                 buffer.add_text(
                     catalogue_text("utter_message_too_long", language, limit=MAX_TEXT_CHARACTERS)
                 )
+            elif not (await self._limiter.admit(update.sender_id)).allowed:
+                buffer.add_text(catalogue_text("utter_rate_limited", language))
             else:
                 await self._run_rasa(update, buffer, language)
         finally:

@@ -251,9 +251,9 @@ def test_an_overlong_message_is_answered_with_please_shorter_and_not_parsed(
     run(scenario())
     assert collector.messages == []
     [german] = api.sent_texts(CHAT)
-    assert "zu lang" in german and "4000 Zeichen" in german and "kürzer" in german
+    assert "sehr lang" in german and "4000 Zeichen" in german and "kürzer" in german
     [english] = api.sent_texts(CHAT + 1)
-    assert "too long" in english and "shorter" in english
+    assert "very long" in english and "shorter" in english
 
 
 def test_a_webhook_body_over_64_kib_is_refused_with_413_and_changes_nothing(
@@ -407,3 +407,24 @@ def test_without_a_token_the_channel_is_off_and_registers_nothing(api: FakeBotAp
     assert collector.messages == []
     assert api.calls == []
     assert channel.get_output_channel() is None
+
+
+def test_a_flood_from_one_chat_is_answered_politely_and_not_passed_on(
+    api: FakeBotApi, ledger: SqliteLedger
+) -> None:
+    from bot.channels.ratelimits import MessageLimiter
+    from cancellation.settings import RateLimits
+
+    collector = Collector()
+    channel = channel_for(api, ledger)
+
+    async def scenario() -> None:
+        async with serving(channel, collector) as url:
+            assert channel._handler is not None
+            channel._handler._limiter = MessageLimiter(RateLimits(messages_per_minute=2))
+            for update_id in range(70, 74):
+                assert await post(url, text_update(CHAT, f"m{update_id}", update_id)) == 200
+
+    run(scenario())
+    assert [m.text for m in collector.messages] == ["m70", "m71"]
+    assert "warten Sie einen Moment" in api.sent_texts(CHAT)[-1]
