@@ -46,6 +46,10 @@ def _today() -> dt.date:
     return clock.today()
 
 
+def _iso_or_skipped(day: dt.date | None) -> str:
+    return day.isoformat() if day else SKIPPED
+
+
 class ValidateCancellationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_cancellation_form"
@@ -183,10 +187,7 @@ class ValidateCancellationForm(FormValidationAction):
             reference = validation.parse_contract_reference(text)
             if reference is None:
                 if tracker.get_slot("customer_number") in (None, SKIPPED):
-                    raise InvalidInput(
-                        "Ohne Kundennummer brauche ich die Rufnummer oder die Vertragsnummer, "
-                        "damit der Anbieter Ihren Vertrag findet, zum Beispiel 0176 12345678."
-                    )
+                    raise InvalidInput(say("utter_need_contract_reference"))
                 return {"contract_reference": SKIPPED}
             shown = reference.phone_number or reference.contract_number
             return {
@@ -210,7 +211,7 @@ class ValidateCancellationForm(FormValidationAction):
         return self._parse(
             "date_of_birth",
             value,
-            lambda text: {"date_of_birth": parse_date_of_birth(text, _today()).isoformat()},
+            lambda text: {"date_of_birth": _iso_or_skipped(parse_date_of_birth(text, _today()))},
             dispatcher,
             tracker,
         )

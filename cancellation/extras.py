@@ -102,17 +102,29 @@ def extras_text(extras: Optional[Iterable[str]]) -> str:
     return "; ".join(chosen) if chosen else "keine"
 
 
+_PASSWORD_LABEL_RE = re.compile(
+    r"^(?:(?:meine|die|my)\s+)?(?:kunden\s*-?\s*(?:kennzahl|kennwort|passwort)|kennzahl|kennwort|passwort|"
+    r"customer password|password|pin)\s*(?:ist|lautet|is)?\s*[:=]?\s*",
+    re.IGNORECASE,
+)
+
+
 def parse_customer_password(text: str) -> Optional[str]:
-    """The o2 "Kundenkennzahl" (a customer password); None when the user does not know it."""
+    """The o2 "Kundenkennzahl" (a customer password); None when the user does not know it.
+
+    A password is one token ("4711", "Sonne77"): "hab ich nicht" after the field's name is no
+    password, and a sentence is asked again rather than printed in the letter.
+    """
     if is_skip_answer(str(text)):
         return None
     password = " ".join(str(text).split())
-    password = re.sub(r"^(meine )?kunden\s*kennzahl( ist|:)?\s*", "", password, flags=re.IGNORECASE)
+    password = _PASSWORD_LABEL_RE.sub("", password).strip(" .,;„“\"'")
+    if password and is_skip_answer(password):
+        return None
     if not password or len(password) > _MAX_PASSWORD_CHARS:
-        raise InvalidInput(
-            f"Die Kundenkennzahl ist meist eine kurze Zahl oder ein Wort (höchstens {_MAX_PASSWORD_CHARS} Zeichen), "
-            "zum Beispiel 1234. Wenn Sie sie nicht wissen, schreiben Sie „weiß ich nicht“."
-        )
+        raise InvalidInput(say("utter_invalid_customer_password_length", max_chars=_MAX_PASSWORD_CHARS))
+    if " " in password:
+        raise InvalidInput(say("utter_invalid_customer_password_spaces"))
     return password
 
 
@@ -127,9 +139,23 @@ def identification_questions(rule: IdentificationRule) -> Tuple[str, ...]:
     return tuple(item.value for item in _ASKED_IDENTIFICATION if rule.mentions(item))
 
 
-def parse_date_of_birth(text: str, today: date) -> date:
-    born = parse_past_or_future_date(text, today)
-    age = (today - born).days // 365
-    if born >= today or not 14 <= age <= 120:
-        raise InvalidInput("Bitte nennen Sie Ihr Geburtsdatum, zum Beispiel 24.12.1980.")
+# Identification needs a real person's birthday: in the past, of someone old enough to hold a
+# contract of their own (14 covers prepaid and gym contracts of teenagers) and not older than 120.
+MIN_AGE_YEARS = 14
+MAX_AGE_YEARS = 120
+
+
+def parse_date_of_birth(text: str, today: date) -> Optional[date]:
+    """The date of birth; None when the user does not know or give it (it is then not printed)."""
+    if is_skip_answer(str(text)):
+        return None
+    try:
+        born = parse_past_or_future_date(text, today, max_years_back=2 * MAX_AGE_YEARS)
+    except InvalidInput:
+        raise InvalidInput(say("utter_invalid_date_of_birth")) from None
+    if born >= today:
+        raise InvalidInput(say("utter_invalid_date_of_birth_future"))
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if not MIN_AGE_YEARS <= age <= MAX_AGE_YEARS:
+        raise InvalidInput(say("utter_invalid_date_of_birth_age"))
     return born

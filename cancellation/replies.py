@@ -42,8 +42,10 @@ _UNKNOWN = [
     r"( zur hand| parat| da| hier| mehr)?",
     r"(ich )?(hab|habe|hab e)s? (leider |grad |gerade )?(keine|keinen|keins|sie nicht|die nicht|den nicht|nicht|nich|net|kein)"
     r"( zur hand| parat| da| hier| mehr)?",
-    r"(hab|habe) (ich )?keine?n?( (nummer|kennzahl|kennwort|passwort|kundennummer|e-?mail|mail))?",
-    r"kein(e|en|s)?( (nummer|angabe|e-?mail|mail|kennzahl|kennwort|passwort|kundennummer))?",
+    r"(hab|habe) (ich )?keine?n?( (nummer|kennzahl|kennwort|passwort|kundennummer|vertragsnummer|e-?mail|mail))?",
+    r"kein(e|en|s)?( (nummer|angabe|e-?mail|mail|kennzahl|kennwort|passwort|kundennummer|vertragsnummer))?",
+    r"(ich )?kenne? (ich )?(sie |die |das |es |ihn |den )?(leider )?nicht( mehr)?|(ich )?erinnere mich nicht",
+    r"(ich )?(weiss|kenne?) (sie |die |das |es |ihn |den )?(leider )?nicht( mehr)?",
     r"nicht (vorhanden|bekannt|zur hand|parat|da)",
     r"(mir )?unbekannt|unklar|(bin mir )?unsicher|(bin mir )?nicht sicher|vergessen|(hab|habe) (ich )?vergessen",
     r"(bitte )?ueberspring(en)?( bitte)?|skip|auslassen|weglassen|egal",
@@ -51,8 +53,9 @@ _UNKNOWN = [
     r"n/?a|-+|x|\?+",
     # English
     r"(i )?(do not|don t|dont) know|no idea|not sure|unknown|dunno|idk",
-    r"(i )?(do not|don t|dont) have (it|one|that|any)( at hand| with me)?|(i )?have none|none|n a",
-    r"(i )?forgot|not at hand|skip( it| this)?|pass",
+    r"(i )?(do not|don t|dont) have (it|one|that|any|a|an|my|the)( (customer|contract|phone))?"
+    r"( (number|password|e-?mail|mail|address|e-?mail address))?( at hand| with me| here)?|(i )?have none|none|n a",
+    r"(i )?forgot( it)?|(i )?(do not|don t|dont) remember( it)?|not at hand|not available|skip( it| this)?|pass",
 ]
 _YES = [
     r"ja+|jo+|jop|jep|jup|jau|joa|jawohl|ja(wohl)? (bitte|gerne?|klar|genau|passt|richtig|korrekt|das stimmt)",
@@ -104,6 +107,17 @@ def classify_reply(text: str) -> Optional[Reply]:
     if _LEADING_YES.match(reply):
         return Reply.YES
     return None
+
+
+def gives_no_value(text: str) -> bool:
+    """The whole answer says "no value": unknown ("hab ich nicht", "k.A.") or no ("nein", "none").
+
+    Unlike `classify_reply`, a leading "nein, ..." is not enough: "nein, sie ist 4711" has a value.
+    """
+    if not isinstance(text, str) or len(text) > MAX_REPLY_CHARS:
+        return False
+    reply = normalise_reply(text)
+    return bool(reply) and bool(_UNKNOWN_RE.match(reply) or _NO_RE.match(reply))
 
 
 def is_unknown_answer(text: str) -> bool:

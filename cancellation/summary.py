@@ -84,9 +84,10 @@ def summary_text(
             rows.append(("Anlagen", ", ".join(render(name, Language.DE) for name in enclosure_names(special))))
     if answers.get("customer_password") is not None:
         rows.insert(7, ("Kundenkennzahl", _shown(answers.get("customer_password"))))
-    if answers.get("date_of_birth"):
-        born = dt.date.fromisoformat(answers["date_of_birth"])
-        rows.insert(7, ("Geburtsdatum", f"{born:%d.%m.%Y}"))
+    if answers.get("date_of_birth") is not None:
+        birth = answers["date_of_birth"]
+        shown = "–" if birth in ("", SKIPPED) else f"{dt.date.fromisoformat(birth):%d.%m.%Y}"
+        rows.insert(7, ("Geburtsdatum", shown))
     lines = ["Bitte prüfen Sie Ihre Angaben:"] + [f"• {label}: {escape(value)}" for label, value in rows]
     notes = directory_notes(provider, address_used=not answers.get("provider_address"))
     lines.extend(render(note) for note in notes)

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 
 import phonenumbers
 
-from cancellation.texts import Message
+from cancellation.replies import gives_no_value
+from cancellation.texts import Message, say
 
 MAX_ANSWER_CHARS = 500
 MAX_NAME_CHARS = 200
@@ -147,8 +148,28 @@ _SKIP_PATTERNS = [
 _SKIP_RE = re.compile(r"^(?:" + "|".join(_SKIP_PATTERNS) + r")$")
 
 
+# The question's own field named before the answer: "Kundenkennwort hab ich nicht",
+# "die Kundennummer weiß ich nicht", "E-Mail: keine", "my password I don't know".
+_FIELD_NAMED_RE = re.compile(
+    r"^(?:(?:die|meine|eine|den|das|ne|my|the|a)\s+)?"
+    r"(?:kunden\s*-?\s*(?:nummer|nr|kennzahl|kennwort|passwort|id)|kd\s*-?\s*nr|kennzahl|kennwort|passwort|pin|"
+    r"vertrags\s*-?\s*(?:nummer|nr)|rufnummer|handynummer|telefonnummer|nummer|e-?\s*mail(?:\s*-?\s*adresse)?|"
+    r"mail|geburtsdatum|customer number|contract number|password|e-?mail address|number)"
+    r"(?:\s+(?:ist|lautet|is))?\s+"
+)
+
+
+def _skip_words(folded: str) -> bool:
+    return bool(_SKIP_RE.match(folded)) or gives_no_value(folded)
+
+
 def is_skip_answer(text: str) -> bool:
-    """True for answers meaning "I don't have it / skip this question"."""
+    """True for answers meaning "I don't have it / skip this question".
+
+    The one vocabulary of `cancellation.replies` ("hab ich nicht", "k.A.", "no idea", "nein") plus
+    skip words ("überspringen", "weiter"), also after the question's field named first
+    ("Kundenkennwort hab ich nicht"): such an answer is never taken as a value.
+    """
     if not isinstance(text, str) or len(text) > 100:
         return False
     stripped = " ".join(text.split())
@@ -157,7 +178,12 @@ def is_skip_answer(text: str) -> bool:
     folded = fold(stripped)
     folded = re.sub(r"[!?.,;:)(\"'„“”]+", " ", folded)
     folded = " ".join(folded.split())
-    return bool(folded) and bool(_SKIP_RE.match(folded))
+    if not folded:
+        return False
+    if _skip_words(folded):
+        return True
+    rest = _FIELD_NAMED_RE.sub("", folded, count=1)
+    return rest != folded and bool(rest) and _skip_words(rest)
 
 
 # --------------------------------------------------------------------------
@@ -608,25 +634,17 @@ _CONTRACT_LABEL_RE = re.compile(
 )
 
 
-def _parse_reference(text: str, label_re: re.Pattern[str], what: str, example: str) -> str:
+def _parse_reference(text: str, label_re: re.Pattern[str], what: Message, example: str) -> str:
     raw = _require_text(text, MAX_ANSWER_CHARS, example)
     value = label_re.sub("", raw).strip(" ,;")
     if len(value) < 3:
-        raise InvalidInput(f"Die {what} ist zu kurz. Bitte schreiben Sie sie vollständig, zum Beispiel {example}.")
+        raise InvalidInput(say("utter_invalid_reference_short", what=what, example=example))
     if len(value) > 40:
-        raise InvalidInput(
-            f"Die {what} ist zu lang (höchstens 40 Zeichen). Bitte prüfen Sie sie, zum Beispiel {example}."
-        )
+        raise InvalidInput(say("utter_invalid_reference_long", what=what, example=example))
     if not re.search(r"[0-9]", value):
-        raise InvalidInput(
-            f"Eine {what} enthält Ziffern. Bitte schreiben Sie sie so, wie sie auf Ihrer Rechnung steht, "
-            f"zum Beispiel {example} – oder „weiß ich nicht“."
-        )
+        raise InvalidInput(say("utter_invalid_reference_no_digits", what=what, example=example))
     if not _REFERENCE_CHARS_RE.match(value):
-        raise InvalidInput(
-            f"Die {what} enthält ungewöhnliche Zeichen. Bitte schreiben Sie nur Buchstaben, Ziffern und "
-            f"Bindestriche, zum Beispiel {example}."
-        )
+        raise InvalidInput(say("utter_invalid_reference_characters", what=what, example=example))
     return value
 
 
@@ -634,7 +652,7 @@ def parse_customer_number(text: str) -> str | None:
     """The customer number as written, or None when the user does not have it."""
     if is_skip_answer(text):
         return None
-    return _parse_reference(text, _CUSTOMER_LABEL_RE, "Kundennummer", "K-123456789")
+    return _parse_reference(text, _CUSTOMER_LABEL_RE, say("utter_term_customer_number"), "K-123456789")
 
 
 def _looks_like_phone(text: str) -> bool:
@@ -654,14 +672,16 @@ def parse_contract_reference(text: str) -> ContractReference | None:
             pass  # e.g. "0123456" is more likely a contract number than a broken phone number
     return ContractReference(
         phone_number=None,
-        contract_number=_parse_reference(raw, _CONTRACT_LABEL_RE, "Vertragsnummer", "V-2024-123456"),
+        contract_number=_parse_reference(
+            raw, _CONTRACT_LABEL_RE, say("utter_term_contract_number"), "V-2024-123456"
+        ),
     )
 
 
 _EMAIL_LABEL_RE = re.compile(r"^(?:(?:meine\s+)?e-?mail(?:-?adresse)?\s*(?:ist|lautet)?\s*:?\s*|mailto:)", re.IGNORECASE)
 _EMAIL_LOCAL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _EMAIL_LABEL_PART_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_EMAIL_MESSAGE = "Das sieht nicht wie eine E-Mail-Adresse aus. Bitte prüfen Sie sie, zum Beispiel anna.mueller@example.de."
+_EMAIL_MESSAGE = say("utter_invalid_email")
 
 
 def parse_email(text: str) -> str | None:
@@ -696,7 +716,7 @@ _RELATIVE_DAYS = {"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "ueb
 _RELATIVE_DAY_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b")
 
 
-def parse_past_or_future_date(text: str, today: date) -> date:
+def parse_past_or_future_date(text: str, today: date, *, max_years_back: int = MAX_PAST_DATE_YEARS_BACK) -> date:
     """A calendar date before or after `today` ("15.03.2024", "3. März 24", "gestern").
 
     A date without a year is the occurrence nearest to `today` (asked "when did you receive the
@@ -734,7 +754,7 @@ def parse_past_or_future_date(text: str, today: date) -> date:
         raise InvalidInput(
             f"Dieses Datum gibt es nicht. Bitte prüfen Sie Tag und Monat, zum Beispiel {EXAMPLE_ANY_DATE}."
         )
-    if result.year < today.year - MAX_PAST_DATE_YEARS_BACK or result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
+    if result.year < today.year - max_years_back or result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
         raise InvalidInput(
             f"Das Datum {_format(result)} liegt sehr weit entfernt. Bitte prüfen Sie das Jahr, "
             f"zum Beispiel {EXAMPLE_ANY_DATE}."

@@ -20,14 +20,17 @@ from cancellation.validation import (
     parse_postcode,
     parse_street,
 )
+from cancellation.texts import render
+from cancellation.vocabulary import Language
 
 TODAY = date(2026, 11, 26)
 
 
 def message_of(func, *args) -> str:
+    """The German message an unusable answer gets (a sentence or a catalogue message)."""
     with pytest.raises(InvalidInput) as info:
         func(*args)
-    return info.value.message
+    return render(info.value.message, Language.DE)
 
 
 def assert_friendly(message: str) -> None:
@@ -341,7 +344,9 @@ def test_hostile_input_gives_clean_invalid_input_or_a_value(parser, answer):
     try:
         parser(answer)
     except InvalidInput as error:
-        assert error.message and len(error.message) < 300
+        for language in Language:
+            message = render(error.message, language)
+            assert message and len(message) < 300
 
 
 def test_non_string_input_is_invalid_input():

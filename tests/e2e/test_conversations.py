@@ -244,3 +244,26 @@ def test_reference_number_and_deleting_data(chat: Chat):
     assert len(rows) == 1  # the anonymised row stays, so counts stay true
     # The conversation itself is gone: the bot no longer knows the reference.
     assert reference not in chat.say("wie ist meine Vorgangsnummer?")
+
+
+def test_unknown_answers_to_optional_questions_are_never_printed(chat: Chat):
+    chat.say("Ich will meinen Handyvertrag bei o2 kündigen")
+    chat.say("Erika Mustermann")
+    assert "Kundennummer" in chat.say("Lindenweg 3, 12345 Musterstadt")
+    assert "Rufnummer" in chat.say("Kundennummer hab ich nicht")
+    assert "Kundenkennzahl" in chat.say("0176 12345678")
+    # A sentence is no password: asked again with a short explanation, nothing lost.
+    again = chat.say("ich glaube 4711 oder so")
+    assert "ohne Leerzeichen" in again
+    assert "Zu wann" in chat.say("Kundenkennwort hab ich nicht")
+    chat.say("nächstmöglich")
+    chat.say("nein")
+    summary = chat.say("k.A.")
+    assert "hab ich nicht" not in summary and "k.A." not in summary
+    assert "Kundennummer: –" in summary and "Kundenkennzahl: –" in summary
+    assert "Erika Mustermann" in summary and "12345 Musterstadt" in summary
+    text = pdf_text(download_letter(chat) if "letters/" in chat.say("ja") else b"")
+    assert "Erika Mustermann" in text and "0176 12345678" in text
+    assert "hab ich nicht" not in text and "Kundenkennwort" not in text
+    assert "Kundenkennzahl" not in text and "Kundennummer" not in text
+    assert "k.A." not in text
