@@ -25,6 +25,7 @@ from actions import services
 from bot import metrics
 from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
 from actions.downloads import hand_out
+from actions.followthrough import offer_after_letter
 from actions.speech import tell
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,8 @@ class ActionCreateLetter(Action):
             return [SlotSet("summary_confirmed", None)]
 
         tell(dispatcher, tracker, next_steps(provider, answers.get("contract_type")))
+        offers = offer_after_letter(dispatcher, tracker, record.reference, answers, provider)
         kept = set(PERSONAL_SLOTS)
-        return [SlotSet("last_reference", record.reference)] + [
+        return [SlotSet("last_reference", record.reference)] + offers + [
             SlotSet(name, None) for name in INTERVIEW_SLOTS if name not in kept
         ]

@@ -15,11 +15,13 @@ from cancellation.forgetting import (
     forget_message,
 )
 from cancellation.log.references import find_reference
+from cancellation.followthrough import dispatch_status
 from cancellation.summary import end_date_text
 from cancellation.texts import render
 
 from actions import services
 from actions.answers import INTERVIEW_SLOTS
+from actions.speech import language as language_of_tracker
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,9 @@ class ActionShowStatus(Action):
                 f"{record.subject} bei {record.provider}, {end} – Status: "
                 f"{STATUS_TEXT.get(record.status, record.status)}"
             )
+            dispatched = dispatch_status(record.details or {})
+            if dispatched is not None:
+                lines.append("  " + render(dispatched, language_of_tracker(tracker)))
         dispatcher.utter_message(text="\n".join(lines))
         return []
 

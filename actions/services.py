@@ -41,3 +41,29 @@ def rate_limiter() -> RateLimiter:
     """Counters for the letters-per-day limits: Redis when REDIS_URL is set (shared by every
     action server), this process otherwise."""
     return RateLimiter(counters_for(rate_limits().redis_url))
+
+
+@functools.lru_cache(maxsize=1)
+def dispatch_settings():
+    """LetterXpress settings, or None while dispatch is off."""
+    from cancellation.settings import DispatchSettings
+
+    return DispatchSettings.from_env()
+
+
+@functools.lru_cache(maxsize=1)
+def smtp_settings():
+    """SMTP settings, or None while e-mail is off."""
+    from cancellation.settings import SmtpSettings
+
+    return SmtpSettings.from_env()
+
+
+@functools.lru_cache(maxsize=1)
+def dispatch_worker():
+    """A worker for immediate submissions from a conversation (the Rasa process runs the
+    background worker that retries and follows the jobs)."""
+    from cancellation.dispatch.worker import build_worker
+
+    configured = dispatch_settings()
+    return None if configured is None else build_worker(attempt_log(), configured)

@@ -32,6 +32,7 @@ from cancellation.dispatch.queue import DispatchJob, DispatchQueue
 from cancellation.log import AttemptLog
 from cancellation.log.chain import timestamp
 from cancellation.log.rows import utc_now
+from cancellation.settings import DispatchSettings
 from cancellation.vocabulary import DispatchMode, DispatchState, Status
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,9 @@ class DispatchWorker:
                 "dispatch_mode": self._client.mode,
             })
         return job, new
+
+    def job(self, reference: str) -> Optional[DispatchJob]:
+        return self._queue.get(reference)
 
     def run_once(self, reference: Optional[str] = None) -> Optional[DispatchJob]:
         """Claim one due job (or that of `reference`) and advance it; its new state, or None."""
@@ -209,3 +213,11 @@ class DispatchWorker:
             except Exception:  # the database may be briefly away; try again next round
                 logger.exception("Dispatch worker round failed")
             self._stop.wait(interval)
+
+
+def build_worker(log: AttemptLog, settings: "DispatchSettings") -> DispatchWorker:
+    from cancellation.dispatch.letterxpress import Credentials
+
+    client = LetterXpressClient(Credentials(settings.username, settings.api_key, settings.mode),
+                                base_url=settings.base_url)
+    return DispatchWorker(log, DispatchQueue(log.store), client)

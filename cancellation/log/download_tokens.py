@@ -68,6 +68,10 @@ class DownloadTokens:
         """The reference of a valid evidence-report token; the report is rendered by the caller."""
         return self._valid(token, Document.EVIDENCE, now)
 
+    def resolve_calendar(self, token: str, *, now: datetime | None = None) -> str | None:
+        """The reference of a valid calendar-file token; the file is rendered by the caller."""
+        return self._valid(token, Document.CALENDAR, now)
+
     def _valid(self, token: str, document: Document, now: datetime | None) -> str | None:
         now = now or utc_now()
         query = select(DownloadToken.reference, DownloadToken.expires_at).where(

@@ -50,6 +50,7 @@ class Document(Vocabulary):
 
     LETTER = "letter"  # the stored PDF
     EVIDENCE = "evidence"  # the evidence report, rendered when downloaded
+    CALENDAR = "calendar"  # the calendar file (.ics), rendered when downloaded
 
 
 class UnknownReference(LookupError):
