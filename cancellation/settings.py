@@ -203,6 +203,10 @@ class DispatchSettings:
     base_url: str = DEFAULT_LETTERXPRESS_BASE_URL
     price_text: str | None = None
     interval_seconds: float = DEFAULT_DISPATCH_INTERVAL_SECONDS
+    # First wait after the service was unreachable (doubles up to an hour), and how often a
+    # submitted letter is asked for its tracking number.
+    retry_seconds: float = 30.0
+    poll_seconds: float = 1800.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DispatchSettings | None":
@@ -218,14 +222,9 @@ class DispatchSettings:
         mode = (_get(environ, "LETTERXPRESS_MODE") or "test").lower()
         if mode not in LETTERXPRESS_MODES:
             raise SettingsError(f"LETTERXPRESS_MODE muss test oder live sein, nicht {mode!r}.")
-        raw_interval = _get(environ, "DISPATCH_INTERVAL_SECONDS")
-        try:
-            interval = float(raw_interval) if raw_interval else DEFAULT_DISPATCH_INTERVAL_SECONDS
-        except ValueError:
-            interval = 0
-        if not 0.1 <= interval <= 3600:
-            raise SettingsError(
-                f"DISPATCH_INTERVAL_SECONDS muss zwischen 0.1 und 3600 liegen, nicht {raw_interval!r}.")
+        interval = _seconds(environ, "DISPATCH_INTERVAL_SECONDS", DEFAULT_DISPATCH_INTERVAL_SECONDS)
+        retry = _seconds(environ, "DISPATCH_RETRY_SECONDS", 30.0)
+        poll = _seconds(environ, "DISPATCH_POLL_SECONDS", 1800.0)
         return cls(
             username=username,
             api_key=api_key,
@@ -234,7 +233,20 @@ class DispatchSettings:
                                _get(environ, "LETTERXPRESS_BASE_URL") or DEFAULT_LETTERXPRESS_BASE_URL),
             price_text=_get(environ, "LETTERXPRESS_PRICE_TEXT"),
             interval_seconds=interval,
+            retry_seconds=retry,
+            poll_seconds=poll,
         )
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = _get(environ, name)
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = 0
+    if not 0.1 <= value <= 86400:
+        raise SettingsError(f"{name} muss zwischen 0.1 und 86400 Sekunden liegen, nicht {raw!r}.")
+    return value
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import argparse
 import sys
 from typing import Sequence
 
-from bot.cli import attempts, deadline, evidence, forget, letter, migrate
+from bot.cli import attempts, deadline, dispatch, evidence, forget, letter, migrate
 
-COMMAND_MODULES = (attempts, letter, evidence, forget, deadline, migrate)
+COMMAND_MODULES = (attempts, letter, evidence, forget, deadline, migrate, dispatch)
 
 USAGE_ERROR = 2
 

@@ -220,4 +220,6 @@ def build_worker(log: AttemptLog, settings: "DispatchSettings") -> DispatchWorke
 
     client = LetterXpressClient(Credentials(settings.username, settings.api_key, settings.mode),
                                 base_url=settings.base_url)
-    return DispatchWorker(log, DispatchQueue(log.store), client)
+    timing = Timing(first_retry=dt.timedelta(seconds=settings.retry_seconds),
+                    poll_interval=dt.timedelta(seconds=settings.poll_seconds))
+    return DispatchWorker(log, DispatchQueue(log.store), client, timing=timing)
