@@ -102,10 +102,14 @@ class FollowThroughInput(InputChannel):
 
         @followthrough.listener("before_server_stop")
         async def stop_worker(app: Any, loop: Any) -> None:
-            if self._worker is not None:
-                await asyncio.to_thread(self._worker.stop)
+            await asyncio.to_thread(self.stop_worker)
 
         return followthrough
+
+    def stop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
 
     def start_worker(self) -> None:
         from cancellation.dispatch.worker import build_worker
