@@ -4,10 +4,11 @@ SHELL := /bin/bash
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean deadline-cases
+.PHONY: help run cluster test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean deadline-cases
 
 help:
 	@echo "make run       start the assistant (REST, web chat, Telegram) on http://127.0.0.1:5005"
+	@echo "make cluster   REPLICAS Rasa replicas + ACTION_REPLICAS action servers behind HAProxy (PostgreSQL, Redis)"
 	@echo "make test      run the whole test suite"
 	@echo "make bench     load benchmark against running servers (start them with make run)"
 	@echo "make nlu-eval  NLU held-out evaluation (add ARGS=--crossval for cross-validation)"
@@ -30,6 +31,9 @@ model: $(STAMP)
 
 run: $(STAMP) webchat model
 	scripts/run.sh
+
+cluster: $(STAMP) webchat model
+	scripts/cluster.sh
 
 validate: $(STAMP)
 	. scripts/env.sh && $(VENV)/bin/rasa data validate --config bot/config.yml --domain bot/domain --data data
