@@ -3,8 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Separate virtualenvs for tools whose pins conflict with Rasa's: manifest checkers and locust.
+TOOLS_STAMP := .venv-tools/.installed
+BENCH_STAMP := .venv-bench/.installed
 
-.PHONY: help run cluster test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean deadline-cases
+.PHONY: help run cluster tools bench-scale test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean deadline-cases
 
 help:
 	@echo "make run       start the assistant (REST, web chat, Telegram) on http://127.0.0.1:5005"
@@ -20,6 +23,18 @@ $(STAMP): requirements.lock scripts/find_python.sh
 	    || { rm -rf $(VENV) && "$$python" -m venv $(VENV); } )
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
+
+$(TOOLS_STAMP): requirements-tools.lock
+	rm -rf .venv-tools && $${TOOLS_PYTHON:-python3} -m venv .venv-tools
+	.venv-tools/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements-tools.lock
+	touch $@
+
+$(BENCH_STAMP): requirements-bench.lock
+	rm -rf .venv-bench && $${BENCH_PYTHON:-python3} -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements-bench.lock
+	touch $@
+
+tools: $(TOOLS_STAMP)
 
 webchat: bot/web/static/vendor/rasa-webchat/index.js
 
@@ -38,7 +53,7 @@ cluster: $(STAMP) webchat model
 validate: $(STAMP)
 	. scripts/env.sh && $(VENV)/bin/rasa data validate --config bot/config.yml --domain bot/domain --data data
 
-unit: $(STAMP) webchat
+unit: $(STAMP) webchat $(TOOLS_STAMP)
 	. scripts/env.sh && $(VENV)/bin/python -m pytest tests --ignore=tests/e2e -q -p no:cacheprovider
 
 story-test: model
