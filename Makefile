@@ -14,6 +14,7 @@ help:
 	@echo "make cluster   REPLICAS Rasa replicas + ACTION_REPLICAS action servers behind HAProxy (PostgreSQL, Redis)"
 	@echo "make test      run the whole test suite"
 	@echo "make bench     load benchmark against running servers (start them with make run)"
+	@echo "make bench-scale  1 vs 2 replicas, users with think time, growth (starts its own clusters)"
 	@echo "make nlu-eval  NLU held-out evaluation (add ARGS=--crossval for cross-validation)"
 	@echo "make deadline-cases  regenerate docs/LEGAL_CASES_DEADLINES.md from the deadline test cases"
 
@@ -71,6 +72,12 @@ test: validate unit story-test e2e
 
 bench: $(STAMP)
 	. scripts/env.sh && $(VENV)/bin/python -m scripts.bench $(ARGS)
+
+# Starts its own clusters (PostgreSQL and Redis as for make cluster); run it on a quiet machine.
+bench-scale: $(STAMP) $(BENCH_STAMP) model
+	mkdir -p results
+	set -o pipefail; . scripts/env.sh && for part in throughput users growth; do \
+	  $(VENV)/bin/python -m scripts.bench_scale $$part || exit 1; done | tee results/bench-scale.jsonl
 
 nlu-eval: $(STAMP)
 	scripts/nlu_eval.sh $(ARGS)

@@ -16,7 +16,6 @@ import asyncio
 import itertools
 import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -29,83 +28,19 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import aiohttp
 
 from letters import bench as letter_bench
+from scripts.bench_script import (  # noqa: F401 (re-exported)
+    BASELINE,
+    CANCELLATION,
+    LETTER_LINK,
+    ConversationFailed,
+    Script,
+    next_message,
+)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5005"
 DEFAULT_LEVELS = (1, 10, 50)
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 PROC = Path("/proc")
-# The Markdown link actions/letter.py sends: "[Brief herunterladen (PDF)](<base>/letters/<token>)".
-LETTER_LINK = re.compile(r"\((https?://[^\s()]+/letters/[A-Za-z0-9_-]+)\)")
-
-
-@dataclass(frozen=True)
-class Script:
-    """What one simulated user says. With `fixed`, exactly those messages in order; otherwise
-    `opening`, then the answer to whichever question the bot asked (first matching keyword), so
-    the benchmark survives changes of the question order. A conversation that gets a reply it
-    has no answer for (an unknown question, or the end without a link), or does not reach the
-    letter within `max_turns`, is an error."""
-
-    name: str
-    ends_with_letter: bool
-    fixed: Tuple[str, ...] = ()
-    opening: str = ""
-    answers: Tuple[Tuple[str, str], ...] = ()
-    max_turns: int = 20
-
-
-# The first e2e conversation (tests/e2e/test_conversations.py): provider and contract type come
-# from the first sentence, the invoice address from one line, no extras, no e-mail, confirmed.
-CANCELLATION = Script(
-    name="ours",
-    ends_with_letter=True,
-    opening="Ich will meinen Handyvertrag bei o2 kündigen",
-    answers=(
-        ("Bitte prüfen Sie Ihre Angaben", "ja"),  # first: the summary repeats every keyword below
-        ("Kundenkennzahl", "4711"),
-        ("Rufnummer oder Vertragsnummer", "0176 12345678"),
-        ("Kundennummer", "123456789"),
-        ("Anschrift", "Musterstraße 5, 10115 Berlin"),
-        ("Name", "Max Mustermann"),
-        ("Zu wann", "nächstmöglich"),
-        ("noch etwas enthalten", "nein"),
-        ("E-Mail", "nein"),
-    ),
-)
-
-# Answered by the stock bot's stories and rules; as many turns as our o2 conversation.
-BASELINE = Script(
-    name="baseline",
-    ends_with_letter=False,
-    fixed=(
-        "hello",
-        "I am sad",
-        "yes",
-        "are you a bot?",
-        "hi",
-        "great",
-        "am I talking to a human?",
-        "hey",
-        "I am sad",
-        "no",
-    ),
-)
-
-
-def next_message(script: Script, turn: int, bot_text: str) -> Optional[str]:
-    """What the user says in this turn (0-based) after the bot said bot_text; None when done."""
-    if script.fixed:
-        return script.fixed[turn] if turn < len(script.fixed) else None
-    if turn == 0:
-        return script.opening
-    if script.ends_with_letter and LETTER_LINK.search(bot_text):
-        return None
-    if turn >= script.max_turns:
-        raise ConversationFailed("too_many_turns")
-    for keyword, answer in script.answers:
-        if keyword in bot_text:
-            return answer
-    raise ConversationFailed("unexpected_reply")
 
 
 @dataclass(frozen=True)
@@ -115,6 +50,8 @@ class Settings:
     turn_timeout_s: float
     level_timeout_s: float
     conversations_per_user: int
+    # Bearer token for the REST channel (REST_TOKEN, as `make cluster` sets it); None: no header.
+    rest_token: Optional[str] = None
 
 
 @dataclass
@@ -128,12 +65,6 @@ class LevelLog:
 
     def fail(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
-
-
-class ConversationFailed(Exception):
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
 
 
 def reply_text(replies: Sequence[dict]) -> str:
@@ -246,9 +177,8 @@ def summarise(
 async def say(session: aiohttp.ClientSession, settings: Settings, sender: str, message: str) -> List[dict]:
     url = f"{settings.base_url}/webhooks/rest/webhook"
     try:
-        # REST_TOKEN: the same bearer token the server requires, when it requires one.
-        token = os.environ.get("REST_TOKEN", "").strip()
-        headers = {"Authorization": f"Bearer {token}"} if token else None
+        # REST_TOKEN (--rest-token): the same bearer token the server requires, when it requires one.
+        headers = {"Authorization": f"Bearer {settings.rest_token}"} if settings.rest_token else None
         async with session.post(
             url, json={"sender": sender, "message": message}, headers=headers
         ) as response:
@@ -417,6 +347,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                              "(default 300)")
     parser.add_argument("--render-letters", type=int, default=50, metavar="N",
                         help="letters rendered in-process for letter_render_ms_p50; 0 skips it (default 50)")
+    parser.add_argument("--rest-token", default=os.environ.get("REST_TOKEN") or None, metavar="TOKEN",
+                        help="bearer token for the REST channel (default: $REST_TOKEN)")
     parser.add_argument("--baseline", action="store_true",
                         help="drive a stock `rasa init` bot (greet/mood turns, no letter)")
     args = parser.parse_args(argv)
@@ -431,6 +363,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         turn_timeout_s=args.turn_timeout,
         level_timeout_s=args.level_timeout,
         conversations_per_user=args.conversations_per_user,
+        rest_token=args.rest_token,
     )
     # Rendered before the load, so the servers' work does not slow it down (and vice versa).
     render_ms_p50 = None
