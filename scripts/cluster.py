@@ -257,7 +257,7 @@ def haproxy_config(config: ClusterConfig, members: Sequence[Member]) -> str:
         "global",
         "    log stdout format raw local0 notice",
         f"    stats socket {config.run_dir / 'haproxy.sock'} mode 600 level admin",
-        "    maxconn 20000",
+        "    maxconn 5000",  # two descriptors per connection stay below a 20000 limit
         "",
         "defaults",
         "    mode http",
@@ -474,7 +474,8 @@ class Supervisor:
         deadline = time.monotonic() + 20
         while not (self.config.run_dir / "haproxy.sock").exists():
             if self.haproxy.poll() is not None or time.monotonic() > deadline:
-                raise ClusterError("HAProxy did not start; see " + str(self.config.run_dir / "haproxy.log"))
+                log = self.config.run_dir / "haproxy.log"
+                raise ClusterError(f"HAProxy did not start ({log}):\n{log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.1)
 
     def start(self) -> None:
