@@ -319,3 +319,22 @@ def test_widget_metadata_cannot_set_the_channels_own_keys() -> None:
     with serving(_channel()) as server:
         asyncio.run(scenario(server))
     assert server.agent.messages[0].metadata == {"language": "de"}
+
+
+def test_a_websocket_message_over_64_kib_closes_the_socket_and_reaches_nothing() -> None:
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect(["websocket"])
+        session_id = await widget.request_session(None)
+        # A short text with 70 KB of metadata: only the size limit stops it.
+        await widget.client.emit(
+            "user_uttered",
+            {"message": "hallo", "customData": {"pad": "x" * 70_000}, "session_id": session_id},
+        )
+        await asyncio.sleep(1.0)
+        assert widget.bot_messages == []
+        await widget.close()
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+    assert server.agent.messages == []
