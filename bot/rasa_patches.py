@@ -35,6 +35,14 @@ precompiled_response_validator (RemoteAction._validate_action_result)
     `jsonschema.validate`, which re-checks the schema itself on every call (a quarter of a turn's
     CPU time): the validator is built once instead.
 
+conversation_language (MessageProcessor._handle_message_with_tracker)
+    Each user message may change the conversation's language (the `language` slot): an explicit
+    request ("English please", "auf Deutsch bitte") or a message clearly written in the other
+    language, or for a new conversation the channel's hint (Telegram's language_code, the web
+    page's language). The slot is set right after the message is logged, so the replies of the
+    same turn are in the new language; explicit requests get the intent `switch_language`
+    (bot/conversation_language.py, cancellation/language.py).
+
 turn_metrics (Agent.handle_message)
     Every user message is timed and counted for the Prometheus metrics (bot/metrics.py); the
     retry patch above counts the calls to the action server. `RasaPatchesChannel` also starts
@@ -63,6 +71,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import metrics
+from bot.conversation_language import language_following_handler
 from cancellation import texts
 from cancellation.settings import MetricsEndpoint, SettingsError
 
@@ -178,6 +187,12 @@ PATCHES: Tuple[Patch, ...] = (
         target="rasa.core.actions.action:RemoteAction._validate_action_result",
         build=_precompiled_validation,
         reason="build the action response JSON-schema validator once, not per call",
+    ),
+    Patch(
+        name="conversation_language",
+        target="rasa.core.processor:MessageProcessor._handle_message_with_tracker",
+        build=language_following_handler,
+        reason="switch the conversation's language with the user's before the turn's replies",
     ),
     Patch(
         name="turn_metrics",

@@ -1,0 +1,79 @@
+"""The conversation's language follows the user: applied to every user message before Rasa predicts.
+
+Installed as the `conversation_language` patch (bot/rasa_patches.py) on
+`MessageProcessor._handle_message_with_tracker`, the step that logs a user message on the tracker:
+
+- An explicit request ("English please", "auf Deutsch bitte", cancellation/language.py) is
+  classified as the intent `switch_language` whatever the NLU model thinks, so the rules in
+  data/rules_language.yml acknowledge it and re-ask the open question instead of taking the
+  words as an answer.
+- Right after the user message, the `language` slot is set when `next_language` says the message
+  (or, for a conversation without a language yet, the channel's hint: Telegram's
+  `language_code`, the web page's language) changes it. A tapped button's payload (German in
+  both languages) decides nothing. Every reply of this turn (responses
+  uttered by rules and forms, texts rendered by the action server) is then in the new language.
+
+Why here and not in a rule or action: a language change can come with any message (an English
+answer inside a form, a first message) and must be in effect before the first reply of the
+same turn; a rule for every intent and form state could not do that. The slot does not
+influence predictions (bot/domain/language.yml), so the extra event changes no rule or story.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Awaitable, Callable, FrozenSet, Optional
+
+from rasa.shared.core.events import SlotSet
+
+from cancellation.language import explicit_request, next_language
+from cancellation.texts import LANGUAGE_SLOT, catalogue
+from cancellation.vocabulary import Language
+
+logger = logging.getLogger(__name__)
+
+SWITCH_INTENT = "switch_language"
+
+
+@functools.lru_cache(maxsize=1)
+def button_payloads() -> FrozenSet[str]:
+    """What a tapped button sends. Payloads are German in both languages ("Ich möchte einen
+    Vertrag kündigen"): tapping a button is no sign of the language a user reads."""
+    texts = catalogue()
+    return frozenset(
+        button["payload"].strip()
+        for name in texts.names
+        for language in texts.languages(name)
+        for button in texts.buttons(name, language)
+    )
+
+
+def language_after(current: Any, text: Any, metadata: Any) -> Optional[Language]:
+    """The new language after a user message, or None (see cancellation.language.next_language)."""
+    if isinstance(text, str) and text.strip() in button_payloads():
+        text = None
+    return next_language(current, text, metadata)
+
+
+def language_following_handler(
+    original: Callable[..., Awaitable[None]]
+) -> Callable[..., Awaitable[None]]:
+    """MessageProcessor._handle_message_with_tracker that also sets the `language` slot."""
+
+    @functools.wraps(original)
+    async def _handle_message_with_tracker(self: Any, message: Any, tracker: Any) -> None:
+        if not message.parse_data and explicit_request(message.text) is not None:
+            parse_data = await self.parse_message(message, tracker)
+            parse_data["intent"] = {"name": SWITCH_INTENT, "confidence": 1.0}
+            message.parse_data = parse_data
+        await original(self, message, tracker)
+        try:
+            language = language_after(tracker.get_slot(LANGUAGE_SLOT), message.text, message.metadata)
+        except Exception:  # never lose a message over its language
+            logger.exception("Detecting the language of a message failed")
+            return
+        if language is not None:
+            tracker.update(SlotSet(LANGUAGE_SLOT, language.value), self.domain)
+
+    return _handle_message_with_tracker

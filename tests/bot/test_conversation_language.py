@@ -1,0 +1,89 @@
+"""The conversation's language follows the user's messages (the conversation_language patch)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import rasa_patches
+from bot.conversation_language import SWITCH_INTENT, language_following_handler
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "bot" / "domain"))
+
+
+class FakeProcessor:
+    """What the patched method uses of a MessageProcessor: its domain and NLU."""
+
+    def __init__(self, domain: Domain, nlu_intent: str = "inform") -> None:
+        self.domain = domain
+        self.nlu_intent = nlu_intent
+
+    async def parse_message(self, message: UserMessage, tracker: Any) -> Dict[str, Any]:
+        return {"text": message.text, "intent": {"name": self.nlu_intent, "confidence": 0.6}, "entities": []}
+
+
+async def _stock(self: FakeProcessor, message: UserMessage, tracker: DialogueStateTracker) -> None:
+    parse_data = message.parse_data or await self.parse_message(message, tracker)
+    tracker.update(UserUttered(message.text, parse_data["intent"], [], parse_data), self.domain)
+
+
+handle = language_following_handler(_stock)
+
+
+def converse(domain: Domain, messages: List[str], metadata: Optional[dict] = None, nlu_intent: str = "inform"):
+    """The language slot after each message, and the intents the tracker logged."""
+    tracker = DialogueStateTracker("user", domain.slots)
+    processor = FakeProcessor(domain, nlu_intent)
+    languages, intents = [], []
+    for text in messages:
+        asyncio.run(handle(processor, UserMessage(text, metadata=metadata), tracker))
+        languages.append(tracker.get_slot("language"))
+        intents.append(tracker.latest_message.intent["name"])
+    return languages, intents
+
+
+def test_an_english_message_switches_and_short_answers_do_not(domain) -> None:
+    languages, _ = converse(
+        domain,
+        ["/greet", "I want to cancel my mobile contract", "Vodafone", "ok", "Erika Mustermann", "ja"],
+    )
+    assert languages == [None, "en", "en", "en", "en", "en"]
+
+
+def test_explicit_requests_switch_and_become_the_switch_intent(domain) -> None:
+    languages, intents = converse(domain, ["Ich will kündigen", "English please", "o2", "auf Deutsch bitte"])
+    assert languages == ["de", "en", "en", "de"]
+    assert intents == ["inform", SWITCH_INTENT, "inform", SWITCH_INTENT]
+
+
+def test_the_channel_hint_is_only_a_first_hint(domain) -> None:
+    languages, _ = converse(domain, ["/start", "o2", "Ich möchte meinen Vertrag kündigen"], {"language_hint": "en"})
+    assert languages == ["en", "en", "de"]
+    languages, _ = converse(domain, ["/greet", "hello, I would like to cancel my gym"], {"language": "de-DE"})
+    assert languages == ["de", "en"]
+
+
+def test_a_tapped_button_payload_is_no_language_sign(domain) -> None:
+    # Button payloads are German sentences in both languages.
+    languages, _ = converse(domain, ["I would like to cancel something", "Ich möchte einen Vertrag kündigen"])
+    assert languages == ["en", "en"]
+
+
+def test_the_patch_is_registered_on_the_method_that_logs_user_messages() -> None:
+    names = [patch.name for patch in rasa_patches.PATCHES]
+    assert "conversation_language" in names
+    assert "conversation_language" in rasa_patches.install()
+    assert getattr(MessageProcessor._handle_message_with_tracker, rasa_patches.MARK) == "conversation_language"
