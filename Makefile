@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TOOLS_STAMP := .venv-tools/.installed
 BENCH_STAMP := .venv-bench/.installed
 
-.PHONY: help run cluster tools bench-scale test model validate unit story-test e2e bench nlu-eval crossval browser webchat clean deadline-cases
+.PHONY: help run cluster tools bench-scale test model validate unit story-test e2e bench nlu-eval crossval browser webchat axe clean deadline-cases
 
 help:
 	@echo "make run       start the assistant (REST, web chat, Telegram) on http://127.0.0.1:5005"
@@ -42,6 +42,12 @@ webchat: bot/web/static/vendor/rasa-webchat/index.js
 bot/web/static/vendor/rasa-webchat/index.js: scripts/vendor_webchat.sh
 	scripts/vendor_webchat.sh --force
 
+# axe-core for the browser test's accessibility checks (never served to users).
+axe: tests/e2e/vendor/axe-core/axe.min.js
+
+tests/e2e/vendor/axe-core/axe.min.js: scripts/vendor_axe.sh
+	scripts/vendor_axe.sh --force
+
 model: $(STAMP)
 	scripts/train.sh
 
@@ -65,7 +71,7 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "The browser test needs Debian's chromium: apt-get install chromium" >&2; exit 1; }
 
-e2e: $(STAMP) webchat model browser
+e2e: $(STAMP) webchat axe model browser
 	. scripts/env.sh && $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 
 test: validate unit story-test e2e

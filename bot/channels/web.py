@@ -7,7 +7,9 @@ credentials.yml:
 This channel handles no messages (the chat itself runs over bot.channels.socketio); it only
 mounts a blueprint at the site root:
 
-    GET /, GET /chat        the chat page (bot/web/index.html)
+    GET /, GET /chat        the chat page (bot/web/index.html); its texts come from the catalogue
+                            in the page's language (?lang=en|de, else Accept-Language;
+                            bot/channels/page.py), like the error pages
     GET /static/<path>      files under bot/web/static/ (page script, styles, vendored widget)
     GET /letters/<token>    a letter PDF from the attempt log, while its download token is valid;
                             for an evidence token, the evidence report, rendered on the fly
@@ -25,6 +27,8 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.page import page, page_language
 
 if TYPE_CHECKING:
     from cancellation.log import AttemptLog
@@ -208,11 +212,13 @@ class WebPageInput(InputChannel):
         return self._html_file(request, PAGE_FILE, status=200)
 
     def _html_file(self, request: Request, name: str, *, status: int) -> HTTPResponse:
+        # Templates with the page's texts from the catalogue, in the page's language.
+        language = page_language(request.args.get("lang"), request.headers.get("accept-language"))
         headers = html_headers(request.host)
         headers["Cache-Control"] = "no-store" if status != 200 else "no-cache"
-        return response.html(
-            (self._web_root / name).read_text(encoding="utf-8"), status=status, headers=headers
-        )
+        headers["Content-Language"] = language.value
+        headers["Vary"] = "Accept-Language"
+        return response.html(page(self._web_root / name, language), status=status, headers=headers)
 
     async def _letter(self, request: Request, token: str) -> HTTPResponse:
         if not is_plausible_token(token):

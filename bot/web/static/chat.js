@@ -1,4 +1,7 @@
 // Starts the rasa-webchat widget. An external file, so the page's CSP can forbid inline scripts.
+// Its texts come from the catalogue in the page's language (data-texts on #webchat, written by
+// bot/channels/page.py). It also gives the widget what assistive technology needs: names for
+// the launcher, send and close buttons and the input, and a live region for new bot messages.
 (function () {
   "use strict";
 
@@ -8,15 +11,24 @@
 
   var element = document.getElementById("webchat");
   var status = document.getElementById("chat-status");
+  var texts = readTexts(element);
+
+  function readTexts(node) {
+    try {
+      return JSON.parse((node && node.getAttribute("data-texts")) || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
 
   function showStatus(text) {
     if (!status) return;
-    status.textContent = text;
+    status.textContent = text || "";
     status.hidden = !text;
   }
 
   if (!element || !window.WebChat || typeof window.WebChat.default !== "function") {
-    showStatus("Der Chat konnte nicht geladen werden. Bitte laden Sie die Seite neu.");
+    showStatus(texts.loadFailed);
     return;
   }
 
@@ -35,6 +47,57 @@
     true
   );
 
+  // --- accessibility of the widget's DOM (it renders and re-renders itself) -----------------
+
+  function setAttribute(node, name, value) {
+    if (node && value && node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+
+  function label(root) {
+    var launcher = root.querySelector(".rw-launcher");
+    if (launcher) {
+      var open = root.querySelector(".rw-conversation-container") !== null;
+      setAttribute(launcher, "aria-label", open ? texts.closeChat : texts.openChat);
+      setAttribute(launcher, "aria-expanded", open ? "true" : "false");
+      setAttribute(launcher, "type", "button");
+    }
+    root.querySelectorAll(".rw-send").forEach(function (button) {
+      setAttribute(button, "aria-label", texts.send);
+      setAttribute(button, "title", texts.send);
+    });
+    root.querySelectorAll(".rw-close-button").forEach(function (button) {
+      setAttribute(button, "aria-label", texts.closeChat);
+    });
+    root.querySelectorAll(".rw-new-message").forEach(function (input) {
+      setAttribute(input, "aria-label", texts.inputLabel);
+    });
+    // Bot messages and quick replies are appended here: announced politely, in order.
+    root.querySelectorAll(".rw-messages-container").forEach(function (log) {
+      setAttribute(log, "role", "log");
+      setAttribute(log, "aria-live", "polite");
+      setAttribute(log, "aria-relevant", "additions");
+      setAttribute(log, "aria-label", texts.messages);
+      // Scrollable content must be reachable by keyboard (WCAG 2.1.1).
+      setAttribute(log, "tabindex", "0");
+    });
+    // Decorative pictures in the widget's buttons (the send arrow, the launcher's icons).
+    root.querySelectorAll(".rw-launcher img, .rw-send img, .rw-close-button img, .rw-avatar").forEach(function (img) {
+      setAttribute(img, "alt", "");
+    });
+  }
+
+  var labelling = false;
+  var observer = new MutationObserver(function () {
+    if (labelling) return;
+    labelling = true;
+    try {
+      label(document.body);
+    } finally {
+      labelling = false;
+    }
+  });
+  observer.observe(document.body, { childList: true, subtree: true });
+
   var embedded = !window.matchMedia(MOBILE_QUERY).matches;
   document.documentElement.classList.add(embedded ? "chat-embedded" : "chat-launcher");
 
@@ -42,11 +105,13 @@
     {
       socketUrl: window.location.origin,
       socketPath: "/socket.io/",
-      customData: { language: "de" },
-      title: "Kündigungshilfe",
-      subtitle: "Ihr Kündigungsschreiben im Chat",
-      inputTextFieldHint: "Nachricht eingeben …",
-      connectingText: "Verbindung wird hergestellt …",
+      // The page's language is the conversation's first hint (cancellation/language.py); after
+      // that the conversation follows what the user writes.
+      customData: { language: texts.language || document.documentElement.lang || "de" },
+      title: texts.title,
+      subtitle: texts.subtitle,
+      inputTextFieldHint: texts.inputHint,
+      connectingText: texts.connecting,
       initPayload: "/greet",
       // sessionStorage: the history survives a reload but not closing the tab.
       params: { storage: "session" },
@@ -65,14 +130,11 @@
       // No session_confirm handler here: it would replace the widget's own, which shows the chat.
       onSocketEvent: {
         connect: function () { showStatus(""); },
-        disconnect: function () {
-          showStatus("Die Verbindung zum Chat ist unterbrochen. Sie wird automatisch neu aufgebaut …");
-        },
-        connect_error: function () {
-          showStatus("Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten erneut.");
-        }
+        disconnect: function () { showStatus(texts.disconnected); },
+        connect_error: function () { showStatus(texts.unreachable); }
       }
     },
     element
   );
+  label(document.body);
 })();
