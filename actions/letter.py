@@ -15,18 +15,19 @@ from rasa_sdk.types import DomainDict
 
 import letters
 from cancellation.followup import next_steps
+from cancellation.letter_explanation import explain_letter
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
 from cancellation.ratelimit import letter_limits
 from cancellation.summary import subject_text
 from cancellation.texts import say
-from cancellation.vocabulary import ContractType
+from cancellation.vocabulary import ContractType, Language
 
 from actions import services
 from bot import metrics
 from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
 from actions.downloads import hand_out
 from actions.followthrough import offer_after_letter
-from actions.speech import tell
+from actions.speech import language, tell
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +103,10 @@ class ActionCreateLetter(Action):
             dispatcher.utter_message(response="utter_technical_problem")
             return [SlotSet("summary_confirmed", None)]
 
+        if language(tracker) is not Language.DE:
+            # The letter is German (it goes to a German company): say what it says.
+            letter = build_letter_data(answers, provider, reference=record.reference, today=today)
+            tell(dispatcher, tracker, explain_letter(letter))
         tell(dispatcher, tracker, next_steps(provider, answers.get("contract_type")))
         offers = offer_after_letter(dispatcher, tracker, record.reference, answers, provider)
         kept = set(PERSONAL_SLOTS)

@@ -1,0 +1,51 @@
+"""English users learn what their German letter says, from the data the PDF is rendered from."""
+
+import datetime as dt
+
+from cancellation.extras import ADVERTISING, PORTING, SEPA
+from cancellation.letter_explanation import explain_letter
+from cancellation.letter_request import build_letter_data
+from cancellation.providers import load_directory
+from cancellation.texts import render
+from letters import render as render_pdf
+from tests.cancellation.test_letter_request import ANSWERS
+from tests.e2e.pdftext import pdf_text
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def test_a_contract_to_the_next_possible_date_explained_in_english():
+    data = build_letter_data(ANSWERS, load_directory().get("o2"), reference="KB-2026-ABCDEF", today=TODAY)
+    text = render(explain_letter(data), "en")
+
+    assert text.startswith("The letter is in German, because it goes to a German company.")
+    assert "You cancel your contract („Mobilfunkvertrag“) with" in text
+    assert "the next possible date" in text
+    assert "123456789, 0176 12345678" in text
+    assert "written confirmation" in text
+    assert "direct debit" not in text and "e-mail" not in text  # nothing the letter does not say
+    # What is explained is what the letter says.
+    letter = pdf_text(render_pdf(data))
+    assert "Mobilfunkvertrag" in letter and "nächstmöglichen Zeitpunkt" in letter
+
+
+def test_an_option_with_date_extras_and_email():
+    answers = dict(
+        ANSWERS,
+        subject_kind="option",
+        option_name="Multicard",
+        end_date="2027-05-31",
+        email="erika@example.org",
+        extras=[SEPA, PORTING, ADVERTISING],
+    )
+    data = build_letter_data(answers, load_directory().get("o2"), reference="KB-2026-ABCDEF", today=TODAY)
+    text = render(explain_letter(data), "en")
+
+    assert "only the option „Multicard“" in text and "the contract itself goes on" in text
+    assert "End date: 31 May 2027" in text
+    assert "direct debit mandate" in text
+    assert "number porting" in text
+    assert "advertising" in text
+    assert "erika@example.org" in text
+    letter = pdf_text(render_pdf(data))
+    assert "SEPA-Lastschriftmandat" in letter and "31.05.2027" in letter
