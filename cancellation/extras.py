@@ -27,11 +27,11 @@ EXTRA_LABELS = {
 _PATTERNS = (
     (SEPA, r"sepa|lastschrift|einzug|abbuch|mandat|direct debit"),
     (ADVERTISING, r"werb|anruf|rueckgewinn|kontakt|dsgvo|widersprech|widerspruch|advertis|marketing|calls?\b"),
-    (PORTING, r"rufnummer|nummer mitnehmen|mitnahme|portier|behalten|\bport|keep my number"),
+    (PORTING, r"rufnummer|nummer mitnehmen|mitnahme|portier|behalten|\bport|keep my (phone )?number"),
 )
 _NOTHING = re.compile(
     r"^(nichts( davon)?|nix|keins?|keine( davon| extras?)?|ohne( extras)?|nein( danke)?|weiter|"
-    r"none( of (these|them))?|nothing|no( thanks?)?)$"
+    r"none( of (these|them|this))?|nothing( else)?|no( thanks?| thank you)?|neither)$"
 )
 _ALL = re.compile(r"\balle(s)?\b|alle drei|\ball\b|all three|both|beide")
 _MAX_PASSWORD_CHARS = 40

@@ -144,6 +144,10 @@ _SKIP_PATTERNS = [
     r"brauche? ich nicht",
     r"moechte ich nicht (angeben)?",
     r"lieber nicht",
+    # English
+    r"no( thanks?| thank you)?", r"nope", r"none", r"no idea", r"not sure", r"unknown",
+    r"(i )?(do not|don t|dont) (know|have (it|one|that|any))( at hand)?",
+    r"without( (e-?mail|number))?", r"no (e-?mail|number)", r"(i d )?rather not",
 ]
 _SKIP_RE = re.compile(r"^(?:" + "|".join(_SKIP_PATTERNS) + r")$")
 
@@ -443,7 +447,8 @@ _ASAP_RE = re.compile(
     r"\basap\b|\bsofort\b|\begal\b|\bumgehend\b|"
     r"naechste[rn]? (moegliche[rn]? )?(termin|zeitpunkt)|"
     r"zum naechsten (moeglichen )?(termin|zeitpunkt)|"
-    r"\bfristgerecht\b|\bordentlich\b"
+    r"\bfristgerecht\b|\bordentlich\b|"
+    r"as (soon|early) as possible|(earliest|next) possible (date|time|day)|\bat the earliest\b"
 )
 
 _ISO_RE = re.compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![0-9])")
