@@ -12,11 +12,7 @@ from rasa_sdk.types import DomainDict
 from cancellation.summary import markdown_escape, summary_text
 
 from actions.answers import answers_of, channel_of, provider_of
-
-BUTTONS = [
-    {"title": "Ja, Brief erstellen", "payload": "/affirm"},
-    {"title": "Etwas ändern", "payload": "/wrong"},
-]
+from actions.speech import buttons_of, language
 
 
 class ActionAskSummaryConfirmed(Action):
@@ -29,6 +25,6 @@ class ActionAskSummaryConfirmed(Action):
         answers = answers_of(tracker)
         # The web widget renders Markdown: what the user typed must stay plain text there.
         escape = markdown_escape if channel_of(tracker) == "web" else str
-        text = summary_text(answers, provider_of(answers), escape=escape)
-        dispatcher.utter_message(text=text, buttons=BUTTONS)
+        text = summary_text(answers, provider_of(answers), escape=escape, language=language(tracker))
+        dispatcher.utter_message(text=text, buttons=buttons_of("utter_summary_question", tracker))
         return []

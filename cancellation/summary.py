@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, List, Mapping, Optional
+from typing import Any, Callable, Iterable, List, Mapping, Optional
 
 from cancellation.extraction import CONTRACT_TYPE_LABELS
-from cancellation.extras import extras_text, fitting_extras
+from cancellation.extras import EXTRA_LABELS, extras_text, fitting_extras
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.provider_notes import directory_notes
 from cancellation.providers import Provider, ProviderAddress
 from cancellation.special_interview import enclosure_names, summary_kind
-from cancellation.texts import render
-from cancellation.vocabulary import Language
+from cancellation.texts import Message, Renderable, render, say
+from cancellation.vocabulary import ContractType, Language
 
 
 def end_date_text(value: Optional[str]) -> str:
@@ -61,35 +61,60 @@ def summary_text(
     answers: Mapping[str, Any],
     provider: Optional[Provider],
     escape: Callable[[str], str] = str,
+    language: Optional[Language | str] = None,
 ) -> str:
-    """The summary; `escape` makes the user's values safe for the channel's markup."""
+    """The summary in `language` (German by default); `escape` makes the user's values safe for
+    the channel's markup. Labels and fixed values come from the catalogue (responses/summary.yml)."""
+    def row(label: str, value: Renderable) -> Message:
+        return say("utter_summary_row", label=say(f"utter_summary_label_{label}"), value=value)
+
+    def typed(value: Any) -> str:
+        return escape(_shown(value))
+
     rows = [
-        ("Kündigung", subject_text(answers)),
-        ("Anbieter", _shown(answers.get("provider"))),
-        ("Anschrift des Anbieters", ", ".join(recipient_lines(answers, provider))),
-        ("Ihr Name", _shown(answers.get("full_name"))),
-        ("Ihre Anschrift", f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}"),
-        ("Kundennummer", _shown(answers.get("customer_number"))),
-        ("Rufnummer/Vertragsnummer", _shown(answers.get("contract_reference"))),
-        ("Kündigung", end_date_text(answers.get("end_date"))),
-        ("Zusätze", extras_text(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")))),
-        ("E-Mail für die Bestätigung", _shown(answers.get("email"))),
+        row("subject", _subject(answers, escape)),
+        row("provider", typed(answers.get("provider"))),
+        row("provider_address", escape(", ".join(recipient_lines(answers, provider)))),
+        row("name", typed(answers.get("full_name"))),
+        row("address", escape(f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}")),
+        row("customer_number", typed(answers.get("customer_number"))),
+        row("contract_reference", typed(answers.get("contract_reference"))),
+        row("end", _end(answers.get("end_date"))),
+        row("extras", _extras(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")), language)),
+        row("email", typed(answers.get("email"))),
     ]
     special = answers.get("special_termination")
     if special:
-        rows.insert(1, ("Art", render(summary_kind(special), Language.DE)))
+        rows.insert(1, row("kind", summary_kind(special)))
         if special.get("holder_name"):
-            rows.insert(2, ("Vertragsinhaber (verstorben)", special["holder_name"]))
+            rows.insert(2, row("holder", escape(str(special["holder_name"]))))
         if special.get("enclosures"):
-            rows.append(("Anlagen", ", ".join(render(name, Language.DE) for name in enclosure_names(special))))
+            names = [escape(name) if isinstance(name, str) else render(name, language) for name in enclosure_names(special)]
+            rows.append(row("enclosures", ", ".join(names)))
     if answers.get("customer_password") is not None:
-        rows.insert(7, ("Kundenkennzahl", _shown(answers.get("customer_password"))))
+        rows.insert(7, row("customer_password", typed(answers.get("customer_password"))))
     if answers.get("date_of_birth") is not None:
         birth = answers["date_of_birth"]
         shown = "–" if birth in ("", SKIPPED) else f"{dt.date.fromisoformat(birth):%d.%m.%Y}"
-        rows.insert(7, ("Geburtsdatum", shown))
-    lines = ["Bitte prüfen Sie Ihre Angaben:"] + [f"• {label}: {escape(value)}" for label, value in rows]
+        rows.insert(7, row("date_of_birth", shown))
     notes = directory_notes(provider, address_used=not answers.get("provider_address"))
-    lines.extend(render(note) for note in notes)
-    lines.append("Stimmt alles? Dann erstelle ich den Brief. Sonst sagen Sie mir, was ich ändern soll.")
-    return "\n".join(lines)
+    parts: List[Renderable] = [say("utter_summary_heading"), *rows, *notes, say("utter_summary_question")]
+    return render(parts, language)
+
+
+def _subject(answers: Mapping[str, Any], escape: Callable[[str], str]) -> Message:
+    if answers.get("subject_kind") == "option":
+        return say("utter_summary_subject_option", option=escape(str(answers.get("option_name"))))
+    kind = ContractType.parse(answers.get("contract_type")) or ContractType.OTHER
+    return say(f"utter_summary_subject_{kind.value}")
+
+
+def _end(value: Optional[str]) -> Message:
+    if not value or value == ASAP:
+        return say("utter_summary_end_asap")
+    return say("utter_summary_end_date", end=dt.date.fromisoformat(value))
+
+
+def _extras(extras: Optional[Iterable[str]], language: Optional[Language | str]) -> Renderable:
+    chosen = [render(say(f"utter_summary_extra_{extra}"), language) for extra in extras or () if extra in EXTRA_LABELS]
+    return "; ".join(chosen) if chosen else say("utter_summary_extras_none")

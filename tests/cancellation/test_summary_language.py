@@ -1,0 +1,30 @@
+"""The summary before the letter, in the conversation's language (labels from the catalogue)."""
+
+from cancellation.extras import PORTING, SEPA
+from cancellation.providers import load_directory
+from cancellation.summary import markdown_escape, summary_text
+from tests.cancellation.test_letter_request import ANSWERS
+
+
+def test_the_summary_in_english():
+    answers = dict(ANSWERS, extras=[SEPA, PORTING], end_date="2027-05-31")
+    text = summary_text(answers, load_directory().get("o2"), language="en")
+
+    assert text.startswith("Please check your details:")
+    assert "• Cancellation: mobile contract (Mobilfunkvertrag)" in text
+    assert "• Your name: Nguyễn Thị Minh Khai" in text
+    assert "• End: on 31 May 2027, or else at the next possible date" in text
+    assert "revoke the direct debit mandate after the final bill; take the phone number along" in text
+    assert "according to sparhandy.de" in text  # the directory's note, in English too
+    assert text.endswith("Otherwise tell me what to change.")
+    assert "Bitte" not in text and "Ihr" not in text
+
+
+def test_the_german_summary_is_unchanged_and_typed_values_are_escaped_for_the_web():
+    answers = dict(ANSWERS, subject_kind="option", option_name="[x](javascript:alert(1))")
+    text = summary_text(answers, None, escape=markdown_escape)
+    assert text.startswith("Bitte prüfen Sie Ihre Angaben:")
+    assert "• Kündigung: Option „\\[x\\]\\(javascript:alert\\(1\\)\\)“" in text
+    assert "• Kündigung: zum nächstmöglichen Zeitpunkt" in text
+    assert "• Zusätze: keine" in text
+    assert text.endswith("Stimmt alles? Dann erstelle ich den Brief. Sonst sagen Sie mir, was ich ändern soll.")
