@@ -11,8 +11,10 @@ from cancellation.log.records import Document
 
 from actions import services
 from actions.answers import channel_of
+from actions.speech import tell
+from cancellation.texts import say
 
-LINK_TITLES = {Document.LETTER: "Brief herunterladen (PDF)", Document.EVIDENCE: "Nachweis herunterladen (PDF)"}
+LINK_TITLES = {Document.LETTER: "utter_download_letter", Document.EVIDENCE: "utter_download_evidence"}
 
 
 def download_url(token: str) -> str:
@@ -47,4 +49,5 @@ def hand_out(
             }
         )
         return
-    dispatcher.utter_message(text=f"{ready}\n[{LINK_TITLES[document]}]({url})\nDer Link ist {days} Tage gültig.")
+    title = say(LINK_TITLES[document])
+    tell(dispatcher, tracker, say("utter_download_link", ready=ready, title=title, url=url, days=days))

@@ -19,7 +19,7 @@ from cancellation.letter_explanation import explain_letter
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
 from cancellation.ratelimit import letter_limits
 from cancellation.summary import subject_text
-from cancellation.texts import say
+from cancellation.texts import render, say
 from cancellation.vocabulary import ContractType, Language
 
 from actions import services
@@ -95,7 +95,7 @@ class ActionCreateLetter(Action):
                 ),
                 idempotency_key=idempotency_key(tracker.sender_id, answers),
             )
-            ready = f"Ihr Kündigungsschreiben ist fertig. Ihre Vorgangsnummer: {record.reference}."
+            ready = render(say("utter_letter_ready", reference=record.reference), language(tracker))
             hand_out(dispatcher, tracker, reference=record.reference, ready=ready)
             metrics.letter_handed_out()
         except Exception:  # the user must get an answer, not silence
