@@ -3,6 +3,11 @@
 A user opens the page, answers the bot's questions in the rasa-webchat widget (typing and tapping
 quick replies), reloads the page halfway, finishes, and downloads the letter. No request may
 leave the machine.
+
+Accessibility: axe-core (vendored at setup time by scripts/vendor_axe.sh, never served to users)
+checks the page against WCAG 2.0/2.1 A and AA, in German and English, on a phone with the chat
+closed and open and on a desktop (where the chat is always open next to the text). The chat is
+used with the keyboard alone, and new bot messages are in a polite live region.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from tests.e2e.conftest import attempts_json
 from tests.e2e.pdftext import pdf_text
 from tests.support.stack import ROOT, Stack
 
+AXE = ROOT / "tests" / "e2e" / "vendor" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -149,8 +156,12 @@ class Traffic:
         return [url for url in self.urls if urlsplit(url).hostname not in LOCAL_HOSTS]
 
 
-def open_page(browser: Browser, stack: Stack, viewport: dict, tmp_path: Path) -> "tuple[Page, Traffic]":
-    context = browser.new_context(viewport=viewport, accept_downloads=True, locale="de-DE")
+def open_page(
+    browser: Browser, stack: Stack, viewport: dict, tmp_path: Path, locale: str = "de-DE"
+) -> "tuple[Page, Traffic]":
+    context = browser.new_context(viewport=viewport, accept_downloads=True, locale=locale)
+    # axe-core is injected by the browser, outside the page's CSP, and only in tests.
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     traffic = Traffic(urls=[], dialogs=[])
     page.on("request", lambda request: traffic.urls.append(request.url))
@@ -249,5 +260,120 @@ def test_mobile_shows_a_launcher_that_opens_the_chat(browser: Browser, stack: St
     assert page.locator(QUICK_REPLIES).count() >= 2
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-chat-mobile.png"))
+    assert traffic.non_local() == []
+    page.context.close()
+
+
+# --- a page everyone can use ----------------------------------------------------------------
+
+
+def wcag_violations(page: Page) -> List[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per node."""
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_AA,
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"
+        for violation in results["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def wait_for_greeting(page: Page) -> None:
+    page.wait_for_selector(BOT_MESSAGES, timeout=REPLY_TIMEOUT_S * 1000)
+    ChatWidget(page).wait_for_bot(0)
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "en-US"])
+def test_no_wcag_aa_violation_with_the_chat_closed_and_open(
+    browser: Browser, stack: Stack, tmp_path: Path, locale: str
+) -> None:
+    assert AXE.is_file(), "axe-core is not vendored: run scripts/vendor_axe.sh (make e2e does)"
+    found = {}
+
+    # Phone: the chat is closed behind the launcher, then opened.
+    page, traffic = open_page(browser, stack, MOBILE, tmp_path, locale)
+    page.locator(".rw-launcher").wait_for(timeout=REPLY_TIMEOUT_S * 1000)
+    found["mobile, chat closed"] = wcag_violations(page)
+    page.locator(".rw-launcher").click()
+    wait_for_greeting(page)
+    found["mobile, chat open"] = wcag_violations(page)
+    assert traffic.non_local() == []
+    page.context.close()
+
+    # Desktop: the chat is always open next to the text (there is no launcher to close it).
+    page, traffic = open_page(browser, stack, DESKTOP, tmp_path, locale)
+    wait_for_greeting(page)
+    found["desktop, chat open"] = wcag_violations(page)
+    assert traffic.non_local() == []
+    page.context.close()
+
+    assert {where: lines for where, lines in found.items() if lines} == {}
+
+
+def press_tab_until(page: Page, selector: str, limit: int = 40) -> None:
+    """Tab through the page until the focused element matches `selector`, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    focused = page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 120)")
+    raise AssertionError(f"{selector} not reached by {limit} Tab presses; focus is on {focused}")
+
+
+def test_the_chat_works_by_keyboard_alone(browser: Browser, stack: Stack, tmp_path: Path) -> None:
+    page, traffic = open_page(browser, stack, MOBILE, tmp_path)
+    chat = ChatWidget(page)
+    launcher = page.locator(".rw-launcher")
+    launcher.wait_for(timeout=REPLY_TIMEOUT_S * 1000)
+    assert launcher.get_attribute("aria-label") == "Chat öffnen"
+
+    # Open the chat with the keyboard.
+    press_tab_until(page, ".rw-launcher")
+    page.keyboard.press("Enter")
+    wait_for_greeting(page)
+    log = page.locator(".rw-messages-container")
+    assert log.get_attribute("aria-live") == "polite" and log.get_attribute("role") == "log"
+    assert page.locator(".rw-send").get_attribute("aria-label") == "Nachricht senden"
+
+    # A quick reply, chosen with Tab and Enter.
+    seen = page.locator(BOT_MESSAGES).count()
+    press_tab_until(page, ".rw-reply")
+    while "Vertrag" not in page.evaluate("document.activeElement.textContent"):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    asked = chat.wait_for_bot(seen)
+    assert any("Bei welchem Anbieter" in text for text in asked), asked
+
+    # Typing an answer and sending it with Enter.
+    seen = page.locator(BOT_MESSAGES).count()
+    press_tab_until(page, INPUT)
+    page.keyboard.type("o2")
+    page.keyboard.press("Enter")
+    asked = chat.wait_for_bot(seen)
+    assert any("Art von Vertrag" in text for text in asked), asked
+    # The new messages are inside the live region, so screen readers announce them.
+    assert log.locator(".rw-from-response").count() >= 3
+    assert traffic.non_local() == []
+    page.context.close()
+
+
+def test_an_english_browser_gets_the_page_and_the_chat_in_english(
+    browser: Browser, stack: Stack, tmp_path: Path
+) -> None:
+    page, traffic = open_page(browser, stack, DESKTOP, tmp_path, locale="en-US")
+    chat = ChatWidget(page)
+    wait_for_greeting(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "without hanging on the hotline" in page.locator("h1").inner_text()
+    assert page.locator(INPUT).get_attribute("placeholder") == "Type a message …"
+    greeting = chat.bot_texts()
+    assert any("cancel" in text for text in greeting), greeting
+
+    answer = chat.say("I want to cancel my gym membership")
+    assert any("provider" in text for text in answer), answer
+    # The link to the German page.
+    assert page.locator("a.language-link").inner_text() == "Deutsch"
     assert traffic.non_local() == []
     page.context.close()

@@ -80,11 +80,25 @@
       // Scrollable content must be reachable by keyboard (WCAG 2.1.1).
       setAttribute(log, "tabindex", "0");
     });
+    // Quick replies are <div>s with a click handler: make them buttons for the keyboard and
+    // screen readers (Enter and Space are handled below).
+    root.querySelectorAll("div.rw-reply").forEach(function (reply) {
+      setAttribute(reply, "role", "button");
+      setAttribute(reply, "tabindex", "0");
+    });
     // Decorative pictures in the widget's buttons (the send arrow, the launcher's icons).
     root.querySelectorAll(".rw-launcher img, .rw-send img, .rw-close-button img, .rw-avatar").forEach(function (img) {
       setAttribute(img, "alt", "");
     });
   }
+
+  element.addEventListener("keydown", function (event) {
+    var reply = event.target && event.target.closest ? event.target.closest("div.rw-reply") : null;
+    if (reply && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      reply.click();
+    }
+  });
 
   var labelling = false;
   var observer = new MutationObserver(function () {
