@@ -29,23 +29,33 @@ def test_a_contract_to_the_next_possible_date_explained_in_english():
     assert "Mobilfunkvertrag" in letter and "nächstmöglichen Zeitpunkt" in letter
 
 
-def test_an_option_with_date_extras_and_email():
+def test_an_option_with_date_and_email():
     answers = dict(
         ANSWERS,
         subject_kind="option",
         option_name="Multicard",
         end_date="2027-05-31",
         email="erika@example.org",
-        extras=[SEPA, PORTING, ADVERTISING],
+        extras=[ADVERTISING],
     )
     data = build_letter_data(answers, load_directory().get("o2"), reference="KB-2026-ABCDEF", today=TODAY)
     text = render(explain_letter(data), "en")
 
     assert "only the option „Multicard“" in text and "the contract itself goes on" in text
     assert "End date: 31 May 2027" in text
-    assert "direct debit mandate" in text
-    assert "number porting" in text
     assert "advertising" in text
     assert "erika@example.org" in text
     letter = pdf_text(render_pdf(data))
-    assert "SEPA-Lastschriftmandat" in letter and "31.05.2027" in letter
+    assert "Multicard" in letter and "31.05.2027" in letter
+
+
+def test_the_extras_of_a_mobile_contract():
+    answers = dict(ANSWERS, extras=[SEPA, PORTING, ADVERTISING])
+    data = build_letter_data(answers, load_directory().get("o2"), reference="KB-2026-ABCDEF", today=TODAY)
+    text = render(explain_letter(data), "en")
+
+    assert "direct debit mandate" in text
+    assert "number porting" in text
+    assert "advertising" in text
+    letter = pdf_text(render_pdf(data))
+    assert "SEPA-Lastschriftmandat" in letter and "59 TKG" in letter
