@@ -72,7 +72,8 @@ class ValidateDeadlineForm(FormValidationAction):
         return "validate_deadline_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        return list(di.deadline_fields(_answers(tracker), clock.today()))
+        # Only slots the running model's form knows (a model trained before a new question keeps working).
+        return [name for name in di.deadline_fields(_answers(tracker), clock.today()) if name in domain_slots]
 
     @staticmethod
     def _parse(
@@ -103,6 +104,9 @@ class ValidateDeadlineForm(FormValidationAction):
 
     def validate_deadline_extension_months(self, value, dispatcher, tracker, domain) -> Slots:
         return self._parse(di.EXTENSION, value, answers_of.parse_extension_months, dispatcher, tracker)
+
+    def validate_deadline_basic_supply(self, value, dispatcher, tracker, domain) -> Slots:
+        return self._parse(di.BASIC_SUPPLY, value, answers_of.parse_basic_supply, dispatcher, tracker)
 
     def validate_deadline_concluded(self, value, dispatcher, tracker, domain) -> Slots:
         start = answers_of.start_of(tracker.get_slot(di.START))

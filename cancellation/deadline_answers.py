@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, Optional
 
 from cancellation.posting import SendingMethod
-from cancellation.replies import fold, is_unknown_answer
+from cancellation.replies import classify_reply, fold, is_unknown_answer
 from cancellation.texts import say
 from cancellation.validation import InvalidInput, parse_past_or_future_date
-from cancellation.vocabulary import ContractType, Marker, Sector
+from cancellation.vocabulary import ContractType, Marker, Reply, Sector
 
 UNKNOWN = Marker.SKIPPED.value  # "weiß nicht": stored instead of a value
 RECEIPT_PREFIX = "receipt:"  # a day of receipt the user knows: "receipt:YYYY-MM-DD"
@@ -274,6 +274,38 @@ def parse_sector(text: str) -> str:
         if re.search(pattern, folded):
             return sector.value
     raise InvalidInput(say("utter_deadline_invalid_sector"))
+
+
+# --- energy: basic supply (Grundversorgung, § 20 StromGVV / GasGVV) or a special contract ---------
+
+_BASIC_SUPPLY_RE = re.compile(r"grundversorg\w*|basic supply|\bbasic\b")
+_SPECIAL_CONTRACT_RE = re.compile(r"sondervertrag\w*|sonderkunde\w*|special contract|\bspecial\b|laufzeit|tarifvertrag")
+
+
+def parse_basic_supply(text: str) -> str:
+    """Reply.YES for basic supply, Reply.NO for a special contract, UNKNOWN for "weiß nicht"."""
+    if _unknown(text):
+        return UNKNOWN
+    folded = fold(text)
+    if _BASIC_SUPPLY_RE.search(folded):
+        return Reply.YES.value
+    if _SPECIAL_CONTRACT_RE.search(folded):
+        return Reply.NO.value
+    reply = classify_reply(text)
+    if reply is Reply.UNKNOWN:
+        return UNKNOWN
+    if reply is not None:
+        return reply.value
+    raise InvalidInput(say("utter_deadline_invalid_basic_supply"))
+
+
+def basic_supply_from(value: Any) -> Optional[bool]:
+    """A stored answer as True (basic supply), False (special contract) or None (not known)."""
+    if value == Reply.YES.value:
+        return True
+    if value == Reply.NO.value:
+        return False
+    return None
 
 
 _TELEVISION = ContractType.TV

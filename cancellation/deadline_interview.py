@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 from cancellation.deadline_answers import (
     RECEIPT_PREFIX,
     UNKNOWN,
+    basic_supply_from,
     months_or_unknown,
     question_facts,
     sector_from,
@@ -50,7 +51,8 @@ SECTOR = "deadline_sector"
 SENDING = "deadline_sending"
 CONCLUDED = "deadline_concluded"
 EXTENSION = "deadline_extension_months"
-DEADLINE_SLOTS = (START, TERM, NOTICE, SECTOR, SENDING, CONCLUDED, EXTENSION)
+BASIC_SUPPLY = "deadline_basic_supply"  # energy: basic supply (§ 20 StromGVV / GasGVV) or not
+DEADLINE_SLOTS = (START, TERM, NOTICE, SECTOR, SENDING, CONCLUDED, EXTENSION, BASIC_SUPPLY)
 END_DATE = "end_date"  # the letter's end date (the letter interview's slot)
 
 # A contract is usually concluded at most a few months before it starts.
@@ -77,7 +79,10 @@ def deadline_fields(answers: Mapping[str, Any], today: dt.date) -> Tuple[str, ..
     fields = [START, TERM]
     if answers.get(TERM) != 0:
         fields.append(NOTICE)
-    fields += [SECTOR, SENDING]
+    fields.append(SECTOR)
+    if answers.get(SECTOR) == Sector.ENERGY.value:
+        fields.append(BASIC_SUPPLY)  # basic supply: two weeks at any time, whatever the term
+    fields.append(SENDING)
     if not all(answers.get(name) is not None for name in fields):
         return tuple(fields)
     # The form asks for its slot list before it validates the latest raw answer too.
@@ -131,7 +136,8 @@ def extension_matters(answers: Mapping[str, Any], today: dt.date) -> bool:
     start = start_of(answers[START])
     concluded = answers.get(CONCLUDED)
     oldest = start.first if concluded in (None, UNKNOWN) else dt.date.fromisoformat(str(concluded))
-    if rule_set_for(Sector(answers[SECTOR]), oldest) is not RuleSet.BGB_OLD:
+    basic_supply = basic_supply_from(answers.get(BASIC_SUPPLY)) is True
+    if rule_set_for(Sector(answers[SECTOR]), oldest, basic_supply) is not RuleSet.BGB_OLD:
         return False
     received = receipt_from(answers, today)
     return any(compute_deadline(terms_for(answers, day), received).extension_assumed for day in start.days())
@@ -150,6 +156,7 @@ def terms_for(answers: Mapping[str, Any], start: dt.date) -> ContractTerms:
         concluded=concluded_on,
         sector=Sector(answers[SECTOR]),
         extension_months=months_or_unknown(answers.get(EXTENSION)),
+        basic_supply=basic_supply_from(answers.get(BASIC_SUPPLY)) if answers[SECTOR] == Sector.ENERGY.value else None,
     )
 
 
@@ -184,6 +191,8 @@ def opening_answers(
     if answers[START] is not None and answers[TERM] is not None:
         if answers[TERM] != 0 and answers[NOTICE] is None:
             answers[NOTICE] = UNKNOWN
+        if answers[SECTOR] == Sector.ENERGY.value:
+            answers[BASIC_SUPPLY] = UNKNOWN  # answered at once: the note on basic supply says what applies
         answers[SENDING] = ASSUMED_SENDING.value
     return {name: value for name, value in answers.items() if value is not None}
 

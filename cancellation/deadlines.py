@@ -111,7 +111,8 @@ class ContractTerms:
     # cancellable with one month's notice ("monatlich kündbar").
     extension_months: Optional[int] = None
     # Energy in basic supply (Grundversorgung): no minimum term, two weeks' notice at any time.
-    basic_supply: bool = False
+    # True = basic supply, False = a special contract, None = not known (a note says what applies).
+    basic_supply: Optional[bool] = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sector", Sector(self.sector))  # "telecom" -> Sector.TELECOM
@@ -122,7 +123,7 @@ class ContractTerms:
 
     @property
     def rule_set(self) -> RuleSet:
-        return rule_set_for(self.sector, self.conclusion_date, self.basic_supply)
+        return rule_set_for(self.sector, self.conclusion_date, bool(self.basic_supply))
 
 
 def rule_set_for(sector: Sector, concluded: dt.date, basic_supply: bool = False) -> RuleSet:
@@ -508,7 +509,7 @@ def _plan_vvg(terms: ContractTerms) -> _Plan:
 
 def _energy_note(plan: _Plan) -> None:
     # LEGAL.md "Added 2026-12-02", energy: basic supply can be left with two weeks' notice (check).
-    if plan.terms.sector is Sector.ENERGY:
+    if plan.terms.sector is Sector.ENERGY and plan.terms.basic_supply is None:
         plan.after.append(say("utter_deadline_basic_supply", rule=RULE_BASIC_SUPPLY))
 
 

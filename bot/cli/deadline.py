@@ -132,7 +132,7 @@ def run(args: argparse.Namespace, out: Optional[TextIO] = None, err: Optional[Te
             concluded=None if args.concluded is None else _parse_date(args.concluded, "--concluded"),
             sector=_sector(args),
             extension_months=_optional_months(args.extension_months, "--extension-months"),
-            basic_supply=args.basic_supply,
+            basic_supply=True if args.basic_supply else None,
         )
         if terms.basic_supply and terms.sector is not Sector.ENERGY:
             raise UsageError("basic_supply_sector")

@@ -87,6 +87,26 @@ def test_deadline_validators_explain_bad_answers_in_the_users_language():
     assert late == {"deadline_concluded": None} and "vor oder an seinem Beginn" in concluded.messages[0]["text"]
 
 
+def test_the_basic_supply_question_is_asked_only_when_the_model_knows_it():
+    form = ValidateDeadlineForm()
+    energy = tracker(deadline_start="2024-01-01", deadline_term_months=12, deadline_notice_months=1,
+                     deadline_sector="energy")
+    with_question = ["deadline_start", "deadline_term_months", "deadline_notice_months", "deadline_sector",
+                     "deadline_sending", "deadline_concluded", "deadline_extension_months", "deadline_basic_supply"]
+    asked = asyncio.run(form.required_slots(with_question, CollectingDispatcher(), energy, {}))
+    assert asked.index("deadline_basic_supply") == asked.index("deadline_sector") + 1
+    older_model = asyncio.run(form.required_slots(with_question[:-1], CollectingDispatcher(), energy, {}))
+    assert "deadline_basic_supply" not in older_model and "deadline_sending" in older_model
+    dispatcher = CollectingDispatcher()
+    assert form.validate_deadline_basic_supply("Grundversorgung", dispatcher, energy, {}) == {
+        "deadline_basic_supply": "yes"
+    }
+    assert form.validate_deadline_basic_supply("hm", dispatcher, tracker(language="en"), {}) == {
+        "deadline_basic_supply": None
+    }
+    assert "special contract" in dispatcher.messages[0]["text"]
+
+
 def _run_special_form(ground, answers, **slots):
     """Answer the special form's fact questions in order; the asked questions' texts and the facts."""
     form, facts, asked = ValidateSpecialForm(), dict(slots.pop("special_facts", {})), []

@@ -151,3 +151,20 @@ def test_sending_method_or_a_given_day_of_receipt():
 )
 def test_facts_in_a_deadline_question(message, facts):
     assert da.question_facts(message, TODAY) == facts
+
+
+@pytest.mark.parametrize(
+    "text, stored",
+    [("Grundversorgung", "yes"), ("ich bin in der grundversorgung", "yes"), ("ja", "yes"), ("basic supply", "yes"),
+     ("Sondervertrag", "no"), ("nein", "no"), ("hab einen Vertrag mit Laufzeit", "no"),
+     ("weiß nicht", da.UNKNOWN), ("keine Ahnung", da.UNKNOWN)],
+)
+def test_basic_supply_answers(text, stored):
+    assert da.parse_basic_supply(text) == stored
+
+
+def test_an_unreadable_basic_supply_answer_names_the_choices():
+    with pytest.raises(InvalidInput) as raised:
+        da.parse_basic_supply("Stadtwerke")
+    said = render(raised.value.message)
+    assert "Grundversorgung" in said and "Sondervertrag" in said

@@ -15,7 +15,7 @@ from scripts import deadline_cases
 
 CASES = deadline_cases.load_cases()
 _SLOTS = {"start": di.START, "term": di.TERM, "notice": di.NOTICE, "sector": di.SECTOR, "sending": di.SENDING,
-          "concluded": di.CONCLUDED, "extension": di.EXTENSION}
+          "concluded": di.CONCLUDED, "extension": di.EXTENSION, "basic_supply": di.BASIC_SUPPLY}
 
 
 def _ids(case):
@@ -49,7 +49,7 @@ def test_engine_case(case):
     terms = ContractTerms(
         start=given["start"], initial_term_months=given["term"], notice_months=given.get("notice"),
         concluded=given.get("concluded"), sector=Sector(given["sector"]), extension_months=given.get("extension"),
-        basic_supply=given.get("basic_supply", False),
+        basic_supply=given.get("basic_supply"),
     )
     result = compute_deadline(terms, case["received"])
     for name, expected in case.get("expect", {}).items():

@@ -235,3 +235,31 @@ def test_the_letter_line_agrees_with_the_stated_end(start, term, notice, sector,
         assert reply.end_date == dt.datetime.strptime(stated, "%d.%m.%Y").date().isoformat()
         assert "Vorbehalt" not in text and "kündigt der Brief zum nächstmöglichen" not in text
     assert text.count("keine Rechtsberatung") == 1
+
+
+# --- energy: basic supply is asked, because it decides the rule (§ 20 StromGVV / GasGVV) ------------
+
+
+def test_energy_asks_for_basic_supply_after_the_kind_of_contract():
+    fields = di.deadline_fields({di.START: "2024-01-01", di.TERM: 12, di.NOTICE: 1, di.SECTOR: "energy"}, TODAY)
+    assert fields == (di.START, di.TERM, di.NOTICE, di.SECTOR, di.BASIC_SUPPLY, di.SENDING)
+    assert di.BASIC_SUPPLY not in di.deadline_fields(answers(), TODAY)
+
+
+def test_basic_supply_ends_two_weeks_after_receipt_and_the_letter_takes_the_date():
+    reply = di.deadline_reply(answers(**{di.SECTOR: "energy", di.BASIC_SUPPLY: "yes", di.SENDING: "fax"}), TODAY)
+    text = text_of(reply)
+    assert reply.end_date == "2026-12-10"  # Thursday 26.11. + two weeks (§ 188 Abs. 2 BGB)
+    assert "zwei Wochen" in text and "§ 309" not in text and "Mindestlaufzeit von 24" not in text
+
+
+def test_a_special_energy_contract_hears_nothing_about_basic_supply():
+    reply = di.deadline_reply(answers(**{di.SECTOR: "energy", di.BASIC_SUPPLY: "no"}), TODAY)
+    assert "Grundversorgung" not in text_of(reply)
+
+
+def test_an_energy_question_with_start_and_term_is_still_answered_at_once():
+    opening = di.opening_answers("Mein Stromvertrag läuft seit 1.3.2025, 12 Monate. Wann komme ich raus?", TODAY,
+                                 contract_type="energy")
+    assert opening[di.BASIC_SUPPLY] == UNKNOWN and not di.questions_needed(opening, TODAY)
+    assert "Sind Sie in der Grundversorgung" in text_of(di.deadline_reply(opening, TODAY))
