@@ -91,3 +91,18 @@ def test_deadline_question_is_answered_with_dates_and_rules_and_feeds_the_letter
     chat.say("/cancel")
     summary = answer_until_summary(chat)
     assert f"zum {format_date(expected.earliest_end)}, hilfsweise zum nächstmöglichen Zeitpunkt" in summary
+
+
+def test_energy_in_basic_supply_ends_two_weeks_after_receipt(chat: Chat):
+    assert "Seit wann läuft der Vertrag" in chat.say("bis wann muss ich kündigen?")
+    assert "Mindestlaufzeit" in chat.say("01.05.2023")
+    assert "Art von Vertrag" in chat.say("keine")
+    assert "Grundversorgung" in chat.say("Strom oder Gas")
+    assert "Wie schicken Sie" in chat.say("Grundversorgung")
+    answer = chat.say("Fax")
+
+    end = assumed_receipt(clock.today(), "fax") + dt.timedelta(days=14)  # § 20 Abs. 1 StromGVV / GasGVV
+    assert f"endet der Vertrag in der Regel am {format_date(end)}" in answer
+    assert "zwei Wochen" in answer and "§ 20 Abs. 1 StromGVV/GasGVV" in answer
+    assert "§ 309" not in answer and "TKG" not in answer
+    assert f"„zum {format_date(end)}, hilfsweise zum nächstmöglichen Zeitpunkt“" in answer
