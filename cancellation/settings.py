@@ -428,3 +428,43 @@ def _count(environ: Mapping[str, str], name: str, default: int) -> int:
     if not 0 <= value <= 1_000_000:
         raise SettingsError(f"{name} muss eine ganze Zahl ab 0 sein (0: keine Grenze), nicht {raw!r}.")
     return value
+
+
+# -- action server (bot/action_server.py) ---------------------------------------------------------
+
+DEFAULT_ACTION_HOST = "127.0.0.1"
+DEFAULT_ACTION_PORT = 5055
+# ACTION_SERVER_TOKEN: `make run` generates one (secrets.token_urlsafe(32), 43 characters).
+MIN_ACTION_SERVER_TOKEN_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class ActionServerEndpoint:
+    """Where the action server listens and the secret Rasa must send with every call.
+
+    ACTION_HOST (default 127.0.0.1: only this machine; set an address of a private network for
+    separate hosts), ACTION_PORT (5055), ACTION_SERVER_TOKEN (required; Rasa sends it as the
+    `token` query parameter, endpoints.yml)."""
+
+    host: str
+    port: int
+    token: str = field(repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "ActionServerEndpoint":
+        raw_port = _get(environ, "ACTION_PORT")
+        try:
+            port = DEFAULT_ACTION_PORT if raw_port is None else int(raw_port)
+        except ValueError:
+            port = 0
+        if not 1 <= port <= 65535:
+            raise SettingsError(f"ACTION_PORT muss eine Portnummer (1-65535) sein, nicht {raw_port!r}.")
+        token = _get(environ, "ACTION_SERVER_TOKEN")
+        if token is None or len(token) < MIN_ACTION_SERVER_TOKEN_LENGTH or any(c.isspace() for c in token):
+            raise SettingsError(
+                "ACTION_SERVER_TOKEN muss gesetzt sein: mindestens "
+                f"{MIN_ACTION_SERVER_TOKEN_LENGTH} Zeichen ohne Leerzeichen, dieselben für Rasa "
+                "(endpoints.yml) und den Action-Server (Beispiel: die Ausgabe von "
+                "`openssl rand -hex 32`; `make run` erzeugt ihn in var/local.env)."
+            )
+        return cls(host=_get(environ, "ACTION_HOST") or DEFAULT_ACTION_HOST, port=port, token=token)

@@ -1,8 +1,18 @@
 # Sourced by the scripts: documented defaults for every variable Rasa's ${VAR} substitution in
 # endpoints.yml / bot/credentials.yml needs (it fails on unset variables). See README.md.
+# Local secrets (var/local.env, mode 0600, never committed; scripts/run.sh creates it) fill in what
+# the environment leaves unset: a variable set outside always wins.
+if [ -f var/local.env ]; then
+  while IFS='=' read -r name value; do
+    case "$name" in ''|\#*|*[!A-Za-z0-9_]*) continue ;; esac
+    [ -n "${!name:-}" ] || export "$name=$value"
+  done < var/local.env
+fi
 export RASA_TELEMETRY_ENABLED=false
 export PYTHONPATH="${PYTHONPATH:+$PYTHONPATH:}$(pwd)"
 export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:${ACTION_PORT:-5055}/webhook}"
+# The secret Rasa sends with every action call (endpoints.yml); scripts/run.sh generates it.
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-}"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:${RASA_PORT:-5005}}"
 export TELEGRAM_TOKEN="${TELEGRAM_TOKEN:-}"
 export TELEGRAM_BOT_NAME="${TELEGRAM_BOT_NAME:-}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -86,7 +87,8 @@ class Stack:
     def start_action_server(self) -> None:
         process = self._spawn(
             "actions",
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+            # As scripts/run.sh: on ACTION_HOST (127.0.0.1), ACTION_PORT, behind ACTION_SERVER_TOKEN.
+            [str(VENV_BIN / "python"), "-m", "bot.action_server"],
         )
         wait_for_http(f"http://127.0.0.1:{self.action_port}/health", START_TIMEOUT_S, process, self.log("actions"))
 
@@ -152,6 +154,7 @@ def stack_environment(workdir: Path, extra: Optional[Mapping[str, str]] = None) 
         ACTION_PORT=str(action_port),
         DATABASE_URL=f"sqlite:///{workdir / 'stack.db'}",
         ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook",
+        ACTION_SERVER_TOKEN=secrets.token_urlsafe(32),
         PUBLIC_BASE_URL=f"http://127.0.0.1:{rasa_port}",
         TELEGRAM_TOKEN="", TELEGRAM_BOT_NAME="", TELEGRAM_WEBHOOK_URL="", TELEGRAM_SECRET_TOKEN="",
         TELEGRAM_API_BASE_URL="https://api.telegram.org", TELEGRAM_MODE="",
