@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 import types
+from pathlib import Path
 
 import pytest
 import rasa
@@ -89,3 +91,54 @@ def test_credentials_create_the_patch_channel_first():
 
     channels = list(read_yaml_file(str(ROOT / "bot" / "credentials.yml")))
     assert channels[0] == "bot.rasa_patches.RasaPatchesChannel"
+
+
+# Frameworks whose internals only bot/rasa_patches.py may change.
+FRAMEWORKS = ("rasa", "rasa_sdk", "sanic", "socketio", "engineio", "aiogram")
+
+
+def _framework_names(tree: ast.Module) -> set:
+    """Names a module binds to framework modules or objects (import x / from x import y)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in FRAMEWORKS:
+                    names.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] in FRAMEWORKS:
+                names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def _root(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def test_no_module_but_the_registry_changes_framework_internals():
+    """Assigning to an attribute of something imported from Rasa (or its web and chat
+    libraries), or setattr on it, is a monkeypatch: it belongs in the registry."""
+    root = Path(__file__).resolve().parents[2]
+    stragglers = []
+    for path in sorted(root.glob("*/**/*.py")):
+        relative = path.relative_to(root)
+        if relative.parts[0] not in {"bot", "actions", "cancellation", "letters", "scripts"}:
+            continue
+        if relative == Path("bot/rasa_patches.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = _framework_names(tree)
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                targets = [target for target in targets if isinstance(target, ast.Attribute)]
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                  and node.func.id in {"setattr", "delattr"} and node.args):
+                targets = [node.args[0]]
+            for target in targets:
+                if _root(target) in imported:
+                    stragglers.append(f"{relative}:{node.lineno}")
+    assert stragglers == []
