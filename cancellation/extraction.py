@@ -161,7 +161,9 @@ _NAMED_OPTIONS = {
     "travelmania": "TravelMania",
 }
 _CONTRACT_WORD_RE = re.compile(
-    r"\b\w*(?:vertrag|vertrages|vertrags|mitgliedschaft|abo|abos|abonnement|anschluss|tarif)\b", re.IGNORECASE
+    r"\b\w*(?:vertrag|vertrages|vertrags|mitgliedschaft|abo|abos|abonnement|anschluss|tarif)\b"
+    r"|\b(?:contract|membership|subscription)\b",  # English users (cancellation/language.py)
+    re.IGNORECASE,
 )
 _KEEP_CONTRACT_RE = re.compile(
     r"(?:vertrag|tarif|mitgliedschaft|abo)\w*\s+(?:\w+\s+){0,4}?"
@@ -169,22 +171,23 @@ _KEEP_CONTRACT_RE = re.compile(
     r"laeuft\s+weiter|unveraendert)"
     r"|\bnur\s+(?:die|das|den|meine|mein|meinen)?\s*[\w\-]*(?:option|paket|pass)",
 )
-_CANCEL_RE = re.compile(r"kuendig|beenden|abbestellen|abmelden|stornier", re.IGNORECASE)
+_CANCEL_RE = re.compile(r"kuendig|beenden|abbestellen|abmelden|stornier|\bcancel|\bterminat", re.IGNORECASE)
 
 # Ordered: more specific words first ("Kabel-Internet" is cable, not dsl).
 _CONTRACT_TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("fibre", r"\bglasfaser\w*|\bftth\b"),
-    ("cable", r"\bkabel\w*|\bkabelanschluss"),
+    ("fibre", r"\bglasfaser\w*|\bftth\b|\bfib(?:re|er)\b"),
+    ("cable", r"\bkabel\w*|\bkabelanschluss|\bcable\b"),
     ("dsl", r"\bv?dsl\w*|\binternet\w*|\bwlan\b|\bbreitband\w*"),
-    ("landline", r"\bfestnetz\w*|\btelefonanschluss\w*"),
-    ("mobile", r"\bhandy\w*|\bmobilfunk\w*|\bsmartphone\w*|\bsim-?karte\w*|\bprepaid\w*|\bmobilvertrag\w*"),
-    ("energy", r"\bstrom\w*|\boekostrom\w*"),
+    ("landline", r"\bfestnetz\w*|\btelefonanschluss\w*|\blandline\b"),
+    ("mobile", r"\bhandy\w*|\bmobilfunk\w*|\bsmartphone\w*|\bsim-?karte\w*|\bprepaid\w*|\bmobilvertrag\w*"
+               r"|\bmobile (?:phone|contract|plan)\b|\bphone (?:contract|plan)\b"),
+    ("energy", r"\bstrom\w*|\boekostrom\w*|\belectricity\b"),
     ("gas", r"\b(?:erd)?gas(?:vertrag|liefer\w*|tarif\w*|anbieter|versorg\w*)?\b"),
     ("gym", r"\bfitness\w*|\bgym\b|\bsportstudio\w*|\bmuckibude\b"),
     ("streaming", r"\bstreaming\w*|\bnetflix\b|\bspotify\b|\bdazn\b|\bdisney\s*\+|\bprime video\b"),
     ("tv", r"\bpay-?tv\b|\bfernseh\w*|\btv\b|\bsky\b"),
-    ("press", r"\bzeitung\w*|\bzeitschrift\w*|\bmagazin\w*|\bzeitungsabo\w*"),
-    ("insurance", r"versicherung\w*|\bpolice\b"),
+    ("press", r"\bzeitung\w*|\bzeitschrift\w*|\bmagazin\w*|\bzeitungsabo\w*|\bnewspaper\w*"),
+    ("insurance", r"versicherung\w*|\bpolice\b|\binsurance\b"),
 )
 
 

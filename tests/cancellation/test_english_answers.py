@@ -43,3 +43,19 @@ def test_the_next_possible_date(text):
 )
 def test_extras_in_english(text, expected):
     assert parse_extras(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, subject_kind, contract_type, provider",
+    [
+        ("Hi, I want to cancel my mobile contract with o2", "contract", "mobile", "o2"),
+        ("I want to cancel my gym membership", "contract", "gym", None),
+        ("cancel my Netflix subscription", "contract", "streaming", "netflix"),
+        ("I want to terminate my electricity contract with E.ON", "contract", "energy", "eon"),
+    ],
+)
+def test_facts_of_an_english_first_message(text, subject_kind, contract_type, provider):
+    from cancellation.extraction import extract_facts
+
+    facts = extract_facts(text, dt.date(2026, 12, 2))
+    assert (facts.subject_kind, facts.contract_type, facts.provider) == (subject_kind, contract_type, provider)
