@@ -24,7 +24,7 @@ case "$role" in
   actions)
     # In a pod the action server must listen beyond loopback; ACTION_SERVER_TOKEN guards it.
     export ACTION_HOST="${ACTION_HOST:-0.0.0.0}"
-    exec rasa run actions --actions actions --port "$ACTION_PORT" --quiet ;;
+    exec python -m bot.action_server --quiet ;;
   migrate)
     exec python -m bot migrate ;;
   *)

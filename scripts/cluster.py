@@ -430,8 +430,9 @@ class Supervisor:
                 "--port", str(member.port), "--interface", "127.0.0.1", "--quiet",
             ]
         else:
-            args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                    "--port", str(member.port), "--quiet"]
+            # bot/action_server.py: on ACTION_HOST (127.0.0.1), behind ACTION_SERVER_TOKEN.
+            env["ACTION_PORT"] = str(member.port)
+            args = [str(VENV_BIN / "python"), "-m", "bot.action_server", "--quiet"]
         log = (self.config.run_dir / f"{member.name}.log").open("ab")
         member.process = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -607,6 +608,8 @@ def cluster_environment(config: ClusterConfig, environ: Mapping[str, str]) -> Di
         TICKET_LOCK_LIFETIME=str(config.ticket_lock_lifetime_s),
         SANIC_GRACEFUL_SHUTDOWN_TIMEOUT=str(config.graceful_shutdown_s),
         REST_TOKEN=rest_token(config, environ),
+        # The secret the replicas send with every action call; one per cluster run unless given.
+        ACTION_SERVER_TOKEN=(environ.get("ACTION_SERVER_TOKEN") or "").strip() or secrets.token_urlsafe(32),
     )
     env.pop("METRICS_PORT", None)
     return env
