@@ -190,7 +190,7 @@ class ActionFollowthroughReply(Action):
                 state = job.state if job is not None else DispatchState.QUEUED
                 tell(dispatcher, tracker, dispatch_result(
                     state, mode=services.dispatch_settings().mode,
-                    print_job_id=job.print_job_id if job else None, today=clock.today()))
+                    print_job_id=job.print_job_id if job else None, now=clock.local(clock.now())))
             elif step.effect is Effect.EMAIL and context.email:
                 try:
                     await asyncio.to_thread(_mail, tracker, reference, context.email)

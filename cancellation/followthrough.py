@@ -17,11 +17,15 @@ from typing import Any, List, Mapping, Optional
 
 from cancellation.deadlines import add_months
 from cancellation.dispatch.eligibility import Verdict
+from cancellation.posting import SendingMethod, assumed_receipt, first_business_day_from
 from cancellation.texts import Message, say
 from cancellation.vocabulary import DispatchMode, DispatchState, Reply, Vocabulary
 
 # Deutsche Post keeps the delivery record (Auslieferungsbeleg) of an Einschreiben this long.
 DELIVERY_RECORD_MONTHS = 15
+# LetterXpress hands letters received on a working day by 16:00 to Deutsche Post the same day
+# (LetterXpress FAQ, docs/DISPATCH.md); later ones the next working day.
+HAND_OVER_CUT_OFF = dt.time(16, 0)
 
 
 class Offer(Vocabulary):
@@ -97,13 +101,23 @@ def delivery_record_until(posted_on: dt.date) -> dt.date:
     return add_months(posted_on, DELIVERY_RECORD_MONTHS)
 
 
+def posting_day(handed_over: dt.datetime) -> dt.date:
+    """The day the service gives the letter to Deutsche Post (`handed_over` in German time)."""
+    day = handed_over.date()
+    if handed_over.time() >= HAND_OVER_CUT_OFF:
+        day += dt.timedelta(days=1)
+    return first_business_day_from(day)
+
+
 def dispatch_result(state: DispatchState, *, mode: str, print_job_id: Optional[int],
-                    today: dt.date) -> List[Message]:
-    """What the user hears right after saying yes."""
+                    now: dt.datetime) -> List[Message]:
+    """What the user hears right after saying yes (`now` in German time)."""
     messages: List[Message] = []
     if state in (DispatchState.SUBMITTED, DispatchState.POSTED):
-        messages.append(say("utter_dispatch_handed_over", job=print_job_id))
-        messages.append(say("utter_dispatch_delivery_record", until=delivery_record_until(today)))
+        posted = posting_day(now)
+        messages.append(say("utter_dispatch_handed_over", job=print_job_id, posted=posted,
+                            received=assumed_receipt(posted, SendingMethod.REGISTERED)))
+        messages.append(say("utter_dispatch_delivery_record", until=delivery_record_until(posted)))
     elif state is DispatchState.QUEUED:
         messages.append(say("utter_dispatch_queued"))
     else:

@@ -73,3 +73,19 @@ def test_delivery_record_for_fifteen_months_and_status_line():
     assert dispatch_status({}) is None
     for state in ("queued", "submitted", "cancelled", "rejected", "failed"):
         assert dispatch_status({"dispatch_state": state}).key in catalogue().names
+
+
+def test_posting_day_and_receipt_follow_the_services_cut_off():
+    from cancellation.followthrough import dispatch_result, posting_day
+    from cancellation.clock import GERMAN_TIME
+    from cancellation.vocabulary import DispatchState
+
+    wednesday_morning = dt.datetime(2026, 12, 2, 10, 0, tzinfo=GERMAN_TIME)
+    friday_evening = dt.datetime(2026, 12, 4, 17, 0, tzinfo=GERMAN_TIME)
+    assert posting_day(wednesday_morning) == dt.date(2026, 12, 2)
+    assert posting_day(friday_evening) == dt.date(2026, 12, 7)  # Monday
+    text = render(dispatch_result(DispatchState.SUBMITTED, mode="live", print_job_id=7,
+                                  now=wednesday_morning), Language.DE)
+    # Posted Wednesday: four postal working days (Saturday counts) -> Monday 07.12.
+    assert "am 02.12.2026 als Einwurf-Einschreiben" in text and "am 07.12.2026 als zugegangen" in text
+    assert "Testmodus" not in text
