@@ -234,8 +234,8 @@ def deadline_reply(answers: Mapping[str, Any], today: dt.date) -> DeadlineReply:
     if same_end:  # else the earliest and the latest possible end above say it
         if shown.latest_receipt is not None:
             messages.append(say("utter_deadline_latest_receipt", end=shown.earliest_end, latest=shown.latest_receipt))
-        # An initial term over 24 months is void as a rule: its end is the latest, not the usual end.
-        result_key = "utter_deadline_result_at_latest" if shown.term_too_long else "utter_deadline_result"
+        # A void term or extension clause: the end it gives is the latest, not the usual end.
+        result_key = "utter_deadline_result_at_latest" if shown.end_is_latest else "utter_deadline_result"
         messages.append(say(result_key, received=shown.received, end=shown.earliest_end))
     messages += _posting_advice(answers, today, shown, terms_for(answers, shown_start))
     if not start.exact:

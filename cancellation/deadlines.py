@@ -153,6 +153,9 @@ class DeadlineResult:
     rule_set: RuleSet
     rules_applied: Tuple[str, ...]
     explanation: Tuple[Message, ...]
+    # The end follows from a clause that is void as a rule (a term over 24 months, an extension over
+    # a year in old standard terms): it is the latest end, and the contract may end earlier.
+    end_is_latest: bool = False
 
 
 # --- month arithmetic (§§ 187, 188 BGB) ---------------------------------------------------------
@@ -266,6 +269,7 @@ class _Plan:
     agreed_notice_over_cap: Optional[int] = None  # an agreed notice longer than the law allows
     extension_months: Optional[int] = None
     extension_assumed: bool = False
+    extension_clause_void: bool = False  # § 309 Nr. 9 b BGB a. F.: an extension over a year is void as a whole
     certain: bool = True
     term_too_long: bool = False
     rules: List[str] = field(default_factory=list)
@@ -439,6 +443,7 @@ def _extension(plan: _Plan, rule: str, uncertain_if_assumed: bool) -> int:
         # § 11 Abs. 1 VVG: void only "insoweit" (beyond one year), so one year is the rule, not an
         # assumption. § 309 Nr. 9 b BGB a. F.: the clause is void as a whole; one year is cautious.
         plan.certain = plan.certain and rule == RULE_VVG_EXTENSION
+        plan.extension_clause_void = rule != RULE_VVG_EXTENSION
         plan.extension_months = MAX_EXTENSION_MONTHS
         key = "utter_deadline_extension_capped_insurance" if rule == RULE_VVG_EXTENSION else "utter_deadline_extension_capped"
         plan.extension_note = say(key, extension=months_text(given), rule=rule)
@@ -557,6 +562,7 @@ def _resolve(plan: _Plan, rule_set: RuleSet, received: dt.date) -> DeadlineResul
 
     extension_assumed = False
     extension_applied = None
+    end_is_latest = False
     if chosen is not None:
         latest = latest_receipt_day(chosen.day, chosen.notice_months)
         period_rules = _period_rules(RULE_EVENT_PERIOD, latest, chosen.notice_months)
@@ -573,6 +579,10 @@ def _resolve(plan: _Plan, rule_set: RuleSet, received: dt.date) -> DeadlineResul
         in_time_key = _IN_TIME_KEYS[chosen.phase]
         if plan.term_too_long and chosen.phase is Phase.INITIAL_TERM:
             in_time_key = "utter_deadline_in_time_initial_term_at_latest"
+        elif plan.extension_clause_void and chosen.phase is Phase.EXTENSION_PERIOD:
+            # The renewal the void clause names is the latest end, not the usual one.
+            in_time_key = "utter_deadline_in_time_extension_at_latest"
+        end_is_latest = in_time_key.endswith("_at_latest")
         said.append(
             say(_key(plan, in_time_key), latest=latest, end=chosen.day,
                 notice=months_text(chosen.notice_months, dative=True), rules=_cite(*period_rules))
@@ -615,6 +625,7 @@ def _resolve(plan: _Plan, rule_set: RuleSet, received: dt.date) -> DeadlineResul
         rule_set=rule_set,
         rules_applied=tuple(dict.fromkeys(rules)),
         explanation=tuple(said),
+        end_is_latest=end_is_latest,
     )
 
 

@@ -26,7 +26,7 @@ LABELS = {
         "last_day_to_post": "Letzter Einwurftag für einen Brief (4 Werktage)",
         "phase": "Phase",
         "earliest_end": "Frühestes Vertragsende (in der Regel)",
-        "latest_end": "Vertragsende spätestens (falls die vereinbarte Laufzeit gilt)",
+        "latest_end": "Vertragsende spätestens (falls die vereinbarte Klausel gilt)",
         "rules": "Angewandte Regeln",
         "term_too_long": "Hinweis: Bindung über 24 Monate ab Vertragsschluss (§ 56 Abs. 1 TKG / § 309 Nr. 9 a BGB); "
                          "das Ende ist das späteste.",
@@ -51,7 +51,7 @@ LABELS = {
         "last_day_to_post": "Last day to post a letter (4 working days)",
         "phase": "Phase",
         "earliest_end": "Earliest end of contract (as a rule)",
-        "latest_end": "End of contract at the latest (if the agreed term applies)",
+        "latest_end": "End of contract at the latest (if the agreed clause applies)",
         "rules": "Rules applied",
         "term_too_long": "Note: binding for more than 24 months from conclusion (§ 56 Abs. 1 TKG / § 309 Nr. 9 a BGB); "
                          "the end is the latest.",
@@ -186,8 +186,8 @@ def result_as_lines(result: DeadlineResult, language: str = "de") -> Sequence[st
         ]
     lines += [
         f"{label['phase']}: {label[result.phase]}",
-        # A void term over 24 months: the date computed from it is the latest end, not the earliest.
-        f"{label['latest_end' if result.term_too_long else 'earliest_end']}: {format_date(result.earliest_end, language)}",
+        # A void term or extension clause: the date computed from it is the latest end, not the earliest.
+        f"{label['latest_end' if result.end_is_latest else 'earliest_end']}: {format_date(result.earliest_end, language)}",
         f"{label['rules']}: " + ", ".join(result.rules_applied),
     ]
     if result.term_too_long:

@@ -143,7 +143,7 @@ def test_english_output_has_no_german_label():
     code, out, _ = run_cli(*ENGLISH_RUN)
     assert code == 0
     labels = "\n".join(line.split(":")[0] for line in out.splitlines()[:-1])  # the last line is the explanation
-    assert "End of contract at the latest (if the agreed term applies): 31 December 2026" in out
+    assert "End of contract at the latest (if the agreed clause applies): 31 December 2026" in out
     assert "Recommendation for the letter: at the earliest possible date." in out
     assert not [word for word in GERMAN_LABELS if word in labels], labels
     assert "as a rule" in out.splitlines()[-1]
@@ -152,7 +152,7 @@ def test_english_output_has_no_german_label():
 def test_german_output_has_no_english_label():
     code, out, _ = run_cli(*ENGLISH_RUN[:-2])
     assert code == 0
-    assert "Vertragsende spätestens (falls die vereinbarte Laufzeit gilt): 31.12.2026" in out
+    assert "Vertragsende spätestens (falls die vereinbarte Klausel gilt): 31.12.2026" in out
     assert not [word for word in ENGLISH_LABELS if word in out]
 
 
