@@ -162,3 +162,26 @@ def test_a_flood_is_cut_off_politely_and_other_conversations_go_on(stack: Stack)
     assert stored == [(25,)]
     status, replies = post(stack, {"sender": "sec-calm", "message": "Ich will kündigen"})
     assert status == 200 and texts(replies)
+
+
+def test_web_chat_sockets_only_from_the_public_origin(stack: Stack) -> None:
+    handshake = "/socket.io/?EIO=4&transport=polling"
+
+    def status_for(origin: str) -> "tuple[int, bytes]":
+        code, _, body = stack.get_with_headers(stack.base_url + handshake, {"Origin": origin})
+        return code, body
+
+    assert status_for(stack.base_url)[0] == 200
+    assert status_for("https://evil.example")[0] == 400
+    code, body = status_for(stack.base_url)
+    sid = json.loads(body[1:])["sid"]
+    connection = http.client.HTTPConnection("127.0.0.1", stack.rasa_port, timeout=30)
+    try:
+        payload = b"4" + json.dumps(["user_uttered", {"message": "x" * 70000}]).encode()
+        connection.request(
+            "POST", f"{handshake}&sid={sid}", body=payload,
+            headers={"Content-Type": "text/plain;charset=UTF-8", "Origin": stack.base_url},
+        )
+        assert connection.getresponse().status == 413
+    finally:
+        connection.close()

@@ -132,6 +132,16 @@ class Stack:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
 
+    def get_with_headers(
+        self, url: str, headers: Mapping[str, str], timeout: float = 30
+    ) -> "tuple[int, dict, bytes]":
+        request = urllib.request.Request(url, headers=dict(headers))
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, _lower(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, _lower(error.headers), error.read()
+
     def get(self, url: str, timeout: float = 30) -> "tuple[int, dict, bytes]":
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response:

@@ -176,3 +176,14 @@ def test_sender_validation() -> None:
 def test_settings_still_build_without_channel_variables() -> None:
     # The channel settings live beside Settings and do not change what it needs.
     assert Settings.from_env({}).public_base_url == "http://127.0.0.1:5005"
+
+
+def test_streamed_answers_use_the_same_namespace_and_cleaning() -> None:
+    with serving(RestInput()) as server:
+        reply = post(
+            server, {"sender": "s", "message": "o2\x00"}, path="/webhooks/rest/webhook?stream=true"
+        )
+    assert reply.status == 200
+    lines = [json.loads(line) for line in reply.body.decode().splitlines() if line.strip()]
+    assert lines == [{"recipient_id": "rest:s", "text": "Echo: o2"}]
+    assert [(m.sender_id, m.input_channel) for m in server.agent.messages] == [("rest:s", "rest")]
