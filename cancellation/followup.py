@@ -31,15 +31,31 @@ def _sector(contract_type: Optional[str], provider: Optional[Provider]) -> Optio
     return provider_sector(provider.categories) if provider else None
 
 
-def next_steps(provider: Optional[Provider], contract_type: Optional[str] = None) -> List[Message]:
-    """What to do with the letter, with the provider's own channels where the directory knows them."""
-    advice = sending_advice(
+def _advice(provider: Optional[Provider], contract_type: Optional[str]) -> Sequence[Message]:
+    return sending_advice(
         provider_has_button=provider.has_cancellation_button if provider else None,
         accepts_fax=bool(provider and provider.fax),
         accepts_email=bool(provider and provider.email),
         concluded_after_2016=None,
         sector=_sector(contract_type, provider),
     )
+
+
+def how_to_send(provider: Optional[Provider], contract_type: Optional[str] = None) -> List[Message]:
+    """The answer to "reicht eine E-Mail?" / "muss ich das per Einschreiben schicken?"."""
+    intro = (
+        say("utter_how_to_send_intro_provider", provider=provider.name) if provider
+        else say("utter_how_to_send_intro")
+    )
+    answer = [intro, *_advice(provider, contract_type)]
+    if provider is not None and provider.fax:
+        answer.append(say("utter_how_to_send_fax_number", provider=provider.name, fax=provider.fax))
+    return answer
+
+
+def next_steps(provider: Optional[Provider], contract_type: Optional[str] = None) -> List[Message]:
+    """What to do with the letter, with the provider's own channels where the directory knows them."""
+    advice = _advice(provider, contract_type)
     steps = [
         say("utter_followup_print_and_sign"), *advice,
         say("utter_followup_keep_copy"), say("utter_followup_confirmation_expected"),

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Train an NLU-only model into a temporary directory and evaluate it on the held-out set
-# tests/nlu/heldout.yml (never used for training). Prints accuracy, F1 and the most frequent
-# confusions. With --crossval, also runs 5-fold cross-validation on data/nlu.
+# Train an NLU-only model into a temporary directory and evaluate it on sets never used for training:
+#   tests/nlu/independent/test.yml  independent, SCORED ONLY: aggregate scores, the per-intent table
+#                                   and confusion counts, never its messages (tests/nlu/independent/README.md)
+#   tests/nlu/independent/dev.yml   independent, for development: misclassified messages are listed
+#   tests/nlu/heldout.yml           written with the training data (a regression check)
+# then fact extraction on tests/nlu/independent/facts.yml (scripts/nlu_facts.py).
+# With --crossval, also 5-fold cross-validation on data/nlu. Numbers: docs/NLU.md.
 #
-# Usage: scripts/nlu_eval.sh [--crossval] [--keep]
-#   --crossval  additionally run 5-fold cross-validation over data/nlu (slow: ~5 trainings)
+# Usage: scripts/nlu_eval.sh [--crossval] [--keep] [--dev-only]
+#   --crossval  additionally run 5-fold cross-validation over data/nlu (slow: 5 more trainings)
 #   --keep      keep the temporary directory (model and reports) and print its path
+#   --dev-only  evaluate dev.yml and heldout.yml only (while tuning: leaves test.yml untouched)
 # Environment: RASA (default .venv/bin/rasa), PYTHON (default .venv/bin/python),
-#   NLU_MIN_ACCURACY (default 0.9): exit 1 if held-out accuracy is lower.
+#   NLU_MIN_ACCURACY (default 0.9): exit 1 if the independent test accuracy is lower.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -16,16 +21,20 @@ PYTHON="${PYTHON:-.venv/bin/python}"
 MIN_ACCURACY="${NLU_MIN_ACCURACY:-0.9}"
 CONFIG=bot/config.yml
 TRAIN_DATA=data/nlu
+TEST=tests/nlu/independent/test.yml
+DEV=tests/nlu/independent/dev.yml
 HELDOUT=tests/nlu/heldout.yml
 export RASA_TELEMETRY_ENABLED=false
 
 crossval=0
 keep=0
+dev_only=0
 for arg in "$@"; do
   case "$arg" in
     --crossval) crossval=1 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --dev-only) dev_only=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -38,14 +47,14 @@ else
 fi
 
 summarise() {
-  # $1: results directory, $2: title
-  "$PYTHON" - "$1" "$2" <<'PY'
+  # $1: results directory, $2: title, $3: 1 = list misclassified messages
+  "$PYTHON" - "$1" "$2" "$3" <<'PY'
 import collections
 import json
 import pathlib
 import sys
 
-results, title = pathlib.Path(sys.argv[1]), sys.argv[2]
+results, title, list_errors = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
 report = json.loads((results / "intent_report.json").read_text())
 print(f"\n== {title} ==")
 print(f"accuracy      {report['accuracy']:.3f}")
@@ -53,14 +62,11 @@ for avg in ("macro avg", "weighted avg"):
     print(f"{avg:<13} precision {report[avg]['precision']:.3f}  "
           f"recall {report[avg]['recall']:.3f}  f1 {report[avg]['f1-score']:.3f}")
 skip = {"accuracy", "macro avg", "weighted avg", "micro avg"}
-weak = sorted(
-    (v["f1-score"], k, v["support"]) for k, v in report.items()
-    if k not in skip and isinstance(v, dict) and v["f1-score"] < 0.9
-)
-if weak:
-    print("intents with f1 < 0.9:")
-    for f1, name, support in weak:
-        print(f"  {name:<24} f1 {f1:.3f}  (n={support})")
+rows = sorted((k, v) for k, v in report.items() if k not in skip and isinstance(v, dict))
+print(f"{'intent':<24} {'n':>4} {'precision':>9} {'recall':>7} {'f1':>6}")
+for name, v in rows:
+    if v["support"]:
+        print(f"{name:<24} {v['support']:>4} {v['precision']:>9.3f} {v['recall']:>7.3f} {v['f1-score']:>6.3f}")
 errors_file = results / "intent_errors.json"
 errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
 pairs = collections.Counter(
@@ -68,37 +74,51 @@ pairs = collections.Counter(
 )
 if pairs:
     print("confusions (true -> predicted: count):")
-    for (true, pred), n in pairs.most_common(15):
+    for (true, pred), n in pairs.most_common(25):
         print(f"  {true} -> {pred}: {n}")
-    print("misclassified examples:")
+if list_errors and errors:
+    print("misclassified messages:")
     for e in errors:
         pred = e["intent_prediction"] or {}
-        print(f"  [{e['intent']} -> {pred.get('name')} {pred.get('confidence', 0):.2f}] {e['text'][:90]}")
+        print(f"  [{e['intent']} -> {pred.get('name')} {pred.get('confidence', 0):.2f}] {e['text'][:100]}")
 PY
 }
 
+evaluate() {
+  # $1: data file, $2: output name, $3: 1 = list misclassified messages
+  "$RASA" test nlu --config "$CONFIG" --nlu "$1" --model "$workdir/models" \
+    --out "$workdir/$2" >"$workdir/$2.log" 2>&1 || { cat "$workdir/$2.log" >&2; exit 1; }
+  summarise "$workdir/$2" "$1" "$3"
+}
+
 echo "training NLU model ($CONFIG, $TRAIN_DATA) ..."
+start=$(date +%s)
 "$RASA" train nlu --config "$CONFIG" --nlu "$TRAIN_DATA" --out "$workdir/models" --quiet >"$workdir/train.log" 2>&1 \
   || { cat "$workdir/train.log" >&2; exit 1; }
+echo "trained in $(( $(date +%s) - start )) s"
 
-echo "evaluating on $HELDOUT ..."
-"$RASA" test nlu --config "$CONFIG" --nlu "$HELDOUT" --model "$workdir/models" \
-  --out "$workdir/heldout" >"$workdir/test.log" 2>&1 || { cat "$workdir/test.log" >&2; exit 1; }
-summarise "$workdir/heldout" "held-out ($HELDOUT)"
+evaluate "$HELDOUT" heldout 1
+evaluate "$DEV" dev 1
+if [[ "$dev_only" == 0 ]]; then
+  evaluate "$TEST" test 0
+  "$PYTHON" scripts/nlu_facts.py
+fi
 
 if [[ "$crossval" == 1 ]]; then
   echo "5-fold cross-validation on $TRAIN_DATA ..."
   "$RASA" test nlu --config "$CONFIG" --nlu "$TRAIN_DATA" --cross-validation --folds 5 \
     --out "$workdir/crossval" >"$workdir/crossval.log" 2>&1 || { cat "$workdir/crossval.log" >&2; exit 1; }
-  summarise "$workdir/crossval" "5-fold cross-validation ($TRAIN_DATA)"
+  summarise "$workdir/crossval" "5-fold cross-validation ($TRAIN_DATA)" 0
 fi
 
-"$PYTHON" - "$workdir/heldout/intent_report.json" "$MIN_ACCURACY" <<'PY'
+if [[ "$dev_only" == 0 ]]; then
+  "$PYTHON" - "$workdir/test/intent_report.json" "$MIN_ACCURACY" <<'PY'
 import json
 import sys
 
 accuracy = json.load(open(sys.argv[1]))["accuracy"]
 if accuracy < float(sys.argv[2]):
-    sys.exit(f"\nFAIL: held-out accuracy {accuracy:.3f} < {sys.argv[2]}")
-print(f"\nOK: held-out accuracy {accuracy:.3f} >= {sys.argv[2]}")
+    sys.exit(f"\nFAIL: independent test accuracy {accuracy:.3f} < {sys.argv[2]}")
+print(f"\nOK: independent test accuracy {accuracy:.3f} >= {sys.argv[2]}")
 PY
+fi
