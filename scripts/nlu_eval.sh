@@ -7,10 +7,11 @@
 # then fact extraction on tests/nlu/independent/facts.yml (scripts/nlu_facts.py).
 # With --crossval, also 5-fold cross-validation on data/nlu. Numbers: docs/NLU.md.
 #
-# Usage: scripts/nlu_eval.sh [--crossval] [--keep] [--dev-only]
+# Usage: scripts/nlu_eval.sh [--crossval] [--keep] [--dev-only] [--model PATH]
 #   --crossval  additionally run 5-fold cross-validation over data/nlu (slow: 5 more trainings)
 #   --keep      keep the temporary directory (model and reports) and print its path
 #   --dev-only  evaluate dev.yml and heldout.yml only (while tuning: leaves test.yml untouched)
+#   --model P   evaluate this trained model (e.g. models/current.tar.gz) instead of training one
 # Environment: RASA (default .venv/bin/rasa), PYTHON (default .venv/bin/python),
 #   NLU_MIN_ACCURACY (default 0.9): exit 1 if the independent test accuracy is lower.
 set -euo pipefail
@@ -29,12 +30,16 @@ export RASA_TELEMETRY_ENABLED=false
 crossval=0
 keep=0
 dev_only=0
+model=""
+expect_model=0
 for arg in "$@"; do
+  if [[ "$expect_model" == 1 ]]; then model="$arg"; expect_model=0; continue; fi
   case "$arg" in
+    --model) expect_model=1 ;;
     --crossval) crossval=1 ;;
     --keep) keep=1 ;;
     --dev-only) dev_only=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -86,16 +91,21 @@ PY
 
 evaluate() {
   # $1: data file, $2: output name, $3: 1 = list misclassified messages
-  "$RASA" test nlu --config "$CONFIG" --nlu "$1" --model "$workdir/models" \
+  "$RASA" test nlu --config "$CONFIG" --nlu "$1" --model "$workdir/models" --successes \
     --out "$workdir/$2" >"$workdir/$2.log" 2>&1 || { cat "$workdir/$2.log" >&2; exit 1; }
   summarise "$workdir/$2" "$1" "$3"
 }
 
-echo "training NLU model ($CONFIG, $TRAIN_DATA) ..."
-start=$(date +%s)
-"$RASA" train nlu --config "$CONFIG" --nlu "$TRAIN_DATA" --out "$workdir/models" --quiet >"$workdir/train.log" 2>&1 \
-  || { cat "$workdir/train.log" >&2; exit 1; }
-echo "trained in $(( $(date +%s) - start )) s"
+if [[ -n "$model" ]]; then
+  mkdir -p "$workdir/models" && cp "$model" "$workdir/models/"
+  echo "evaluating $model"
+else
+  echo "training NLU model ($CONFIG, $TRAIN_DATA) ..."
+  start=$(date +%s)
+  "$RASA" train nlu --config "$CONFIG" --nlu "$TRAIN_DATA" --out "$workdir/models" --quiet >"$workdir/train.log" 2>&1 \
+    || { cat "$workdir/train.log" >&2; exit 1; }
+  echo "trained in $(( $(date +%s) - start )) s"
+fi
 
 evaluate "$HELDOUT" heldout 1
 evaluate "$DEV" dev 1
