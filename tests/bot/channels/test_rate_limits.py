@@ -118,3 +118,37 @@ def test_a_web_chat_flood_is_answered_in_the_widget_and_cut_off() -> None:
         replies = asyncio.run(scenario(server.base_url))
     assert [m.text for m in server.agent.messages] == ["m0", "m1", "m2"]
     assert "warten Sie einen Moment" in replies[-1]["text"]
+
+
+def test_web_chat_sessions_from_one_address_share_the_per_address_limit() -> None:
+    channel = WebChatInput.from_credentials(dict(CREDENTIALS))
+    assert isinstance(channel, WebChatInput)
+    channel.access = ChannelAccess(trusted_proxies=PROXY)
+    channel.limiter = MessageLimiter(RateLimits(messages_per_minute=100, ip_messages_per_minute=3))
+
+    async def widget_from(base_url: str, address: str) -> WidgetClient:
+        widget = WidgetClient(base_url)
+        await widget.client.connect(
+            base_url, socketio_path="/socket.io", transports=["polling"],
+            headers={"X-Forwarded-For": address},
+        )
+        return widget
+
+    async def scenario(base_url: str) -> None:
+        for session in range(2):
+            widget = await widget_from(base_url, "203.0.113.50")
+            session_id = await widget.request_session(None)
+            for n in range(2):
+                await widget.say(f"s{session}m{n}", session_id)
+                await widget.wait_for_reply(count=n + 1)
+            await widget.close()
+        other = await widget_from(base_url, "203.0.113.51")
+        session_id = await other.request_session(None)
+        await other.say("anderer Mensch", session_id)
+        await other.wait_for_reply()
+        await other.close()
+
+    with serving(channel) as server:
+        asyncio.run(scenario(server.base_url))
+    assert [m.text for m in server.agent.messages] == ["s0m0", "s0m1", "s1m0", "anderer Mensch"]
+    assert server.agent.messages[0].metadata["client"] == client_key("203.0.113.50")
