@@ -257,7 +257,11 @@ def haproxy_config(config: ClusterConfig, members: Sequence[Member]) -> str:
         "global",
         "    log stdout format raw local0 notice",
         f"    stats socket {config.run_dir / 'haproxy.sock'} mode 600 level admin",
-        "    maxconn 5000",  # two descriptors per connection stay below a 20000 limit
+        "    maxconn 2000",  # two descriptors per connection stay below a 20000 limit
+        # Requests are retried only when they fit in one buffer: Rasa's calls to the action
+        # server carry the whole conversation (tens of KB), so the buffer is larger than the
+        # 16 KB default.
+        "    tune.bufsize 262144",
         "",
         "defaults",
         "    mode http",
@@ -283,8 +287,10 @@ def haproxy_config(config: ClusterConfig, members: Sequence[Member]) -> str:
         # One request per backend connection: a backend closing an idle connection while
         # HAProxy reuses it can never lose a request (rolling restarts).
         "    option http-server-close",
+        # A refused or reset connection takes the backend out at once (a killed process), not
+        # only after two failed health checks; the checks bring it back.
         "    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2"
-        " on-marked-down shutdown-sessions",
+        " observe layer4 error-limit 1 on-error mark-down on-marked-down shutdown-sessions",
         "",
         "frontend public",
         f"    bind 127.0.0.1:{config.rasa_port}",
