@@ -277,6 +277,9 @@ def haproxy_config(config: ClusterConfig, members: Sequence[Member]) -> str:
         "    timeout tunnel 1h",  # web chat websockets
         "    timeout client-fin 5s",
         "    timeout queue 30s",
+        # A replica busy with turns answers its health check late, but it answers: only a
+        # check that gets nothing for 10 s (or a refused connection) counts as failed.
+        "    timeout check 10s",
         # A backend that refused the connection or closed it without an answer (killed, or
         # shutting down) gets the request again on another backend. Safe: a turn that died
         # stored nothing, and the letter action is idempotent per conversation and answers.
