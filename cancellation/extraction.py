@@ -60,23 +60,27 @@ class Facts:
 # --------------------------------------------------------------------------
 # numbers and references
 
+# Linear on hostile input (4,000 characters of spaces, dots, digits, "a-a-a" ...): no two
+# quantifiers may compete for the same characters, e.g. `\s*-?\s*` (quadratic on a run of spaces)
+# becomes `\s*(?:-\s*)?`; a run is entered only at its start or with a bounded length.
+# tests/cancellation/test_extraction_cost.py checks it, scripts/bench_input.py measures it.
 _REFERENCE_VALUE = r"(?P<value>[A-Za-z0-9](?:[A-Za-z0-9/.\-]|\s(?=[0-9]))*[A-Za-z0-9])"
 _CUSTOMER_NUMBER_RE = re.compile(
-    r"(?:kunden\s*-?\s*(?:nummer|nr\.?)|kd\.?\s*-?\s*nr\.?|kundennr\.?|kunden-?id)"
-    r"\s*(?:ist|lautet|lautet:)?\s*[:#]?\s*" + _REFERENCE_VALUE,
+    r"(?:kunden\s*(?:-\s*)?(?:nummer|nr\.?)|kd\.?\s*(?:-\s*)?nr\.?|kundennr\.?|kunden-?id)"
+    r"\s*(?:(?:ist|lautet)\s*)?(?:[:#]\s*)?" + _REFERENCE_VALUE,
     re.IGNORECASE,
 )
 _CONTRACT_NUMBER_RE = re.compile(
-    r"(?:vertrags\s*-?\s*(?:nummer|nr\.?)|vertragsnr\.?|vertragskonto(?:nummer)?)"
-    r"\s*(?:ist|lautet)?\s*[:#]?\s*" + _REFERENCE_VALUE,
+    r"(?:vertrags\s*(?:-\s*)?(?:nummer|nr\.?)|vertragsnr\.?|vertragskonto(?:nummer)?)"
+    r"\s*(?:(?:ist|lautet)\s*)?(?:[:#]\s*)?" + _REFERENCE_VALUE,
     re.IGNORECASE,
 )
 _PHONE_RE = re.compile(
     r"\b(?:rufnummer|handynummer|mobilnummer|mobilfunknummer|telefonnummer|handy-?nr\.?|tel\.?|telefon|nummer)"
-    r"\s*(?:ist|lautet|:)?\s*:?\s*(?P<value>(?:\+|00|0|\(0)[0-9 ()/\-]{5,22}[0-9])",
+    r"\s*(?:(?:ist|lautet)\s*)?(?::\s*)?(?P<value>(?:\+|00|0|\(0)[0-9 ()/\-]{5,22}[0-9])",
     re.IGNORECASE,
 )
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
 def _reference(pattern: re.Pattern[str], text: str) -> str | None:
@@ -113,7 +117,7 @@ _DATE_TRIGGER_RE = re.compile(
     r"(?P<expr>(?:ende\s+)?[^\n,;]{1,30})"
 )
 _END_ASAP_RE = re.compile(
-    r"naechst\s*-?\s*moeglich|fruehest\s*-?\s*moeglich|schnellst\s*-?\s*moeglich|"
+    r"naechst\s*(?:-\s*)?moeglich|fruehest\s*(?:-\s*)?moeglich|schnellst\s*(?:-\s*)?moeglich|"
     r"so (?:schnell|bald|frueh) wie moeglich|\basap\b"
 )
 
@@ -146,7 +150,10 @@ _GENERIC_OPTION_WORDS = frozenset(
      "pakete", "zusatzpaket", "zusatzpakete", "buchungsoption", "kuendigungsoption"}
 )
 _NOT_OPTIONS = frozenset({"komplettpaket", "kombipaket", "internetpaket", "festnetzpaket", "gesamtpaket"})
-_OPTION_WORD_RE = re.compile(r"\b(?P<word>[\w\-]*(?:option|optionen|paket|pakete|pass))\b", re.IGNORECASE)
+# Only from the start of a run of word characters and hyphens (leading hyphens skipped).
+_OPTION_WORD_RE = re.compile(
+    r"(?<![\w\-])-*\b(?P<word>[\w\-]*(?:option|optionen|paket|pakete|pass))\b", re.IGNORECASE
+)
 _NAMED_OPTIONS = {
     "multicard": "MultiCard",
     "multi-card": "MultiCard",
@@ -166,10 +173,13 @@ _CONTRACT_WORD_RE = re.compile(
     re.IGNORECASE,
 )
 _KEEP_CONTRACT_RE = re.compile(
-    r"(?:vertrag|tarif|mitgliedschaft|abo)\w*\s+(?:\w+\s+){0,4}?"
-    r"(?:soll\w*|moechte\s+ich|will\s+ich|moecht\w*)?\s*(?:weiter\s*(?:laufen|behalten|nutzen)|behalten|bleib\w*|"
+    # A word that contains vertrag/tarif/mitgliedschaft/abo, taken whole (a lookahead and its
+    # back-reference: Python 3.10 has no atomic groups), then "... soll weiterlaufen".
+    r"\b(?=\w*?(?:vertrag|tarif|mitgliedschaft|abo))(?=(?P<contract_word>\w+))(?P=contract_word)"
+    r"\s+(?:\w+\s+){0,4}?"
+    r"(?:(?:soll\w*|moechte\s+ich|will\s+ich|moecht\w*)\s*)?(?:weiter\s*(?:laufen|behalten|nutzen)|behalten|bleib\w*|"
     r"laeuft\s+weiter|unveraendert)"
-    r"|\bnur\s+(?:die|das|den|meine|mein|meinen)?\s*[\w\-]*(?:option|paket|pass)",
+    r"|\bnur\s+(?:(?:die|das|den|meine|mein|meinen)\s+)?[\w\-]*(?:option|paket|pass)",
 )
 _CANCEL_RE = re.compile(r"kuendig|beenden|abbestellen|abmelden|stornier|\bcancel|\bterminat", re.IGNORECASE)
 
@@ -210,10 +220,10 @@ def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
         if folded_word in _NOT_OPTIONS or folded_word.endswith(("reisepass", "personalausweis")):
             continue
         if folded_word in _GENERIC_OPTION_WORDS:
-            return True, None, match.start()
+            return True, None, match.start("word")
         if folded_word.endswith(("option", "optionen", "paket", "pakete", "pass")):
             name = word.strip("-")
-            return True, name, match.start()
+            return True, name, match.start("word")
     return False, None, None
 
 
@@ -265,8 +275,9 @@ def _address(text: str, directory: Directory) -> tuple[str | None, str | None, s
     return None, None, None
 
 
+# Words of at most 60 characters: each capital letter starts at most a bounded attempt.
 _INLINE_ADDRESS_RE = re.compile(
-    r"(?P<street>[A-ZÄÖÜ][\w.\-]*(?:\s+[\w.\-]+){0,3}?\s*(?:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|ring|damm)"
+    r"(?P<street>[A-ZÄÖÜ][\w.\-]{0,60}(?:\s+[\w.\-]{1,60}){0,3}?\s*(?:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|ring|damm)"
     r"\s+[0-9]{1,4}\s?[a-zA-Z]?(?:-[0-9]{1,4})?)\s*,?\s*(?:in\s+)?(?P<postcode>[0-9]{5})\s+(?P<city>[A-ZÄÖÜ][\w\-]*)"
 )
 
@@ -285,11 +296,23 @@ def _inline_address(text: str) -> tuple[str | None, str | None, str | None]:
 # --------------------------------------------------------------------------
 
 
+_WHITESPACE_RUN_RE = re.compile(r"\s+")
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def squeeze_whitespace(text: str) -> str:
+    """Each run of whitespace as one line break (if it holds one) or one space: how much space
+    separates words never changes a fact, and no pattern then meets a long run of it."""
+    return _WHITESPACE_RUN_RE.sub(
+        lambda run: "\n" if any(ch in _LINE_BREAKS for ch in run.group()) else " ", text
+    )
+
+
 def extract_facts(text: str, today: date, directory: Directory | None = None) -> Facts:
     """Facts clearly stated in `text`; every field not stated stays None/False."""
     if not isinstance(text, str) or not text.strip():
         return Facts()
-    text = text[:MAX_EXTRACTION_CHARS]
+    text = squeeze_whitespace(text[:MAX_EXTRACTION_CHARS])
     directory = directory or load_directory()
     folded = fold(text)
 

@@ -74,7 +74,8 @@ def normalise(text: str) -> str:
         lowered = lowered.replace(umlaut, plain)
     decomposed = unicodedata.normalize("NFKD", lowered)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = re.sub(r"\s*([&+])\s*", r"\1", stripped)
+    # Whitespace squeezed first: `\s*` before `[&+]` on a long run of spaces would be quadratic.
+    stripped = re.sub(r" ?([&+]) ?", r"\1", " ".join(stripped.split()))
     stripped = re.sub(r"[^\w&+]+", " ", stripped)
     return " ".join(stripped.replace("_", " ").split())
 
