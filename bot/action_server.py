@@ -6,9 +6,11 @@ in its 500 body. Anyone who reached it could run `action_forget_me`, `action_cre
 `action_show_status` for any sender. Here:
 
 - it listens on ACTION_HOST (default 127.0.0.1) and ACTION_PORT (5055);
-- every request except `GET /health` must carry ACTION_SERVER_TOKEN as the query parameter
-  `token` (Rasa's EndpointConfig sends `token:` from endpoints.yml that way with every call,
-  rasa/utils/endpoints.py); anything else gets 401 `{"error": "unauthorized"}` and runs nothing;
+- every request except `GET /health` must carry `Authorization: Bearer <ACTION_SERVER_TOKEN>`
+  (Rasa's EndpointConfig sends the `headers:` of endpoints.yml with every call,
+  rasa/utils/endpoints.py; a header, not its `token:` query parameter, so that the secret never
+  stands in a URL that a proxy or access log records); anything else gets 401
+  `{"error": "unauthorized"}` and runs nothing;
 - errors answer with a generic JSON body and are logged with the exception's type and code
   location only: an exception's message may quote what a user typed;
 - the Prometheus counters of bot/metrics.py are kept, and served on METRICS_PORT when set.
@@ -40,7 +42,7 @@ from cancellation.settings import ActionServerEndpoint, MetricsEndpoint, Setting
 
 logger = logging.getLogger(__name__)
 
-TOKEN_PARAMETER = "token"
+BEARER = "Bearer "
 # Load balancers and `make run` poll it; it tells nothing but "up".
 OPEN_PATHS = frozenset({"/health"})
 ACTIONS_PACKAGE = "actions"
@@ -65,7 +67,8 @@ def require_token(app: Sanic, token: str) -> None:
     async def check_token(request: Request) -> Optional[HTTPResponse]:
         if request.path in OPEN_PATHS:
             return None
-        given = request.args.get(TOKEN_PARAMETER) or ""
+        header = request.headers.get("authorization") or ""
+        given = header[len(BEARER):] if header.startswith(BEARER) else ""
         if hmac.compare_digest(given.encode("utf-8"), expected):
             return None
         return response.json({"error": "unauthorized"}, status=401)

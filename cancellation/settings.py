@@ -443,8 +443,8 @@ class ActionServerEndpoint:
     """Where the action server listens and the secret Rasa must send with every call.
 
     ACTION_HOST (default 127.0.0.1: only this machine; set an address of a private network for
-    separate hosts), ACTION_PORT (5055), ACTION_SERVER_TOKEN (required; Rasa sends it as the
-    `token` query parameter, endpoints.yml)."""
+    separate hosts), ACTION_PORT (5055), ACTION_SERVER_TOKEN (required; Rasa sends it as
+    `Authorization: Bearer …`, endpoints.yml)."""
 
     host: str
     port: int

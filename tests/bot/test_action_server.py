@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import urllib.error
-import urllib.parse
 import urllib.request
 from typing import Optional, Tuple
 
@@ -32,10 +31,11 @@ def call(port: int, action: str, token: Optional[str], path: str = "/webhook") -
         "domain": {},
         "version": "3.6.21",
     }
-    query = "" if token is None else "?" + urllib.parse.urlencode({"token": token})
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}{query}", data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(), headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -58,6 +58,22 @@ def test_a_call_without_the_right_token_is_refused_and_runs_nothing(port, token)
     assert status == 401
     assert json.loads(body) == {"error": "unauthorized"}
     assert guarded_actions.RUNS == []
+
+
+@pytest.mark.parametrize("path", [f"/webhook?token={TOKEN}", f"/webhook?token=Bearer%20{TOKEN}"])
+def test_the_token_in_the_url_is_not_accepted(port, path):
+    guarded_actions.RUNS.clear()
+    status, _ = call(port, "action_record_run", None, path=path)
+    assert status == 401 and guarded_actions.RUNS == []
+
+
+def test_another_authorization_scheme_is_refused(port):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/actions", headers={"Authorization": f"Basic {TOKEN}"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
 
 
 def test_the_action_list_needs_the_token_too(port):
@@ -90,8 +106,8 @@ def test_a_failing_action_answers_without_tracker_data_and_logs_none(port, caplo
 
 def test_a_body_that_is_not_json_gets_a_generic_error(port):
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/webhook?token={TOKEN}", data=b'{"tracker": {"slots": {"name": "Zo',
-        headers={"Content-Type": "application/json"},
+        f"http://127.0.0.1:{port}/webhook", data=b'{"tracker": {"slots": {"name": "Zo',
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"},
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)

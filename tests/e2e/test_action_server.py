@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Optional, Set, Tuple
@@ -45,10 +44,11 @@ def call_action(stack, action: str, sender: str, token: Optional[str]) -> Tuple[
         "domain": {},
         "version": "3.6.21",
     }
-    query = "" if token is None else "?" + urllib.parse.urlencode({"token": token})
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
-        f"http://127.0.0.1:{stack.action_port}/webhook{query}", data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        f"http://127.0.0.1:{stack.action_port}/webhook", data=json.dumps(body).encode(), headers=headers,
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
