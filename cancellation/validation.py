@@ -442,7 +442,7 @@ _MONTHS = {
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _ASAP_RE = re.compile(
-    r"naechst\s*-?\s*moeglich|fruehest\s*-?\s*moeglich|schnellst\s*-?\s*moeglich|"
+    r"naechst\s*(?:-\s*)?moeglich|fruehest\s*(?:-\s*)?moeglich|schnellst\s*(?:-\s*)?moeglich|"
     r"so (schnell|bald|frueh) wie (moeglich|es geht)|moeglichst (schnell|bald|frueh)|"
     r"\basap\b|\bsofort\b|\begal\b|\bumgehend\b|"
     r"naechste[rn]? (moegliche[rn]? )?(termin|zeitpunkt)|"
