@@ -133,3 +133,15 @@ def test_endpoint_settings_default_to_loopback():
 def test_a_missing_or_weak_token_or_a_bad_port_is_named(environ):
     with pytest.raises(SettingsError, match="ACTION_"):
         ActionServerEndpoint.from_env(environ)
+
+
+def test_rasa_sends_the_token_as_a_bearer_header(monkeypatch):
+    from rasa.core.utils import read_endpoints_from_path
+
+    from tests.support.stack import ROOT
+
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", TOKEN)
+    monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    action = read_endpoints_from_path(ROOT / "endpoints.yml").action
+    assert action.headers == {"Authorization": f"Bearer {TOKEN}"}
+    assert not action.token and TOKEN not in action.url
