@@ -110,6 +110,9 @@ def cluster(replicas: int, database_url: str, action_replicas: Optional[int] = N
             METRICS_PORT_BASE=str(metrics_base), DATABASE_URL=database_url, REDIS_URL=REDIS_URL,
             PUBLIC_BASE_URL=f"http://127.0.0.1:{base}", REST_TOKEN=secrets.token_urlsafe(24),
             TELEGRAM_TOKEN="", TELEGRAM_MODE="",
+            # Every simulated user comes from 127.0.0.1 through HAProxy: one client address.
+            RATE_LIMIT_MESSAGES_PER_MINUTE="0", RATE_LIMIT_IP_MESSAGES_PER_MINUTE="0",
+            RATE_LIMIT_LETTERS_PER_DAY="0",
         )
         env.pop("METRICS_PORT", None)
         output = (run_dir / "supervisor.out").open("wb")

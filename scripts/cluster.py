@@ -614,6 +614,9 @@ def cluster_environment(config: ClusterConfig, environ: Mapping[str, str]) -> Di
         # The replicas call the action servers through the balancer.
         ACTION_SERVER_URL=f"http://127.0.0.1:{config.action_port}/webhook",
         PUBLIC_BASE_URL=env.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{config.rasa_port}",
+        # HAProxy forwards from 127.0.0.1 with X-Forwarded-For: the rate limits then count the
+        # real client address, not the balancer's.
+        TRUSTED_PROXIES=env.get("TRUSTED_PROXIES") or "127.0.0.1",
         TICKET_LOCK_LIFETIME=str(config.ticket_lock_lifetime_s),
         SANIC_GRACEFUL_SHUTDOWN_TIMEOUT=str(config.graceful_shutdown_s),
         REST_TOKEN=rest_token(config, environ),

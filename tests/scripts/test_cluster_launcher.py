@@ -14,6 +14,7 @@ from scripts.cluster import (
     ClusterError,
     check_database,
     check_redis,
+    cluster_environment,
     haproxy_config,
     rest_token,
 )
@@ -81,3 +82,11 @@ def test_the_balancer_checks_every_backend_and_pins_web_chats(tmp_path: Path) ->
     assert "cookie KH_REPLICA insert" in text
     assert "option forwardfor" in text  # replicas can tell proxied clients from local ones
     assert "bind 127.0.0.1:5005" in text and "bind 127.0.0.1:5055" in text
+
+
+def test_rate_limits_count_the_clients_behind_haproxy_not_haproxy(tmp_path: Path) -> None:
+    config = ClusterConfig.from_env({"CLUSTER_DIR": str(tmp_path)})
+    env = cluster_environment(config, {"CLUSTER_DIR": str(tmp_path)})
+    assert env["TRUSTED_PROXIES"] == "127.0.0.1"  # X-Forwarded-For from HAProxy is believed
+    assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:5055/webhook"  # through the balancer
+    assert env["REST_TOKEN"]
