@@ -92,6 +92,13 @@ def test_dispatch_tracking_number_in_log_and_report_then_email_and_calendar(
     job = max(fake.jobs.values(), key=lambda printed: printed.id)
     assert job.notice == reference and job.registered == "r1" and job.mode == "test"
 
+    mailed = chat.say("ja")
+    assert "unterwegs" in mailed
+    mail = next(message for message in smtp.inbox.messages if reference in message["Subject"])
+    assert mail["Subject"] == f"Ihr Kündigungsschreiben {reference}"
+    assert {part.get_content_type() for part in mail.iter_attachments()} == {
+        "application/pdf", "text/calendar"}
+
     wait_for(lambda: "RR" in cli(dispatch_stack, "attempts", "show", reference))
     shown = cli(dispatch_stack, "attempts", "show", reference)
     tracking = f"RR{job.id:09d}DE"
@@ -102,15 +109,8 @@ def test_dispatch_tracking_number_in_log_and_report_then_email_and_calendar(
     assert f"Sendungsnummer {tracking}" in pdf_text(report.read_bytes())
     cli(dispatch_stack, "attempts", "verify")  # exits non-zero on any mismatch
 
-    mailed = chat.say("ja")
-    assert "unterwegs" in mailed
-    mail = next(message for message in smtp.inbox.messages if reference in message["Subject"])
-    assert mail["Subject"] == f"Ihr Kündigungsschreiben {reference}"
-    assert {part.get_content_type() for part in mail.iter_attachments()} == {
-        "application/pdf", "text/calendar"}
 
-
-def test_calendar_download(dispatch_stack):
+def test_calendar_download_and_another_message_closes_the_offer(dispatch_stack, fake):
     chat = Chat(dispatch_stack, "dispatch-e2e-cal")
     letter_conversation(chat, "nein")
     match = CALENDAR.search(chat.text)
@@ -121,6 +121,12 @@ def test_calendar_download(dispatch_stack):
     calendar = Calendar.from_ical(body)
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
     assert any(event.walk("VALARM") for event in calendar.walk("VEVENT"))
+
+    assert "Soll ich den Brief" in chat.say("nein")  # not before October 2016: the offer
+    chat.say("Status")  # any other message closes it: a later "ja" sends nothing
+    jobs = len(fake.jobs)
+    assert "Druckauftrag" not in chat.say("ja")
+    assert len(fake.jobs) == jobs
 
 
 def test_service_down_keeps_the_link_and_a_later_try_posts_one_job(dispatch_stack, fake):
