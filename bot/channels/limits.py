@@ -4,6 +4,9 @@
   messages; a larger body is refused with 413 (REST, Telegram) or closes the socket, and changes
   nothing. A chat message is at most 4,000 characters (cancellation/user_input.py), so 64 KiB
   leaves room for JSON escapes and metadata, not for abuse.
+- JSON: parsed by `parse_json`, which treats nesting beyond the parser's recursion limit (20,000
+  brackets fit in 64 KiB) as invalid JSON instead of letting RecursionError escape (a 500 on REST
+  and Telegram, a silently dropped web chat message).
 - Client address: the TCP peer, or, when the peer is one of TRUSTED_PROXIES, the right-most
   address in X-Forwarded-For that is not a trusted proxy (the left part of the header is written
   by the client and proves nothing).
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 from typing import Any, Iterable, Optional, Union
 
 from sanic.exceptions import PayloadTooLarge
@@ -43,6 +47,19 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> Optional[b
         body += chunk
         if len(body) > limit:
             return None
+
+
+class InvalidJson(ValueError):
+    """Not JSON, or nested too deeply to parse."""
+
+
+def parse_json(raw: Union[str, bytes, bytearray]) -> Any:
+    """`json.loads(raw)`, raising InvalidJson for anything it cannot parse, including nesting
+    deeper than the parser's recursion limit (which json.loads reports as RecursionError)."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        raise InvalidJson(str(error)[:200]) from None
 
 
 def client_address(

@@ -26,7 +26,6 @@ messages as a JSON list, as Rasa's stock REST channel does. What differs, and wh
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
@@ -38,7 +37,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from bot.channels.limits import MAX_BODY_BYTES, client_key, read_body, request_client_address
+from bot.channels.limits import (
+    MAX_BODY_BYTES,
+    InvalidJson,
+    client_key,
+    parse_json,
+    read_body,
+    request_client_address,
+)
 from bot.channels.ratelimits import MessageLimiter, limited_address
 from cancellation.settings import ChannelAccess, RateLimits
 from cancellation.texts import text as catalogue_text
@@ -137,8 +143,8 @@ class RestInput(StockRestInput):
         if body is None:
             return _error(413, "body_too_large", "utter_rest_body_too_large", limit=MAX_BODY_BYTES)
         try:
-            payload = json.loads(body)
-        except ValueError:
+            payload = parse_json(body)
+        except InvalidJson:
             payload = None
         if not isinstance(payload, dict):
             return _error(400, "invalid_json", "utter_rest_invalid_json")

@@ -32,7 +32,6 @@ messages are at most 64 KiB (bot/channels/limits.py), their text is cleaned and 
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import re
 import uuid
@@ -45,7 +44,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels.limits import MAX_BODY_BYTES, client_key, environ_client_address
+from bot.channels.limits import (
+    MAX_BODY_BYTES,
+    InvalidJson,
+    client_key,
+    environ_client_address,
+    parse_json,
+)
 from bot.channels.ratelimits import MessageLimiter, limited_address
 from bot.channels.rest import RESERVED_METADATA_KEYS
 from cancellation.settings import ChannelAccess, RateLimits
@@ -211,8 +216,8 @@ class WebChatInput(SocketIOInput):
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:
-                    metadata = json.loads(metadata)
-                except ValueError:
+                    metadata = parse_json(metadata)
+                except InvalidJson:
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import itertools
-import json
 import logging
 import os
 import secrets
@@ -24,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import MAX_BODY_BYTES, read_body
+from bot.channels.limits import MAX_BODY_BYTES, InvalidJson, parse_json, read_body
 from bot.channels.ratelimits import MessageLimiter
 from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.config import WEBHOOK, TelegramConfig
@@ -144,8 +143,8 @@ class TelegramInput(InputChannel):
             if body is None:
                 return response.json({"ok": False}, status=413)
             try:
-                update = json.loads(body)
-            except ValueError:
+                update = parse_json(body)
+            except InvalidJson:
                 return response.json({"ok": False}, status=400)
             # Its own task: a client that hangs up must not cancel a turn half-way.
             task = handler.start(update, wait_seconds=WEBHOOK_ANSWER_SECONDS - 5)

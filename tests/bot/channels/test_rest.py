@@ -85,6 +85,19 @@ def test_a_missing_message_or_no_json_object_is_a_400() -> None:
     assert server.agent.messages == []
 
 
+def test_deeply_nested_json_is_a_german_400_not_a_server_error() -> None:
+    # 20,000 brackets fit in 64 KiB and exceed the JSON parser's recursion limit.
+    nested = b"[" * 20_000 + b"]" * 20_000
+    with serving(RestInput()) as server:
+        as_metadata = post(server, b'{"sender": "a", "message": "x", "metadata": ' + nested + b"}")
+        as_body = post(server, nested)
+    for reply in (as_metadata, as_body):
+        assert reply.status == 400
+        error = json.loads(reply.body)
+        assert error["error"] == "invalid_json" and "JSON-Objekt" in error["message"]
+    assert server.agent.messages == []
+
+
 def test_the_logged_channel_comes_from_the_receiving_channel_not_the_body() -> None:
     with serving(RestInput()) as server:
         post(server, {"sender": "a", "message": "hallo", "input_channel": "telegram"})

@@ -321,6 +321,26 @@ def test_widget_metadata_cannot_set_the_channels_own_keys() -> None:
     assert server.agent.messages[0].metadata == {"language": "de"}
 
 
+def test_deeply_nested_metadata_text_is_ignored_and_the_message_still_answered() -> None:
+    # The widget may send customData as a JSON string; one nested beyond the parser's recursion
+    # limit used to end the handler with an exception: the user got no answer at all.
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect()
+        session_id = await widget.request_session(None)
+        await widget.client.emit(
+            "user_uttered",
+            {"message": "hallo", "customData": "[" * 20_000 + "]" * 20_000, "session_id": session_id},
+        )
+        replies = await widget.wait_for_reply()
+        await widget.close()
+        assert replies and replies[0]["text"] == "Echo: hallo"
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
+    assert [(m.text, m.metadata) for m in server.agent.messages] == [("hallo", {})]
+
+
 def test_a_websocket_message_over_64_kib_closes_the_socket_and_reaches_nothing() -> None:
     async def scenario(server: Server) -> None:
         widget = WidgetClient(server.base_url)

@@ -79,6 +79,22 @@ def test_updates_without_the_right_secret_are_rejected_and_not_processed(
     assert api.sent_texts() == []
 
 
+def test_deeply_nested_json_with_the_secret_is_a_400_not_a_server_error(
+    api: FakeBotApi, ledger: SqliteLedger
+) -> None:
+    collector = Collector()
+    statuses: list[int] = []
+
+    async def scenario() -> None:
+        async with serving(channel_for(api, ledger), collector) as url:
+            statuses.append(await post_body(url, b"[" * 20_000 + b"]" * 20_000))
+
+    run(scenario())
+    assert statuses == [400]
+    assert collector.messages == []
+    assert ledger.statuses() == {}
+
+
 def test_a_message_reaches_rasa_as_tg_conversation_and_is_answered_before_the_200(
     api: FakeBotApi, ledger: SqliteLedger
 ) -> None:
