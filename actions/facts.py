@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from cancellation import clock
 from cancellation.extraction import extract_facts
 from cancellation.interview import ASAP
 
@@ -51,7 +52,7 @@ class ActionTakeOverFacts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
-        slots = facts_as_slots(text, dt.date.today())
+        slots = facts_as_slots(text, clock.today())
         # A new request replaces the subject of an earlier letter, but keeps the person.
         return [SlotSet("summary_confirmed", None), SlotSet("interview_paused", False)] + [
             SlotSet(name, value) for name, value in slots.items()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -14,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import letters
+from cancellation import clock
 from cancellation.followup import next_steps
 from cancellation.letter_explanation import explain_letter
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
@@ -77,7 +77,7 @@ class ActionCreateLetter(Action):
             return [SlotSet("summary_confirmed", None)]
         answers = answers_of(tracker)
         provider = provider_of(answers)
-        today = dt.date.today()
+        today = clock.today()
         log = services.attempt_log()
         try:
             record = log.evidence.create_letter_attempt(

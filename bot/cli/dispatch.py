@@ -9,7 +9,6 @@ three worked.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 SAMPLE_REFERENCE = "KB-2026-TEST00"
@@ -25,13 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def sample_pdf() -> bytes:
     import letters
+    from cancellation import clock
     from letters import LetterData, PostalAddress
 
     return letters.render(LetterData(
         reference=SAMPLE_REFERENCE,
         sender=PostalAddress(("Erika Mustermann",), "Heidestraße 17", "51147", "Köln"),
         recipient=PostalAddress(("Beispiel GmbH", "Kundenservice"), "Musterweg 1", "10115", "Berlin"),
-        place="Köln", letter_date=dt.date.today(), subject_kind="contract",
+        place="Köln", letter_date=clock.today(), subject_kind="contract",
         subject_label="Testvertrag", holder_name="Erika Mustermann",
     ))
 
