@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Iterable, List, Mapping, Optional
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple
 
 from cancellation.extraction import CONTRACT_TYPE_LABELS
 from cancellation.extras import EXTRA_LABELS, extras_text, fitting_extras
@@ -12,6 +12,7 @@ from cancellation.interview import ASAP, SKIPPED
 from cancellation.provider_notes import directory_notes
 from cancellation.providers import Provider, ProviderAddress
 from cancellation.special_interview import enclosure_names, summary_kind
+from cancellation.replies import fold
 from cancellation.texts import Message, Renderable, render, say
 from cancellation.vocabulary import ContractType, Language
 
@@ -43,6 +44,27 @@ def recipient_lines(answers: Mapping[str, Any], provider: Optional[Provider]) ->
 
 def address_lines(company: str, address: ProviderAddress) -> List[str]:
     return list(address.postal(company).printable_lines())
+
+
+def _address_key(street: Any, postcode: Any) -> Tuple[str, str]:
+    """ "Musterstraße 5", "musterstr. 5" and "Musterstr 5" compare equal."""
+    folded = fold(str(street or "")).replace("strasse", "str")
+    return re.sub(r"[^a-z0-9]", "", folded), str(postcode or "").strip()
+
+
+def provider_address_is_own(answers: Mapping[str, Any], provider: Optional[Provider]) -> bool:
+    """True when the provider's address is the user's own (typed in the wrong place, usually)."""
+    own = _address_key(answers.get("street"), answers.get("postcode"))
+    if not all(own):
+        return False
+    custom = answers.get("provider_address")
+    if custom:
+        theirs = _address_key(custom.get("street"), custom.get("postcode"))
+    elif provider is not None and provider.address is not None:
+        theirs = _address_key(provider.address.street, provider.address.postcode)
+    else:
+        return False
+    return theirs == own
 
 
 def _shown(value: Any) -> str:
@@ -98,7 +120,12 @@ def summary_text(
         shown = "–" if birth in ("", SKIPPED) else f"{dt.date.fromisoformat(birth):%d.%m.%Y}"
         rows.insert(7, row("date_of_birth", shown))
     notes = directory_notes(provider, address_used=not answers.get("provider_address"))
-    parts: List[Renderable] = [say("utter_summary_heading"), *rows, *notes, say("utter_summary_question")]
+    if provider_address_is_own(answers, provider):
+        # Asked before the letter is written: a letter to one's own address cancels nothing.
+        question = say("utter_provider_address_is_own", provider=escape(str(answers.get("provider") or "")))
+    else:
+        question = say("utter_summary_question")
+    parts: List[Renderable] = [say("utter_summary_heading"), *rows, *notes, question]
     return render(parts, language)
 
 
