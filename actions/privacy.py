@@ -8,6 +8,7 @@ from typing import List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, Restarted, SlotSet
 
+from cancellation.clock import local_time_text
 from cancellation.forgetting import (
     FORGET_OUTCOME_SLOT,
     ForgetOutcome,
@@ -68,7 +69,7 @@ class ActionShowStatus(Action):
         for record in records:
             end = end_date_text(record.requested_end)
             lines.append(
-                f"• {record.reference} vom {record.created_at:%d.%m.%Y, %H:%M} Uhr (UTC): "
+                f"• {record.reference} vom {local_time_text(record.created_at)}: "
                 f"{record.subject} bei {record.provider}, {end} – Status: "
                 f"{STATUS_TEXT.get(record.status, record.status)}"
             )
