@@ -24,7 +24,7 @@ MAX_NAME_CHARS = 200
 MAX_ADDRESS_CHARS = 300
 MAX_END_DATE_YEARS_AHEAD = 10
 
-EXAMPLE_END_DATE = "31.05.2027 oder „nächstmöglich“"
+EXAMPLE_END_DATE = say("utter_example_end_date")
 
 
 class InvalidInput(ValueError):
@@ -56,17 +56,15 @@ class ContractReference:
 # shared text helpers
 
 
-def _empty(example: str) -> InvalidInput:
-    return InvalidInput(f"Ihre Antwort war leer. Bitte schreiben Sie Ihre Angabe, zum Beispiel {example}.")
+def _empty(example: "str | Message") -> InvalidInput:
+    return InvalidInput(say("utter_invalid_empty", example=example))
 
 
-def _too_long(example: str) -> InvalidInput:
-    return InvalidInput(
-        f"Ihre Antwort ist sehr lang. Bitte schreiben Sie nur die gefragte Angabe, zum Beispiel {example}."
-    )
+def _too_long(example: "str | Message") -> InvalidInput:
+    return InvalidInput(say("utter_invalid_too_long", example=example))
 
 
-def _require_text(text: object, max_chars: int, example: str) -> str:
+def _require_text(text: object, max_chars: int, example: "str | Message") -> str:
     """NFC-normalise, drop control characters, trim; raise on empty/too long."""
     if not isinstance(text, str):
         raise _empty(example)
@@ -179,6 +177,8 @@ def is_skip_answer(text: str) -> bool:
     stripped = " ".join(text.split())
     if stripped and all(ch in "-–—_/.x" for ch in stripped.replace(" ", "")):
         return stripped != "."  # a lone dot is more likely a typo than an answer
+    if re.search(r"[@0-9]", stripped):
+        return False  # "x@", "0176 …": a (broken) value, never "I don't have it"
     folded = fold(stripped)
     folded = re.sub(r"[!?.,;:)(\"'„“”]+", " ", folded)
     folded = " ".join(folded.split())
@@ -208,49 +208,28 @@ def parse_full_name(text: str) -> str:
     name = _require_text(text, MAX_ANSWER_CHARS * 4, "Anna Müller")
     name = _NAME_PREFIX_RE.sub("", name).strip(" ,;")
     if is_skip_answer(name):
-        raise InvalidInput(
-            "Ohne Ihren Namen kann ich kein Kündigungsschreiben erstellen. Bitte schreiben Sie Vor- und "
-            "Nachnamen, zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_missing"))
     if len(name) > MAX_NAME_CHARS:
-        raise InvalidInput(
-            f"Der Name ist mit {len(name)} Zeichen zu lang (höchstens {MAX_NAME_CHARS}). "
-            "Bitte schreiben Sie nur Vor- und Nachnamen, zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_too_long", length=len(name), max_chars=MAX_NAME_CHARS))
     if not _has_letter(name):
-        raise InvalidInput(
-            "Das sieht nicht wie ein Name aus. Bitte schreiben Sie Ihren Vor- und Nachnamen, zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_no_letters"))
     if "@" in name or re.search(r"https?://|www\.", name, re.IGNORECASE):
-        raise InvalidInput(
-            "Bitte schreiben Sie hier nur Ihren Namen, keine E-Mail- oder Web-Adresse, zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_address"))
     if sum(ch.isdigit() for ch in name) >= 3:
-        raise InvalidInput(
-            "Ein Name enthält normalerweise keine Ziffern. Bitte schreiben Sie Ihren Vor- und Nachnamen, "
-            "zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_digits"))
     if any(ch in _NOT_IN_NAMES for ch in name):
-        raise InvalidInput(
-            "Ein Name enthält normalerweise keine Zeichen wie ; = # oder *. Bitte schreiben Sie Ihren Vor- "
-            "und Nachnamen, zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_characters"))
     if any(unicodedata.category(ch) == "So" for ch in name):
-        raise InvalidInput(
-            "Bitte schreiben Sie Ihren Namen ohne Emojis oder Symbole, zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_symbols"))
     if len(name.split()) > 12:
-        raise InvalidInput(
-            "Das sieht eher nach einem Satz als nach einem Namen aus. Bitte schreiben Sie nur Vor- und "
-            "Nachnamen, zum Beispiel Anna Müller."
-        )
+        raise InvalidInput(say("utter_invalid_name_sentence"))
     return name
 
 
 # --------------------------------------------------------------------------
 # postcode, street, city
 
-_POSTCODE_MESSAGE = "Eine Postleitzahl hat fünf Ziffern, zum Beispiel 10115."
+_POSTCODE_MESSAGE = say("utter_invalid_postcode")
 _POSTCODE_PREFIX_RE = re.compile(r"^(?:plz|postleitzahl|d\s*-|de\s*-)\s*:?\s*", re.IGNORECASE)
 
 
@@ -267,13 +246,11 @@ def parse_postcode(text: str) -> str:
             raise InvalidInput(_POSTCODE_MESSAGE)
         candidate = match.group(1)
     if candidate.startswith("00"):
-        raise InvalidInput("Deutsche Postleitzahlen beginnen nicht mit 00. Bitte prüfen Sie die Zahl, zum Beispiel 10115.")
+        raise InvalidInput(say("utter_invalid_postcode_00"))
     return candidate
 
 
-_STREET_MESSAGE = (
-    "Bitte geben Sie Straße und Hausnummer an, zum Beispiel Musterstraße 5."
-)
+_STREET_MESSAGE = say("utter_invalid_street")
 _HOUSE_NUMBER = r"[0-9]{1,4}\s?[a-zA-Z]?(?:\s?[-–/]\s?[0-9]{1,4}\s?[a-zA-Z]?)?"
 _STREET_RE = re.compile(
     r"^(?P<name>[^\W\d_][^\n]*?[^\W\d_.]\.?|[^\W\d_]{2,}\.?)\s*,?\s+(?P<number>" + _HOUSE_NUMBER + r")$"
@@ -301,9 +278,7 @@ def parse_street(text: str) -> str:
     """Street and house number of a home address ("Musterstraße 5", "Am Markt 3-5")."""
     raw = _require_text(text, MAX_ANSWER_CHARS, "Musterstraße 5")
     if _POSTFACH_RE.search(raw):
-        raise InvalidInput(
-            "Bitte geben Sie Ihre Wohnanschrift an, kein Postfach, zum Beispiel Musterstraße 5."
-        )
+        raise InvalidInput(say("utter_invalid_street_postbox"))
     street = _match_street(raw)
     if street:
         return street
@@ -316,13 +291,11 @@ def parse_street(text: str) -> str:
         if parts and parts.street:
             return parts.street
     if _has_letter(raw) and not re.search(r"[0-9]", raw):
-        raise InvalidInput(
-            "Mir fehlt die Hausnummer. Bitte geben Sie Straße und Hausnummer an, zum Beispiel Musterstraße 5."
-        )
+        raise InvalidInput(say("utter_invalid_street_house_number"))
     raise InvalidInput(_STREET_MESSAGE)
 
 
-_CITY_MESSAGE = "Bitte schreiben Sie den Namen Ihres Wohnorts, zum Beispiel Berlin oder Frankfurt am Main."
+_CITY_MESSAGE = say("utter_invalid_city")
 _CITY_RE = re.compile(r"^[^\W\d_][^\W\d_ .'’()/-]*(?:[ .'’()/-]+[^\W\d_][^\W\d_.'’()/-]*)*[.)]?$")
 
 
@@ -330,7 +303,7 @@ def parse_city(text: str) -> str:
     """A town name ("Berlin", "Frankfurt am Main", "Halle (Saale)"); a leading postcode is dropped."""
     raw = _require_text(text, MAX_ANSWER_CHARS, "Berlin")
     if is_skip_answer(raw):
-        raise InvalidInput("Für das Kündigungsschreiben brauche ich Ihren Wohnort, zum Beispiel Berlin.")
+        raise InvalidInput(say("utter_invalid_city_missing"))
     city = re.sub(r"^(?:(?:d|de)\s*-\s*)?[0-9]{5}\s+", "", raw).strip(" ,;")
     if re.search(r"[0-9]", city):
         raise InvalidInput(_CITY_MESSAGE)
@@ -339,10 +312,7 @@ def parse_city(text: str) -> str:
     return city
 
 
-_ADDRESS_MESSAGE = (
-    "Ich konnte in Ihrer Antwort keine Anschrift erkennen. Bitte schreiben Sie Straße, Hausnummer, "
-    "Postleitzahl und Ort, zum Beispiel Musterstraße 5, 10115 Berlin."
-)
+_ADDRESS_MESSAGE = say("utter_invalid_address")
 _POSTCODE_CITY_RE = re.compile(
     r"(?<![0-9])(?:(?:D|DE)\s*-\s*)?(?P<postcode>[0-9]{5})(?![0-9])\s*(?P<city>[^,;\n0-9]*)"
 )
@@ -438,6 +408,9 @@ _MONTHS = {
     "oktober": 10, "okt": 10,
     "november": 11, "nov": 11,
     "dezember": 12, "dez": 12,
+    # English, for English-speaking users ("31 May 2027", "end of March")
+    "january": 1, "february": 2, "march": 3, "mar": 3, "may": 5, "june": 6, "july": 7,
+    "october": 10, "oct": 10, "december": 12, "dec": 12,
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
@@ -448,7 +421,8 @@ _ASAP_RE = re.compile(
     r"naechste[rn]? (moegliche[rn]? )?(termin|zeitpunkt)|"
     r"zum naechsten (moeglichen )?(termin|zeitpunkt)|"
     r"\bfristgerecht\b|\bordentlich\b|"
-    r"as (soon|early) as possible|(earliest|next) possible (date|time|day)|\bat the earliest\b"
+    r"as (soon|early) as possible|(earliest|next) possible (date|time|day)|\bat the earliest\b|"
+    r"\bearliest( possible)?\b|next possible|\bsoonest\b"
 )
 
 _ISO_RE = re.compile(r"(?<![0-9])(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})(?![0-9])")
@@ -456,10 +430,11 @@ _NUMERIC_RE = re.compile(
     r"(?<![0-9.])(?P<d>[0-9]{1,2})\s?[./]\s?(?P<m>[0-9]{1,2})\s?[./]?(?:\s?(?P<y>[0-9]{4}|[0-9]{2}))?(?![0-9])"
 )
 _NAMED_RE = re.compile(
-    r"(?<![0-9])(?P<d>[0-9]{1,2})\s?\.?\s*(?P<month>" + _MONTH_NAMES + r")\b\.?(?:\s*(?P<y>[0-9]{4}|[0-9]{2}))?(?![0-9])"
+    r"(?<![0-9])(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\s?\.?\s*(?:of\s+)?(?P<month>" + _MONTH_NAMES
+    + r")\b\.?,?(?:\s*(?P<y>[0-9]{4}|[0-9]{2}))?(?![0-9])"
 )
 _END_OF_MONTH_RE = re.compile(
-    r"\bende\s+(?:des\s+monats\s+)?(?P<month>" + _MONTH_NAMES + r")\b\.?(?:\s*(?P<y>[0-9]{4}))?"
+    r"\b(?:ende|end\s+of)\s+(?:des\s+monats\s+)?(?P<month>" + _MONTH_NAMES + r")\b\.?(?:\s*(?P<y>[0-9]{4}))?"
 )
 _MONTH_END_RE = re.compile(r"\b(?:monatsende|ende\s+(?:des|diese[sn])\s+monats)\b")
 
@@ -502,9 +477,7 @@ def _format(day: date) -> str:
 def _resolve(parts: _DateParts, today: date) -> date:
     """Turn parsed parts into a date after `today`, raising InvalidInput if impossible or past."""
     if not 1 <= parts.month <= 12:
-        raise InvalidInput(
-            f"Einen Monat {parts.month} gibt es nicht. Bitte schreiben Sie das Datum so: {EXAMPLE_END_DATE}."
-        )
+        raise InvalidInput(say("utter_invalid_date_month", month=parts.month, example=EXAMPLE_END_DATE))
 
     def build(year: int) -> date | None:
         if not 1 <= year <= 9999:
@@ -519,14 +492,10 @@ def _resolve(parts: _DateParts, today: date) -> date:
         result = build(parts.year)
         if result is None:
             shown = f"{parts.day:02d}.{parts.month:02d}.{parts.year}" if parts.day else parts.text
-            raise InvalidInput(
-                f"Den {shown} gibt es nicht. Bitte prüfen Sie das Datum, zum Beispiel {EXAMPLE_END_DATE}."
-            )
+            raise InvalidInput(say("utter_invalid_date_missing_day", day=shown, example=EXAMPLE_END_DATE))
     else:
         if parts.day is not None and parts.day > 31 or parts.day == 0:
-            raise InvalidInput(
-                f"Einen Tag {parts.day} gibt es nicht. Bitte schreiben Sie das Datum so: {EXAMPLE_END_DATE}."
-            )
+            raise InvalidInput(say("utter_invalid_date_day", day=parts.day, example=EXAMPLE_END_DATE))
         result = None
         # Next occurrence strictly after today; 29.02. may need up to eight years.
         for year in range(today.year, today.year + 9):
@@ -535,18 +504,12 @@ def _resolve(parts: _DateParts, today: date) -> date:
                 result = candidate
                 break
         if result is None:
-            raise InvalidInput(
-                f"Dieses Datum gibt es nicht. Bitte prüfen Sie Tag und Monat, zum Beispiel {EXAMPLE_END_DATE}."
-            )
+            raise InvalidInput(say("utter_invalid_date_impossible", example=EXAMPLE_END_DATE))
     if result <= today:
         example = _format(today + timedelta(days=60))
-        raise InvalidInput(
-            f"Das Datum muss in der Zukunft liegen, zum Beispiel {example} – oder schreiben Sie „nächstmöglich“."
-        )
+        raise InvalidInput(say("utter_invalid_date_past", example=example))
     if result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
-        raise InvalidInput(
-            f"Das Datum liegt sehr weit in der Zukunft. Bitte prüfen Sie das Jahr, zum Beispiel {EXAMPLE_END_DATE}."
-        )
+        raise InvalidInput(say("utter_invalid_date_far_future", example=EXAMPLE_END_DATE))
     return result
 
 
@@ -577,15 +540,13 @@ def parse_end_date(text: str, today: date) -> date | None:
         return end
     if is_asap_answer(raw):
         return None
-    raise InvalidInput(
-        f"Ich konnte kein Datum erkennen. Bitte schreiben Sie zum Beispiel {EXAMPLE_END_DATE}."
-    )
+    raise InvalidInput(say("utter_invalid_date_none", example=EXAMPLE_END_DATE))
 
 
 # --------------------------------------------------------------------------
 # phone, customer number, contract reference, e-mail
 
-_PHONE_MESSAGE = "Bitte geben Sie eine Telefonnummer mit Vorwahl an, zum Beispiel 0176 12345678."
+_PHONE_MESSAGE = say("utter_invalid_phone")
 _PHONE_LABEL_RE = re.compile(
     r"^(?:(?:meine\s+)?(?:tel(?:efon)?(?:nummer)?|handy(?:nummer)?|mobil(?:nummer)?|rufnummer|"
     r"telefonnr|tel\.?\s*-?\s*nr|nummer|nr)\.?\s*(?:ist|lautet)?\s*:?\s*)",
@@ -599,18 +560,12 @@ def parse_phone(text: str) -> str:
     raw = _require_text(text, MAX_ANSWER_CHARS, "0176 12345678")
     candidate = _PHONE_LABEL_RE.sub("", raw).strip()
     if not _PHONE_CHARS_RE.match(candidate):
-        raise InvalidInput(
-            "Eine Telefonnummer besteht nur aus Ziffern (und ggf. +, Leerzeichen oder /), zum Beispiel 0176 12345678."
-        )
+        raise InvalidInput(say("utter_invalid_phone_characters"))
     digits = re.sub(r"[^0-9]", "", candidate)
     if len(digits) < 6:
-        raise InvalidInput(
-            "Die Telefonnummer ist zu kurz. Bitte geben Sie sie mit Vorwahl an, zum Beispiel 0176 12345678."
-        )
+        raise InvalidInput(say("utter_invalid_phone_short"))
     if len(digits) > 17:
-        raise InvalidInput(
-            "Die Telefonnummer ist zu lang. Bitte prüfen Sie sie, zum Beispiel 0176 12345678."
-        )
+        raise InvalidInput(say("utter_invalid_phone_long"))
     if not candidate.startswith(("+", "0", "(")):
         raise InvalidInput(_PHONE_MESSAGE)
     try:
@@ -618,9 +573,7 @@ def parse_phone(text: str) -> str:
     except phonenumbers.NumberParseException:
         raise InvalidInput(_PHONE_MESSAGE) from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidInput(
-            "Diese Telefonnummer scheint nicht zu stimmen. Bitte prüfen Sie sie, zum Beispiel 0176 12345678."
-        )
+        raise InvalidInput(say("utter_invalid_phone_invalid"))
     if phonenumbers.region_code_for_number(number) == "DE":
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
@@ -734,13 +687,9 @@ def parse_past_or_future_date(text: str, today: date, *, max_years_back: int = M
         relative = _RELATIVE_DAY_RE.search(folded)
         if relative:
             return today + timedelta(days=_RELATIVE_DAYS[relative.group(1)])
-        raise InvalidInput(
-            f"Ich konnte kein Datum erkennen. Bitte schreiben Sie es so: {EXAMPLE_ANY_DATE}."
-        )
+        raise InvalidInput(say("utter_invalid_date_none", example=EXAMPLE_ANY_DATE))
     if not 1 <= parts.month <= 12:
-        raise InvalidInput(
-            f"Einen Monat {parts.month} gibt es nicht. Bitte schreiben Sie das Datum so: {EXAMPLE_ANY_DATE}."
-        )
+        raise InvalidInput(say("utter_invalid_date_month", month=parts.month, example=EXAMPLE_ANY_DATE))
 
     def build(year: int) -> date | None:
         if not 1 <= year <= 9999:
@@ -756,12 +705,7 @@ def parse_past_or_future_date(text: str, today: date, *, max_years_back: int = M
         found = [candidate for candidate in candidates if candidate is not None]
         result = min(found, key=lambda day: abs((day - today).days)) if found else None
     if result is None:
-        raise InvalidInput(
-            f"Dieses Datum gibt es nicht. Bitte prüfen Sie Tag und Monat, zum Beispiel {EXAMPLE_ANY_DATE}."
-        )
+        raise InvalidInput(say("utter_invalid_date_impossible", example=EXAMPLE_ANY_DATE))
     if result.year < today.year - max_years_back or result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
-        raise InvalidInput(
-            f"Das Datum {_format(result)} liegt sehr weit entfernt. Bitte prüfen Sie das Jahr, "
-            f"zum Beispiel {EXAMPLE_ANY_DATE}."
-        )
+        raise InvalidInput(say("utter_invalid_date_far", date=result, example=EXAMPLE_ANY_DATE))
     return result

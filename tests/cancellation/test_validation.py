@@ -384,3 +384,33 @@ def test_parsers_survive_address_and_date_like_noise(answer):
         parse_end_date(answer, TODAY)
     except InvalidInput:
         pass
+
+
+# --- English answers (English-speaking users) --------------------------------------
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("31 May 2027", date(2027, 5, 31)),
+        ("31st of May 2027", date(2027, 5, 31)),
+        ("end of March", date(2027, 3, 31)),
+        ("on 1 October 2027", date(2027, 10, 1)),
+        ("earliest possible", None),
+        ("at the earliest possible date", None),
+        ("as soon as possible", None),
+    ],
+)
+def test_english_end_dates(answer, expected):
+    assert parse_end_date(answer, TODAY) == expected
+
+
+def test_every_message_exists_in_english_too():
+    for parser, answer in [(parse_full_name, "12345"), (parse_postcode, "abc"), (parse_street, "Postfach 12"),
+                           (parse_city, "123"), (parse_phone, "12"), (parse_email, "x@"), (parse_address, "hallo")]:
+        with pytest.raises(InvalidInput) as info:
+            parser(answer)
+        german, english = render(info.value.message, Language.DE), render(info.value.message, Language.EN)
+        assert german != english and "Sie" not in english
+    with pytest.raises(InvalidInput) as info:
+        parse_end_date("gestern war schön 01.01.2020", TODAY)
+    assert "earliest possible" in render(info.value.message, Language.EN)
