@@ -113,9 +113,10 @@ def test_path_tricks_on_the_download_and_static_routes_find_nothing(stack: Stack
     "path, headers",
     [
         ("/webhook", {}),
-        ("/webhook?token=wrong", {}),
-        ("/webhook", {"Authorization": "Bearer {token}"}),  # header instead of the query
-        ("/webhook?token=wrong&token={token}", {}),  # only the first value counts
+        ("/webhook", {"Authorization": "Bearer wrong"}),
+        ("/webhook", {"Authorization": "Bearer {token}x"}),
+        ("/webhook", {"Authorization": "Basic {token}"}),
+        ("/webhook?token={token}", {}),  # the query instead of the header
         ("/health/../webhook", {}),
         ("/actions", {}),
     ],
@@ -142,7 +143,9 @@ def test_the_action_server_runs_nothing_without_its_token(
 def test_action_server_errors_do_not_echo_the_tracker(stack: Stack) -> None:
     token = stack.env["ACTION_SERVER_TOKEN"]
     nested = b'{"next_action": "action_show_status", "tracker": {"sender_id": "GEHEIM-attack", "x": ' + b"[" * 20_000 + b"]" * 20_000 + b"}}"
-    status, reply = request(stack, "POST", f"/webhook?token={token}", nested, port=stack.action_port)
+    status, reply = request(
+        stack, "POST", "/webhook", nested, {"Authorization": f"Bearer {token}"}, port=stack.action_port
+    )
     assert status == 400 and b"GEHEIM" not in reply
 
 
