@@ -267,3 +267,34 @@ def test_unknown_answers_to_optional_questions_are_never_printed(chat: Chat):
     assert "hab ich nicht" not in text and "Kundenkennwort" not in text
     assert "Kundenkennzahl" not in text and "Kundennummer" not in text
     assert "k.A." not in text
+
+
+def test_a_provider_address_equal_to_the_users_own_is_asked_about_before_the_letter(chat: Chat):
+    answers = (
+        ("Bei welchem Anbieter", "Stadtwerke Kleinkleckersdorf"),
+        ("Anschrift von", "Stadtwerke Kleinkleckersdorf GmbH, Hauptstraße 1, 99999 Kleinkleckersdorf"),
+        ("Art von Vertrag", "Strom"),
+        ("ganzen Vertrag", "ganzer Vertrag"),
+        ("vollständiger Name", "Erika Mustermann"),
+        ("Ihre Anschrift", "Hauptstr. 1, 99999 Kleinkleckersdorf"),
+        ("Kundennummer", "K-123456"),
+        ("Rufnummer oder Vertragsnummer", "keine"),
+        ("Zu wann", "nächstmöglich"),
+        ("Soll der Brief noch etwas enthalten", "nein"),
+        ("E-Mail-Adresse", "nein"),
+    )
+    chat.say("Ich will meinen Stromvertrag bei Stadtwerke Kleinkleckersdorf kündigen")
+    for _ in range(len(answers) + 2):
+        if "Bitte prüfen Sie Ihre Angaben" in chat.text:
+            break
+        answer = next((reply for words, reply in answers if words in chat.text), None)
+        assert answer is not None, f"unexpected question: {chat.text}"
+        chat.say(answer)
+    summary = chat.text
+    assert "dieselbe wie Ihre eigene" in summary and "Stimmt alles?" not in summary
+    assert [button["payload"] for button in chat.buttons] == ["/affirm", "Anbieteradresse ändern"]
+    assert "Anschrift" in chat.say("Anbieteradresse ändern")
+    summary = chat.say("Stadtwerke Kleinkleckersdorf GmbH, Postfach 11 22, 99999 Kleinkleckersdorf")
+    assert "Stimmt alles?" in summary and "dieselbe" not in summary
+    text = pdf_text(download_letter(chat) if "letters/" in chat.say("ja") else b"")
+    assert "Postfach 11 22" in text and "Erika Mustermann" in text
