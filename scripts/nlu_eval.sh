@@ -3,6 +3,7 @@
 #   tests/nlu/independent/test.yml  independent, SCORED ONLY: aggregate scores, the per-intent table
 #                                   and confusion counts, never its messages (tests/nlu/independent/README.md)
 #   tests/nlu/independent/dev.yml   independent, for development: misclassified messages are listed
+#   tests/nlu/independent/english_test.yml  independent English messages, SCORED ONLY like test.yml
 #   tests/nlu/heldout.yml           written with the training data (a regression check)
 # then fact extraction on tests/nlu/independent/facts.yml (scripts/nlu_facts.py).
 # With --crossval, also 5-fold cross-validation on data/nlu. Numbers: docs/NLU.md.
@@ -10,7 +11,8 @@
 # Usage: scripts/nlu_eval.sh [--crossval] [--keep] [--dev-only] [--model PATH]
 #   --crossval  additionally run 5-fold cross-validation over data/nlu (slow: 5 more trainings)
 #   --keep      keep the temporary directory (model and reports) and print its path
-#   --dev-only  evaluate dev.yml and heldout.yml only (while tuning: leaves test.yml untouched)
+#   --dev-only  evaluate dev.yml and heldout.yml only (while tuning: leaves test.yml and
+#               english_test.yml untouched)
 #   --model P   evaluate this trained model (e.g. models/current.tar.gz) instead of training one
 # Environment: RASA (default .venv/bin/rasa), PYTHON (default .venv/bin/python),
 #   NLU_MIN_ACCURACY (default 0.9): exit 1 if the independent test accuracy is lower.
@@ -24,6 +26,7 @@ CONFIG=bot/config.yml
 TRAIN_DATA=data/nlu
 TEST=tests/nlu/independent/test.yml
 DEV=tests/nlu/independent/dev.yml
+ENGLISH=tests/nlu/independent/english_test.yml
 HELDOUT=tests/nlu/heldout.yml
 export RASA_TELEMETRY_ENABLED=false
 
@@ -111,6 +114,7 @@ evaluate "$HELDOUT" heldout 1
 evaluate "$DEV" dev 1
 if [[ "$dev_only" == 0 ]]; then
   evaluate "$TEST" test 0
+  evaluate "$ENGLISH" english 0
   "$PYTHON" scripts/nlu_facts.py
 fi
 
