@@ -36,7 +36,7 @@ def test_every_entry_names_its_source_the_sources_date_and_our_check(directory):
 
 def test_most_providers_ship_with_a_sourced_address(directory):
     with_address = [provider for provider in directory.providers if provider.address is not None]
-    assert len(with_address) >= 22, [provider.key for provider in with_address]
+    assert len(with_address) >= 25, [provider.key for provider in with_address]
 
 
 def test_a_directory_address_names_the_company_that_receives_it(directory):
@@ -223,3 +223,24 @@ def test_the_listing_counts_the_providers_with_an_address(directory, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == (
         f"{with_address} of {len(directory.providers)} providers with an address"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "company", "postcode", "city", "url_start"),
+    [
+        ("m-net", "M-net Telekommunikations GmbH", "80992", "München", "https://www.m-net.de/"),
+        ("deutsche-glasfaser", "Deutsche Glasfaser Home GmbH", "46325", "Borken", "https://doczz.com.br/"),
+        ("urban-sports-club", "Urban Sports GmbH", "10179", "Berlin", "https://urbansportsclub.com/"),
+    ],
+)
+def test_providers_sourced_on_2026_12_02_name_company_address_and_source(directory, key, company, postcode, city, url_start):
+    provider = directory.get(key)
+    assert (provider.legal_entity, provider.address.postcode, provider.address.city) == (company, postcode, city)
+    assert provider.source.url.startswith(url_start)
+    assert provider.source.date.shown() is None and provider.checked_on.isoformat() == "2026-12-02"
+
+
+def test_urban_sports_club_shows_the_conflicting_address_with_its_own_source(directory):
+    (other,) = directory.get("urban-sports-club").alternative_addresses
+    assert (other.street, other.postcode) == ("Voltairestraße 10", "10179")
+    assert other.source.url.startswith("https://cms.urbansportsclub.com/")
