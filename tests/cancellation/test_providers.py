@@ -36,7 +36,7 @@ def test_every_entry_names_its_source_the_sources_date_and_our_check(directory):
 
 def test_most_providers_ship_with_a_sourced_address(directory):
     with_address = [provider for provider in directory.providers if provider.address is not None]
-    assert len(with_address) >= 25, [provider.key for provider in with_address]
+    assert len(with_address) >= 26, [provider.key for provider in with_address]
 
 
 def test_a_directory_address_names_the_company_that_receives_it(directory):
@@ -231,6 +231,7 @@ def test_the_listing_counts_the_providers_with_an_address(directory, capsys):
         ("m-net", "M-net Telekommunikations GmbH", "80992", "München", "https://www.m-net.de/"),
         ("deutsche-glasfaser", "Deutsche Glasfaser Home GmbH", "46325", "Borken", "https://doczz.com.br/"),
         ("urban-sports-club", "Urban Sports GmbH", "10179", "Berlin", "https://urbansportsclub.com/"),
+        ("fitx", "FitX Deutschland GmbH", "40789", "Monheim am Rhein", "https://fitx.de/"),
     ],
 )
 def test_providers_sourced_on_2026_12_02_name_company_address_and_source(directory, key, company, postcode, city, url_start):
