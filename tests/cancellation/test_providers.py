@@ -36,7 +36,7 @@ def test_every_entry_names_its_source_the_sources_date_and_our_check(directory):
 
 def test_most_providers_ship_with_a_sourced_address(directory):
     with_address = [provider for provider in directory.providers if provider.address is not None]
-    assert len(with_address) >= 26, [provider.key for provider in with_address]
+    assert len(with_address) >= 27, [provider.key for provider in with_address]
 
 
 def test_a_directory_address_names_the_company_that_receives_it(directory):
@@ -245,3 +245,13 @@ def test_urban_sports_club_shows_the_conflicting_address_with_its_own_source(dir
     (other,) = directory.get("urban-sports-club").alternative_addresses
     assert (other.street, other.postcode) == ("Voltairestraße 10", "10179")
     assert other.source.url.startswith("https://cms.urbansportsclub.com/")
+
+
+def test_allianz_names_its_property_insurer_from_a_dated_source(directory):
+    allianz = directory.get("allianz")
+    assert (allianz.legal_entity, allianz.address.street, allianz.address.postcode) == (
+        "Allianz Versicherungs-AG",
+        "Königinstraße 28",
+        "80802",
+    )
+    assert allianz.source.date.shown() is not None and allianz.source.date.year == 2015
