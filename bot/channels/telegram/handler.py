@@ -70,6 +70,8 @@ class UpdateHandler:
         self._max_attempts = max_attempts
         # Strong references: the event loop keeps only weak ones to running tasks.
         self._tasks: set[asyncio.Task[Any]] = set()
+        # One lock per chat with updates in hand, and how many updates hold or wait for it.
+        self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     def start(self, raw_update: Any, wait_seconds: float = 0.0) -> "asyncio.Task[Outcome]":
         """`handle` as a task of its own: it goes on when its caller gives up waiting."""
@@ -81,6 +83,27 @@ class UpdateHandler:
         update = parse_update(raw_update)
         if update is None:
             return Outcome.DONE
+        # Nothing awaits before this line, so the lock's queue keeps the order updates started in.
+        async with self._in_order(update.chat_id):
+            return await self._handle(update, wait_seconds)
+
+    @contextlib.asynccontextmanager
+    async def _in_order(self, chat_id: str) -> AsyncIterator[None]:
+        """One update of a chat at a time, in the order they were started: two quick messages
+        (or a message and a button press) are answered in the order the user sent them."""
+        lock, users = self._chat_locks.get(chat_id, (asyncio.Lock(), 0))
+        self._chat_locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._chat_locks[chat_id]
+            if users <= 1:
+                del self._chat_locks[chat_id]
+            else:
+                self._chat_locks[chat_id] = (lock, users - 1)
+
+    async def _handle(self, update: IncomingUpdate, wait_seconds: float) -> Outcome:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:

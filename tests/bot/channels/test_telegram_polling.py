@@ -140,6 +140,31 @@ def test_the_offset_never_passes_an_unfinished_update(
     assert len(offsets) < 15
 
 
+def test_updates_of_one_chat_are_answered_in_the_order_they_were_sent(
+    api: FakeBotApi, ledger: SqliteLedger
+) -> None:
+    class SlowFirst(Collector):
+        async def __call__(self, message: Any) -> None:
+            if message.text == "erste":
+                await asyncio.sleep(1.0)
+            await super().__call__(message)
+
+    collector = SlowFirst(replies={"erste": [{"text": "1"}], "zweite": [{"text": "2"}]})
+    api.queue_update(text_update(CHAT, "erste", 350))
+    api.queue_update(callback_update(CHAT, "zweite", 351))
+
+    async def scenario() -> None:
+        channel = polling_channel(api, ledger)
+        async with serving(channel, collector):
+            await api.wait_for_async(lambda a: len(a.sent_texts(CHAT)) == 2)
+            await channel.wait_idle()
+
+    run(scenario())
+    # The quick second message waited for the slow first one of the same chat.
+    assert collector.texts == ["erste", "zweite"]
+    assert api.sent_texts(CHAT) == ["1", "2"]
+
+
 def test_polling_mode_accepts_nothing_on_the_webhook(
     api: FakeBotApi, ledger: SqliteLedger
 ) -> None:
