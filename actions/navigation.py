@@ -9,10 +9,12 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from cancellation.interview import FIELD_LABELS, fields_named_in, previous_field, term_named_in
+from cancellation.interview import field_label, fields_named_in, previous_field, term_named_in
+from cancellation.texts import render, say
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
 from actions.form import ValidateCancellationForm
+from actions.speech import language, tell
 
 
 class ActionExplain(Action):
@@ -50,9 +52,9 @@ class ActionGoBack(Action):
         answers = answers_of(tracker)
         previous = previous_field(interview_fields(answers), requested, answers)
         if previous is None:
-            dispatcher.utter_message(text="Das ist schon die erste Frage.")
+            dispatcher.utter_message(response="utter_back_first_question")
             return []
-        dispatcher.utter_message(text=f"Gern, zurück zu: {FIELD_LABELS.get(previous, previous)}.")
+        tell(dispatcher, tracker, say("utter_back_to_field", field=field_label(previous)))
         return clear([previous])
 
 
@@ -75,8 +77,8 @@ class ActionChangeField(Action):
         if not named:
             dispatcher.utter_message(response="utter_which_field")
             return []
-        labels = ", ".join(FIELD_LABELS[name] for name in named)
-        dispatcher.utter_message(text=f"Gern, dann ändern wir: {labels}.")
+        labels = ", ".join(render(field_label(name), language(tracker)) for name in named)
+        tell(dispatcher, tracker, say("utter_changing_fields", fields=labels))
         return clear(named)
 
 

@@ -18,7 +18,8 @@ from cancellation.forgetting import (
 from cancellation.log.references import find_reference
 from cancellation.followthrough import dispatch_status
 from cancellation.summary import end_date_text
-from cancellation.texts import render
+from cancellation.vocabulary import Status
+from cancellation.texts import Message, render, say
 
 from actions import services
 from actions.answers import INTERVIEW_SLOTS
@@ -31,15 +32,11 @@ ANSWER_SLOTS = tuple(name for name in INTERVIEW_SLOTS if name != "summary_confir
     "last_reference",
 )
 
-STATUS_TEXT = {
-    "letter_created": "Brief erstellt",
-    "sent": "verschickt",
-    "confirmed": "vom Anbieter bestätigt",
-    "no_confirmation": "keine Bestätigung erhalten",
-    "reminder_sent": "Erinnerung verschickt",
-    "call_failed": "Anruf erfolglos",
-    "call_succeeded": "Anruf erfolgreich",
-}
+
+
+def status_label(status: str) -> "Message | str":
+    """An attempt's status as the user reads it (catalogue: utter_status_*)."""
+    return say(f"utter_status_{status}") if Status.parse(status) else status
 
 
 class ActionShowStatus(Action):
@@ -54,28 +51,27 @@ class ActionShowStatus(Action):
         if asked:
             records = [record for record in records if record.reference == asked]
             if not records:
-                dispatcher.utter_message(
-                    text="Diesen Vorgang finde ich in unserem Gespräch nicht. Aus Datenschutzgründen "
-                    "nenne ich nur Vorgänge, die in diesem Gespräch entstanden sind."
-                )
+                dispatcher.utter_message(response="utter_status_reference_not_found")
                 return []
         if not records:
-            dispatcher.utter_message(
-                text="Für dieses Gespräch ist noch nichts protokolliert. Sobald ich einen Brief erstellt "
-                "habe, bekommen Sie eine Vorgangsnummer."
-            )
+            dispatcher.utter_message(response="utter_status_nothing_logged")
             return []
-        lines = ["Das habe ich protokolliert:"]
+        language = language_of_tracker(tracker)
+        lines = [render(say("utter_status_heading"), language)]
         for record in records:
-            end = end_date_text(record.requested_end)
-            lines.append(
-                f"• {record.reference} vom {local_time_text(record.created_at)}: "
-                f"{record.subject} bei {record.provider}, {end} – Status: "
-                f"{STATUS_TEXT.get(record.status, record.status)}"
+            line = say(
+                "utter_status_line",
+                reference=record.reference,
+                created=local_time_text(record.created_at),
+                subject=record.subject,
+                provider=record.provider,
+                end=end_date_text(record.requested_end),
+                status=status_label(record.status),
             )
+            lines.append(render(line, language))
             dispatched = dispatch_status(record.details or {})
             if dispatched is not None:
-                lines.append("  " + render(dispatched, language_of_tracker(tracker)))
+                lines.append("  " + render(dispatched, language))
         dispatcher.utter_message(text="\n".join(lines))
         return []
 

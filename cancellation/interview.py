@@ -10,6 +10,8 @@ import re
 import unicodedata
 from typing import Any, Mapping, Optional, Sequence, Tuple
 
+from cancellation.texts import Message, say
+
 # Sentinel stored for an optional answer the user explicitly skipped ("weiß ich nicht", "keine").
 SKIPPED = "none"
 # Stored for "zum nächstmöglichen Zeitpunkt".
@@ -18,24 +20,9 @@ CONFIRMED = "yes"
 
 ADDRESS_FIELDS = ("street", "postcode", "city")
 
-FIELD_LABELS = {
-    "subject_kind": "Was gekündigt wird",
-    "provider": "Anbieter",
-    "provider_address": "Anschrift des Anbieters",
-    "contract_type": "Vertragsart",
-    "option_name": "Option",
-    "full_name": "Name",
-    "street": "Straße und Hausnummer",
-    "postcode": "Postleitzahl",
-    "city": "Ort",
-    "customer_number": "Kundennummer",
-    "contract_reference": "Rufnummer/Vertragsnummer",
-    "customer_password": "Kundenkennzahl",
-    "date_of_birth": "Geburtsdatum",
-    "end_date": "Kündigung zum",
-    "extras": "Zusätze im Brief",
-    "email": "E-Mail für die Bestätigung",
-}
+def field_label(name: str) -> Message:
+    """The name of an interview question's field, as the user sees it (catalogue: utter_field_*)."""
+    return say(f"utter_field_{name}")
 
 
 def required_fields(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional
 
+from cancellation.texts import say
 from cancellation.validation import InvalidInput
 
 MAX_COMPANY_CHARS = 120
 _POSTCODE_CITY = re.compile(r"(?<!\d)(\d{5})\s+([^\n,;]+)")
-_ADDRESS_EXAMPLE = "„Musterfirma GmbH, Postfach 12 34, 12345 Musterstadt“"
 
 
 def _has_letter(text: str) -> bool:
@@ -38,14 +38,11 @@ def parse_company_name(text: str) -> str:
     """A provider that is not in the directory, as the user wrote it."""
     name = " ".join(str(text).split())
     if any(ch in name for ch in "[]<>{}"):
-        raise InvalidInput("Bitte nennen Sie nur den Namen des Anbieters ohne Sonderzeichen wie [ ] < >, zum Beispiel „Stadtwerke Musterstadt“.")
+        raise InvalidInput(say("utter_invalid_company_markup"))
     if not name or not _has_letter(name):
-        raise InvalidInput("Bitte nennen Sie den Namen des Anbieters, zum Beispiel „Vodafone“ oder „Stadtwerke Musterstadt“.")
+        raise InvalidInput(say("utter_invalid_company_missing"))
     if len(name) > MAX_COMPANY_CHARS:
-        raise InvalidInput(
-            f"Der Name ist sehr lang. Bitte nennen Sie nur den Namen des Anbieters (höchstens {MAX_COMPANY_CHARS} Zeichen), "
-            "zum Beispiel „Stadtwerke Musterstadt“."
-        )
+        raise InvalidInput(say("utter_invalid_company_too_long", max_chars=MAX_COMPANY_CHARS))
     return name
 
 
@@ -56,12 +53,10 @@ def parse_recipient_address(text: str, *, company: Optional[str]) -> Dict[str, o
     """
     raw = str(text)
     if len(raw) > 500:
-        raise InvalidInput(f"Die Anschrift ist zu lang. Bitte nur die Anschrift, zum Beispiel {_ADDRESS_EXAMPLE}.")
+        raise InvalidInput(say("utter_invalid_address_too_long"))
     match = _POSTCODE_CITY.search(raw)
     if match is None or not _has_letter(match.group(2)):
-        raise InvalidInput(
-            f"Bitte nennen Sie die vollständige Anschrift mit Postleitzahl und Ort, zum Beispiel {_ADDRESS_EXAMPLE}."
-        )
+        raise InvalidInput(say("utter_invalid_address_incomplete"))
     before = re.split(r"[\n,;]+", raw[: match.start()])
     segments: List[str] = [" ".join(part.split()) for part in before if part.strip()]
     street = segments.pop() if segments else ""

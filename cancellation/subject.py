@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cancellation.texts import say
 from cancellation.validation import InvalidInput
 
 MAX_OPTION_CHARS = 100
@@ -11,20 +12,16 @@ def parse_contract_type(text: str) -> str:
     """Fallback when no known contract type was recognised: any plausible answer means "other"."""
     cleaned = " ".join(str(text).split())
     if not any(ch.isalpha() for ch in cleaned):
-        raise InvalidInput(
-            "Welche Art von Vertrag ist es? Zum Beispiel „Handyvertrag“, „DSL“, „Strom“ oder „Fitnessstudio“."
-        )
+        raise InvalidInput(say("utter_invalid_contract_type"))
     return "other"
 
 
 def parse_option_name(text: str) -> str:
     name = " ".join(str(text).split()).strip("„“\"' ")
     if not name or not any(ch.isalpha() for ch in name):
-        raise InvalidInput("Wie heißt die Option? Zum Beispiel „Datenoption 5 GB“ oder „Multicard“.")
+        raise InvalidInput(say("utter_invalid_option_missing"))
     if len(name) > MAX_OPTION_CHARS:
-        raise InvalidInput(
-            f"Der Name der Option ist sehr lang. Bitte höchstens {MAX_OPTION_CHARS} Zeichen, zum Beispiel „Datenoption 5 GB“."
-        )
+        raise InvalidInput(say("utter_invalid_option_too_long", max_chars=MAX_OPTION_CHARS))
     return name
 
 
@@ -41,7 +38,4 @@ def parse_subject_kind(text: str) -> str:
         return "option"
     if is_contract:
         return "contract"
-    raise InvalidInput(
-        "Bitte sagen Sie mir, ob Sie den ganzen Vertrag oder nur eine Option kündigen möchten, "
-        "zum Beispiel „ganzer Vertrag“ oder „nur die Datenoption“."
-    )
+    raise InvalidInput(say("utter_invalid_subject_kind"))

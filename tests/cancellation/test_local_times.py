@@ -80,3 +80,19 @@ def test_the_evidence_report_shows_german_local_time(log, monkeypatch, moment, s
     assert shown in text  # the letter's log entry
     generated = local_time_text(moment + dt.timedelta(minutes=5))
     assert generated in text and "UTC" not in text
+
+
+def test_the_status_list_follows_the_conversations_language(log, monkeypatch):
+    record = letter_at(log, monkeypatch, dt.datetime(2027, 1, 15, 10, 0, tzinfo=UTC))
+    lists = {}
+    for language in ("de", "en"):
+        tracker = Tracker(
+            SENDER, {"language": language}, {"text": "status", "intent": {}}, [], False, None, {},
+            "action_listen",
+        )
+        dispatcher = CollectingDispatcher()
+        asyncio.run(ActionShowStatus().run(dispatcher, tracker, {}))
+        lists[language] = "\n".join(message["text"] for message in dispatcher.messages)
+    assert "Das habe ich protokolliert" in lists["de"] and "Brief erstellt" in lists["de"]
+    assert "This is what I have logged" in lists["en"] and "letter created" in lists["en"]
+    assert record.reference in lists["en"]

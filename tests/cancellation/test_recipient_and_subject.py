@@ -1,7 +1,8 @@
 import pytest
 
 from cancellation.recipient import parse_company_name, parse_recipient_address
-from cancellation.subject import parse_contract_type, parse_option_name
+from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
+from cancellation.texts import render
 from cancellation.validation import InvalidInput
 
 
@@ -28,7 +29,8 @@ def test_recipient_address_multiline_with_department():
 def test_recipient_address_needs_postcode_and_city(text):
     with pytest.raises(InvalidInput) as error:
         parse_recipient_address(text, company="X")
-    assert "zum Beispiel" in error.value.message
+    german, english = render(error.value.message, "de"), render(error.value.message, "en")
+    assert "zum Beispiel" in german and "for example" in english
 
 
 def test_company_name():
@@ -94,3 +96,18 @@ def test_the_typed_address_reaches_the_letter_as_typed():
                "street": "Musterstraße 5", "postcode": "10115", "city": "Berlin", "subject_kind": "contract"}
     data = build_letter_data(answers, None, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
     assert data.recipient.printable_lines() == ("Studio X Deutschland GmbH", "Hauptstr. 1", "12345 Berlin")
+
+
+@pytest.mark.parametrize(
+    "parse, text",
+    [
+        (parse_company_name, "<b>Fit</b>"),
+        (parse_company_name, "x" * 200),
+        (parse_option_name, ""),
+        (parse_subject_kind, "hm"),
+    ],
+)
+def test_parser_messages_are_in_the_users_language(parse, text):
+    with pytest.raises(InvalidInput) as error:
+        parse(text)
+    assert render(error.value.message, "en") != render(error.value.message, "de")
