@@ -85,14 +85,9 @@ def _bare(text: str) -> str:
     return " ".join(kept.split())
 
 
-# The English and language-switch examples are written and checked by their own owner (docs/NLU.md
-# reports their coincidences).
-NOT_COUNTED = {"english.yml", "language.yml"}
-
-
 @pytest.mark.parametrize("name,allowed", sorted(COINCIDENCES_BEFORE_THE_SETS.items()))
 def test_no_new_training_example_coincides_with_an_independent_set(name: str, allowed: int) -> None:
-    files = [str(p) for p in sorted(TRAIN_DIR.glob("*.yml")) if p.name not in NOT_COUNTED]
+    files = [str(p) for p in sorted(TRAIN_DIR.glob("*.yml"))]
     trained = {_bare(m.get("text")) for f in files for m in load_data(f).intent_examples}
     independent = load_data(str(INDEPENDENT / name)).intent_examples
     assert sum(_bare(m.get("text")) in trained for m in independent) <= allowed
