@@ -55,7 +55,7 @@ LABELS = {
         "rules": "Rules applied",
         "term_too_long": "Note: binding for more than 24 months from conclusion (§ 56 Abs. 1 TKG / § 309 Nr. 9 a BGB); "
                          "the end is the latest.",
-        "uncertain": "Note: the calculation is subject to reservation; please check the contract.",
+        "uncertain": "Note: treat this calculation with caution; please check the contract.",
         "asap": "Recommendation for the letter: at the earliest possible date.",
         "error": "Error",
         "bad_date": "{option} expects a date as YYYY-MM-DD, not {text!r}",

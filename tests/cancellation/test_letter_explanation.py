@@ -19,8 +19,8 @@ def test_a_contract_to_the_next_possible_date_explained_in_english():
     text = render(explain_letter(data), "en")
 
     assert text.startswith("The letter is in German, because it goes to a German company.")
-    assert "You cancel your contract („Mobilfunkvertrag“) with" in text
-    assert "the next possible date" in text
+    assert "You cancel your contract (“Mobilfunkvertrag”) with" in text
+    assert "the earliest possible date" in text
     assert "123456789, 0176 12345678" in text
     assert "written confirmation" in text
     assert "direct debit" not in text and "e-mail" not in text  # nothing the letter does not say
@@ -41,7 +41,7 @@ def test_an_option_with_date_and_email():
     data = build_letter_data(answers, load_directory().get("o2"), reference="KB-2026-ABCDEF", today=TODAY)
     text = render(explain_letter(data), "en")
 
-    assert "only the option „Multicard“" in text and "the contract itself goes on" in text
+    assert "only the option “Multicard”" in text and "the contract itself continues" in text
     assert "End date: 31 May 2027" in text
     assert "advertising" in text
     assert "erika@example.org" in text

@@ -13,7 +13,7 @@ def test_the_summary_in_english():
     assert text.startswith("Please check your details:")
     assert "• Cancellation: mobile contract (Mobilfunkvertrag)" in text
     assert "• Your name: Nguyễn Thị Minh Khai" in text
-    assert "• End: on 31 May 2027, or else at the next possible date" in text
+    assert "• End: on 31 May 2027, or failing that at the earliest possible date" in text
     assert "revoke the direct debit mandate after the final bill; take the phone number along" in text
     assert "according to sparhandy.de" in text  # the directory's note, in English too
     assert text.endswith("Otherwise tell me what to change.")

@@ -366,7 +366,7 @@ def test_an_english_browser_gets_the_page_and_the_chat_in_english(
     chat = ChatWidget(page)
     wait_for_greeting(page)
     assert page.evaluate("document.documentElement.lang") == "en"
-    assert "without hanging on the hotline" in page.locator("h1").inner_text()
+    assert "without waiting on the hotline" in page.locator("h1").inner_text()
     assert page.locator(INPUT).get_attribute("placeholder") == "Type a message …"
     greeting = chat.bot_texts()
     assert any("cancel" in text for text in greeting), greeting

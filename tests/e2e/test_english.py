@@ -51,7 +51,7 @@ def test_an_english_conversation_reaches_a_german_letter_explained_in_english(ch
     assert "Your cancellation letter is ready" in done
     assert "Download the letter (PDF)" in done
     assert "The letter is in German, because it goes to a German company" in done
-    assert "You cancel your contract („Mobilfunkvertrag“)" in done
+    assert "You cancel your contract (“Mobilfunkvertrag”)" in done
     assert "You revoke the direct debit mandate" in done
     assert "What to do next" in done
 

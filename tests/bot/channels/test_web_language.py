@@ -34,7 +34,7 @@ def test_an_english_browser_gets_the_english_page(server: Server) -> None:
     reply = server.get("/chat", headers={"Accept-Language": "en-GB,en;q=0.9,de;q=0.5"})
     assert reply.status == 200
     assert '<html lang="en">' in reply.text
-    assert "Cancel contracts without hanging on the hotline" in reply.text
+    assert "Cancel contracts without waiting on the hotline" in reply.text
     assert "<strong>cancellation letter as a PDF</strong>" in reply.text
     assert "Rechtsberatung" not in reply.text
     assert reply.headers["content-language"] == "en"
