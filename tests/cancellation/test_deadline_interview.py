@@ -106,7 +106,7 @@ def test_reply_names_the_dates_the_rules_and_the_assumption():
 def test_reply_in_english():
     text = text_of(di.deadline_reply(answers(), TODAY), "en")
     assert "14 March 2027" in text and "as a rule" in text and "not legal advice" in text
-    assert "„zum 14.03.2027, hilfsweise zum nächstmöglichen Zeitpunkt“" in text  # the German letter's words
+    assert "“zum 14.03.2027, hilfsweise zum nächstmöglichen Zeitpunkt”" in text  # the German letter's words
 
 
 def test_month_end_is_in_time_on_the_last_day_and_the_letter_names_the_month_end():

@@ -121,7 +121,7 @@ def test_telecom_is_a_lookup_of_the_stored_contract_type_not_of_the_label():
 def test_confirmation_warns_about_a_later_end():
     assert "bestätigt zum 14.03.2027" in text_of(confirmation_message(record(), dt.date(2027, 3, 14)))
     assert "Achtung" in text_of(confirmation_message(record(), dt.date(2027, 6, 30)))
-    assert "confirmed to 14 March 2027" in text_of(confirmation_message(record(), dt.date(2027, 3, 14)), "en")
+    assert "confirmed, effective 14 March 2027" in text_of(confirmation_message(record(), dt.date(2027, 3, 14)), "en")
 
 
 def test_next_steps_use_the_providers_channels_and_name_the_button_rule():
