@@ -77,7 +77,7 @@ def test_heldout_covers_every_owned_intent(heldout: TrainingData) -> None:
 # common messages ("hallo", "nein", "zurück") were in the training data before the sets were written
 # and coincide with them by chance; new training examples must add no further coincidence.
 INDEPENDENT = ROOT / "tests" / "nlu" / "independent"
-COINCIDENCES_BEFORE_THE_SETS = {"dev.yml": 51, "test.yml": 88}
+COINCIDENCES_BEFORE_THE_SETS = {"dev.yml": 51, "english_test.yml": 29, "test.yml": 88}
 
 
 def _bare(text: str) -> str:
