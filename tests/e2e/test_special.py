@@ -104,3 +104,11 @@ def test_a_slow_cable_complaint_is_not_asked_what_it_already_said(chat: Chat):
     text = pdf_text(download_letter(chat))
     assert "(250 Mbit/s) wird erheblich unterschritten" in text
     assert "Messprotokoll der Breitbandmessung" in text
+
+
+def test_declining_the_offered_special_path_goes_on_with_the_ordinary_letter(chat: Chat):
+    reply = chat.say("Ich will kündigen, mein Vodafone Kabelanschluss mit 250 Mbit schafft nur 40")
+    assert "/deny" in [button["payload"] for button in chat.buttons], reply
+    reply = chat.say("/deny")
+    assert "nicht verstanden" not in reply
+    assert "Name" in reply or "heißen" in reply or "Vor- und Nachname" in reply, reply
