@@ -137,13 +137,19 @@ class Cluster:
 
     def converse(self, sender: str, after_turn: Optional[Callable[[int], None]] = None) -> str:
         """A whole o2 cancellation over REST through the balancer; returns the letter's URL once
-        the link served a PDF. Any failed request fails the conversation (no client retries)."""
+        the link served a PDF. Any failed request fails the conversation. The one thing a client
+        does again is what the bot asks a user to do after its "technisches Problem" message
+        (an action call cut off by a kill): send the last message once more, at most once."""
         replies: List[dict] = []
+        resent = False
         for turn in range(40):
             message = next_message(CANCELLATION, turn, _text(replies))
             if message is None:
                 break
             replies = self.say(sender, message)
+            if not resent and "technisches Problem" in _text(replies):
+                resent = True
+                replies = self.say(sender, message)
             assert replies, f"{sender}: no answer to {message!r}"
             if after_turn:
                 after_turn(turn)
