@@ -44,6 +44,7 @@ class Hint(str, Enum):
     NAME_SUBSCRIPTION_NUMBER = "name_subscription_number"
     NAME_METER_NUMBER = "name_meter_number"
     DIGITAL_SUBSCRIPTION_OTHER_PARTNER = "digital_subscription_other_partner"
+    ENERGY_OTHER_PARTNER = "energy_other_partner"
     INSURANCE_ADDRESS_DIFFERS = "insurance_address_differs"
 
 

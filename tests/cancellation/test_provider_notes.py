@@ -86,6 +86,16 @@ def test_every_hint_has_a_text_in_both_languages(directory):
         assert len(texts) == len(Hint) and all("ADAC" in text for text in texts), language
 
 
+def test_an_ewe_customer_learns_that_energy_contracts_go_to_ewe_vertrieb(directory):
+    ewe = directory.get("ewe")
+    answers = dict(ANSWERS, provider="EWE", provider_key="ewe", contract_type="energy")
+    german = summary_text(answers, ewe)
+    assert "laut datenanfragen.de (EWE TEL GmbH), Stand 22.09.2023" in german
+    assert "EWE VERTRIEB GmbH, Cloppenburger Str. 310, 26133 Oldenburg" in german
+    assert "Für Strom und Gas ist bei EWE ein anderes Unternehmen Vertragspartner" in german
+    assert "For electricity and gas, EWE has another company" in summary_text(answers, ewe, language="en")
+
+
 def test_the_summary_notes_the_source_only_when_the_letter_uses_the_directory_address(directory):
     o2 = directory.get("o2")
     answers = dict(ANSWERS, provider="o2", provider_key="o2", contract_type="mobile")
@@ -103,6 +113,8 @@ def test_the_summary_notes_the_source_only_when_the_letter_uses_the_directory_ad
     "key, tail",
     [
         ("spotify", ("Regeringsgatan 19", "111 53 Stockholm", "SCHWEDEN")),
+        ("netflix", ("Karperstraat 8-10", "1075 KZ Amsterdam", "NIEDERLANDE")),
+        ("ewe", ("Cloppenburger Str. 310", "26133 Oldenburg")),
         ("dazn", ("12 Hammersmith Grove", "London W6 7AP", "VEREINIGTES KÖNIGREICH")),
         ("huk-coburg", ("Willi-Hussong-Straße 2", "96444 Coburg")),
     ],

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_every_entry_names_its_source_the_sources_date_and_our_check(directory):
 
 def test_most_providers_ship_with_a_sourced_address(directory):
     with_address = [provider for provider in directory.providers if provider.address is not None]
-    assert len(with_address) >= 27, [provider.key for provider in with_address]
+    assert len(with_address) >= 29, [provider.key for provider in with_address]
 
 
 def test_a_directory_address_names_the_company_that_receives_it(directory):
@@ -100,11 +101,35 @@ def test_o2_shows_the_conflicting_munich_postfach_and_wants_a_password_or_a_sign
 def test_online_services_expect_online_cancellation_and_have_no_invented_address(directory):
     for key in ("netflix", "spotify", "dazn", "urban-sports-club"):
         assert directory.get(key).expects_online_cancellation, key
-    assert directory.get("netflix").address is None
+    # Netflix's address is the company's own in Amsterdam (datenanfragen.de after its privacy statement).
+    netflix = directory.get("netflix")
+    assert (netflix.legal_entity, netflix.address.street, netflix.address.postcode, netflix.address.country) == (
+        "Netflix International B.V.", "Karperstraat 8-10", "1075 KZ", "NIEDERLANDE"
+    )
+    assert netflix.source.date.shown() == dt.date(2024, 11, 6)
     # Spotify's address is the company's own, from its terms, abroad.
     spotify = directory.get("spotify")
     assert (spotify.legal_entity, spotify.address.city, spotify.address.country) == ("Spotify AB", "Stockholm", "SCHWEDEN")
     assert spotify.source.url.startswith("https://www.spotify.com/")
+
+
+def test_ewe_letters_go_to_ewe_tel_and_energy_customers_see_ewe_vertrieb(directory):
+    ewe = directory.get("ewe")
+    assert ewe.legal_entity == "EWE TEL GmbH"
+    assert (ewe.address.street, ewe.address.postcode, ewe.address.city) == ("Cloppenburger Str. 310", "26133", "Oldenburg")
+    assert [(a.company, a.postcode, a.source.name) for a in ewe.alternative_addresses] == [
+        ("EWE VERTRIEB GmbH", "26133", "datenanfragen.de (EWE VERTRIEB GmbH)")
+    ]
+    assert ewe.source.date.shown() == dt.date(2023, 9, 22)
+
+
+@pytest.mark.parametrize("key", ["pyur", "netto-mobil", "kaufland-mobil"])
+def test_providers_without_a_sourced_cancellation_address_ship_without_one(directory, key):
+    # Only conflicting (PŸUR) or head-office and data-protection addresses (NettoKOM, Kaufland mobil)
+    # were found: the assistant asks the user instead of guessing.
+    provider = directory.get(key)
+    assert provider.address is None and provider.alternative_addresses == ()
+    assert provider.notes, key
 
 
 @pytest.mark.parametrize(
