@@ -9,6 +9,11 @@ One rule for REST, the web chat and Telegram:
   not save the turn and the user's message would be lost.
 - Bidirectional embedding/override/isolate controls (U+202A-U+202E, U+2066-U+2069) are removed:
   in a letter or the evidence log they would display text in another order than it was stored.
+- Invisible format characters are removed: zero-width space/non-joiner/joiner, the left-to-right
+  and right-to-left marks (U+200B-U+200F), the Arabic letter mark (U+061C) and the byte order mark
+  / zero-width no-break space (U+FEFF). "Vo\u200bdafone" would look like "Vodafone" on screen and
+  in the letter but be a different provider name, sender or customer number. (Emoji joined by
+  U+200D fall apart into their parts; they carry nothing a letter needs.)
 - The text is normalised to NFC, so "ü" typed as u + combining diaeresis is the same "ü" the
   provider directory, the validators and the letter use.
 - A message longer than MAX_MESSAGE_CHARACTERS (after cleaning) is too long: the channel answers
@@ -28,7 +33,7 @@ MAX_MESSAGE_CHARACTERS = 4000
 
 _LINE_BREAK = re.compile(r"\r\n?")
 _UNWANTED = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
 
@@ -41,8 +46,8 @@ class UserText:
 
 
 def clean_text(raw: str) -> str:
-    """`raw` without control characters (but tab and newline), lone surrogates and bidi
-    overrides, in NFC."""
+    """`raw` without control characters (but tab and newline), lone surrogates, bidi controls
+    and zero-width characters, in NFC."""
     text = _UNWANTED.sub("", _LINE_BREAK.sub("\n", raw))
     return unicodedata.normalize("NFC", text)
 

@@ -18,6 +18,11 @@ from cancellation.user_input import MAX_MESSAGE_CHARACTERS, UserText, clean_text
         ("Spalte\tWert\n", "Spalte\tWert\n"),  # tab and newline stay
         ("Mu\u0308ller", "M\u00fcller"),  # NFC
         ("Telekom \u202eHmbG\u202c", "Telekom HmbG"),  # bidi override shown reversed
+        # Invisible characters: "Vo\u200bdafone" would look like "Vodafone" but not match it.
+        ("Vo\u200bda\u200cfo\u200dne", "Vodafone"),  # zero-width space, non-joiner, joiner
+        ("\ufeffMax\u200e Mustermann\u200f", "Max Mustermann"),  # BOM, LRM, RLM
+        ("\u2066Telekom\u2069 \u2067o2\u2068\u061c", "Telekom o2"),  # isolates, Arabic letter mark
+        ("\u202aa\u202bb\u202cc\u202dd", "abcd"),  # embeddings and pop
         ("Zoë Ñúñez-Łukaszewicz 😀", "Zoë Ñúñez-Łukaszewicz 😀"),
     ],
 )

@@ -59,6 +59,7 @@ def test_the_sender_gets_the_rest_namespace_so_a_telegram_chat_cannot_be_address
         {"sender": "", "message": "hallo"},
         {"sender": "   ", "message": "hallo"},
         {"sender": "a\x00b", "message": "hallo"},
+        {"sender": "a\u200bb", "message": "hallo"},  # would look like the sender "ab"
         {"sender": "x" * 201, "message": "hallo"},
         {"sender": ["a"], "message": "hallo"},
         {"sender": True, "message": "hallo"},
@@ -170,7 +171,7 @@ def test_a_message_over_4000_characters_is_answered_here_and_never_reaches_rasa(
 
 
 def test_control_characters_and_lone_surrogates_are_removed_before_rasa() -> None:
-    raw = b'{"sender": "a", "message": "Vodafone\\u0000 GmbH\\ud800\\u0007 \\u202eok"}'
+    raw = b'{"sender": "a", "message": "Vo\\u200bdafone\\u0000 GmbH\\ud800\\u0007 \\u202eok\\ufeff"}'
     with serving(RestInput()) as server:
         reply = post(server, raw)
     assert reply.status == 200
