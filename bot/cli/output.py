@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 # CSI / OSC / other escape sequences, then any remaining control character (C0, DEL, C1) and
@@ -19,8 +20,11 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
-# Spreadsheets treat a cell as a formula when it starts with one of these, also after blanks.
-_FORMULA_START = re.compile(r"^[\s\x00-\x1f]*[=+\-@]|^[\t\r\n]")
+# Spreadsheets treat a cell as a formula when it starts with one of these, also after blanks
+# and invisible characters, and some fold the full-width and small forms (＝ ＋ － ＠ ﹦ ...) to
+# them: the cell is compared after NFKC, which maps exactly those look-alikes to = + - @.
+_FORMULA_CHARACTERS = "=+-@"
+_LEADING_BLANKS = re.compile(r"^[\s\x00-\x1f\u200b-\u200f\u2060\ufeff]*")
 # Characters that terminals may interpret although JSON leaves them unescaped.
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -37,7 +41,10 @@ def csv_cell(value: object) -> object:
     """A cell no spreadsheet runs as a formula (a leading apostrophe marks it as text)."""
     if not isinstance(value, str):
         return value
-    return "'" + value if _FORMULA_START.match(value) else value
+    if value[:1] in ("\t", "\r", "\n"):
+        return "'" + value
+    start = unicodedata.normalize("NFKC", _LEADING_BLANKS.sub("", value)[:1])
+    return "'" + value if start and start[0] in _FORMULA_CHARACTERS else value
 
 
 def json_text(text: str) -> str:

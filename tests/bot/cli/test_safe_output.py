@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import stat
+import unicodedata
 from datetime import date, datetime, timezone
 
 import pytest
@@ -26,6 +27,17 @@ HOSTILE_PROVIDERS = [
     "\t=1+1",
     "\r=1+1",
     "\n@cmd",
+    # Full-width and small look-alikes: some spreadsheets fold them to = + - @ (NFKC).
+    "\uff1d1+1",  # ＝
+    "\uff0bSUM(1)",  # ＋
+    "\uff0d2+3",  # －
+    "\uff20SUM(1)",  # ＠
+    "\ufe661+1",  # ﹦
+    "  \uff1d1+1",
+    "\t\uff0b1",
+    "\u3000=1+1",  # ideographic space
+    "\u200b=1+1",  # invisible before the formula
+    "\ufeff\u00a0@SUM(1)",
 ]
 ESCAPES = "Evil\x1b[2J\x1b]0;gehackt\x07Corp\x9b31m\u202eRTL\x00\x08"
 
@@ -56,7 +68,9 @@ def test_formula_cells_are_neutralised(value):
     assert csv_cell(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["o2", "Studio Zoë", "KB-2026-7F3K9Q", "1&1", "Vertrag = teuer"])
+@pytest.mark.parametrize(
+    "value", ["o2", "Studio Zoë", "KB-2026-7F3K9Q", "1&1", "Vertrag = teuer", "\uff11\uff06\uff11", "Tarif \uff0b"]
+)
 def test_ordinary_cells_stay_as_they_are(value):
     assert csv_cell(value) == value
 
@@ -70,8 +84,8 @@ def test_csv_export_has_no_formula_cell(log, capsys):
     assert len(rows) == len(HOSTILE_PROVIDERS)
     for row in rows:
         for cell in row.values():
-            stripped = cell.lstrip(" \t\r\n")
-            assert not stripped[:1] in ("=", "+", "-", "@") or cell.startswith("'"), cell
+            folded = unicodedata.normalize("NFKC", cell).lstrip(" \t\r\n\u200b\ufeff")
+            assert not folded[:1] in ("=", "+", "-", "@") or cell.startswith("'"), cell
 
 
 def test_terminal_output_has_no_escape_or_control_characters(log, capsys):
