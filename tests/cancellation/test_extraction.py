@@ -48,6 +48,18 @@ def test_pasted_letter_yields_the_senders_facts_not_the_providers():
     assert facts.end_date is None
 
 
+@pytest.mark.parametrize("street", ["Am Markt 1", "Cloppenburger Str. 12"])
+def test_a_user_at_a_providers_postcode_is_still_found_but_the_providers_own_block_is_not(street):
+    # EWE TEL's postcode 26133 Oldenburg is also where its customers live.
+    text = (
+        "EWE TEL GmbH\nCloppenburger Straße 310\n26133 Oldenburg\n\n"
+        f"Max Mustermann\n{street}\n26133 Oldenburg\n\nKündigung meines Internetvertrags"
+    )
+    facts = extract_facts(text, TODAY)
+    assert (facts.street, facts.postcode, facts.city) == (street, "26133", "Oldenburg")
+    assert facts.provider == "ewe"
+
+
 def test_sentence_with_date_and_phone():
     facts = extract_facts(
         "Ich möchte meinen Handyvertrag bei Vodafone zum 31.05.2027 kündigen. Meine Rufnummer ist 0176 12345678.",
