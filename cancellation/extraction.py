@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cancellation.providers import Directory, load_directory
+from cancellation.replies import street_key
 from cancellation.validation import (
     InvalidInput,
     find_end_date,
@@ -249,25 +250,18 @@ def _subject_kind(
 # address
 
 
-def _street_key(street: str | None) -> str | None:
-    """A street as compared with a directory address ("Cloppenburger Straße 310" is
-    "Cloppenburger Str. 310"); None for a large-recipient postcode without a street."""
-    if street is None:
-        return None
-    folded = fold(street).replace("strasse", "str")
-    return re.sub(r"[^a-z0-9]", "", folded)
-
-
 def _address(text: str, directory: Directory) -> tuple[str | None, str | None, str | None]:
     """The user's own address: the first address block that is not a provider's. A block is a
     provider's when postcode and street match a directory address; users live at the same
     postcodes (EWE TEL's 26133 Oldenburg is a residential area), and a postcode without a street
-    in the directory is a large recipient's own."""
+    in the directory (None) is a large recipient's own."""
     provider_streets: dict[str, set[str | None]] = {}
     for provider in directory.providers:
         for address in (provider.address, *provider.alternative_addresses):
             if address is not None:
-                provider_streets.setdefault(address.postcode, set()).add(_street_key(address.street))
+                provider_streets.setdefault(address.postcode, set()).add(
+                    None if address.street is None else street_key(address.street)
+                )
     lines = [line.strip() for line in text.splitlines()]
     for index, line in enumerate(lines):
         match = re.search(r"(?<![0-9])[0-9]{5}(?![0-9])\s+[A-ZÄÖÜ]", line)
@@ -282,7 +276,7 @@ def _address(text: str, directory: Directory) -> tuple[str | None, str | None, s
             parts = parse_address(block)
         except InvalidInput:
             continue
-        if parts.postcode == postcode and parts.city and _street_key(parts.street) not in streets:
+        if parts.postcode == postcode and parts.city and street_key(parts.street) not in streets:
             return parts.street, parts.postcode, parts.city
     return None, None, None
 

@@ -24,8 +24,9 @@ def requested_end(answers: Mapping[str, Any]) -> Optional[dt.date]:
 
 
 def recipient_address(answers: Mapping[str, Any], provider: Optional[Provider]) -> PostalAddress:
-    if not answers.get("provider_address") and provider is not None and provider.address is not None:
-        return provider.address.postal(provider.legal_entity or provider.name)
+    address = None if provider is None else provider.address_for(answers.get("contract_type"))
+    if not answers.get("provider_address") and address is not None:
+        return address.postal(provider.legal_entity or provider.name)
     lines = recipient_lines(answers, provider)
     postcode, _, city = lines[-1].partition(" ")
     *head, street = lines[:-1] if len(lines) > 2 else (lines[0], "")

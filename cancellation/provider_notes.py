@@ -11,33 +11,37 @@ from cancellation.providers import Provider
 from cancellation.texts import Message, Renderable, say
 
 
-def directory_notes(provider: Optional[Provider], *, address_used: bool) -> List[Message]:
+def directory_notes(provider: Optional[Provider], *, address_used: bool, contract_type: Optional[str] = None) -> List[Message]:
     """Everything the summary says about a known provider: the notes on its directory address
     when the letter uses it, then the hints."""
     if provider is None:
         return []
-    return (address_notes(provider) if address_used else []) + provider_hints(provider)
+    return (address_notes(provider, contract_type) if address_used else []) + provider_hints(provider)
 
 
-def address_notes(provider: Provider) -> List[Message]:
+def address_notes(provider: Provider, contract_type: Optional[str] = None) -> List[Message]:
     """Said with a directory address: its source and that source's own date (not the date we
-    looked), that the invoice wins, and every other published address with its source."""
-    if provider.address is None:
+    looked), that the invoice wins, and every other published address with its source (for EWE's
+    energy contracts the letter uses the energy company's address, and EWE TEL's is the other)."""
+    used = provider.address_for(contract_type)
+    if used is None:
         return []
     notes = [
         say(
             "utter_provider_address_source",
-            source=provider.source.name,
-            source_date=source_date(provider.source, provider.checked_on),
+            source=provider.source_of(used).name,
+            source_date=source_date(provider.source_of(used), provider.checked_on),
         )
     ]
-    for alternative in provider.alternative_addresses:
+    for other in (provider.address, *provider.alternative_addresses):
+        if other is used:
+            continue
         notes.append(
             say(
                 "utter_provider_alternative_address",
-                address=one_line(provider, alternative),
-                source=alternative.source.name,
-                source_date=source_date(alternative.source, provider.checked_on),
+                address=one_line(provider, other),
+                source=provider.source_of(other).name,
+                source_date=source_date(provider.source_of(other), provider.checked_on),
             )
         )
     return notes

@@ -115,6 +115,9 @@ class ProviderAddress:
     country: Optional[str] = None  # foreign addresses only, in capitals as DIN 5008 wants it
     company: Optional[str] = None  # when another company than the provider's receives letters here
     source: Optional[Source] = None  # alternative addresses carry their own source
+    # Alternative addresses only: the contract types whose letters go here instead of to the
+    # provider's address (EWE: electricity and gas to EWE VERTRIEB); empty: none, shown as a note.
+    categories: Tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, raw: Optional[dict], where: str, *, own_source: bool = False) -> Optional["ProviderAddress"]:
@@ -128,6 +131,7 @@ class ProviderAddress:
             country=raw.get("country"),
             company=raw.get("company"),
             source=Source.parse(raw, where) if own_source else None,
+            categories=tuple(raw.get("categories") or ()),
         )
 
     def postal(self, company: str) -> PostalAddress:

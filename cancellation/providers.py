@@ -54,6 +54,18 @@ class Provider:
     checked_on: date  # when we last looked at the source
     notes: str  # for maintainers: what else was found, and why it was (not) used
 
+    def address_for(self, contract_type: str | None) -> ProviderAddress | None:
+        """Where a letter about `contract_type` goes: the alternative address named for that
+        contract type (EWE's energy company), otherwise the provider's address."""
+        for alternative in self.alternative_addresses:
+            if contract_type in alternative.categories:
+                return alternative
+        return self.address
+
+    def source_of(self, address: ProviderAddress) -> Source:
+        """The source of one of this provider's addresses."""
+        return address.source or self.source
+
     @property
     def names(self) -> tuple[str, ...]:
         """Brand name followed by all aliases."""
@@ -86,6 +98,10 @@ def _provider(raw: dict) -> Provider:
     unknown = set(categories) - set(CONTRACT_TYPES)
     if unknown:
         raise ValueError(f"provider {key}: unknown categories {sorted(unknown)}")
+    for alternative in raw.get("alternative_addresses") or ():
+        wrong = set(alternative.get("categories") or ()) - set(categories)
+        if wrong:
+            raise ValueError(f"provider {key}: alternative address for categories it does not serve {sorted(wrong)}")
     checked_on = raw["checked_on"]
     if not isinstance(checked_on, date):
         checked_on = date.fromisoformat(str(checked_on))

@@ -27,6 +27,13 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def street_key(street: object) -> str:
+    """A street as compared with another: "Musterstraße 5", "musterstr. 5" and "Musterstr 5" are
+    equal."""
+    folded = fold(str(street or "")).replace("strasse", "str")
+    return re.sub(r"[^a-z0-9]", "", folded)
+
+
 def normalise_reply(text: str) -> str:
     """Folded, punctuation and emoji dropped, single spaces: "Ja, klar!! 👍" -> "ja klar"."""
     folded = fold(text)

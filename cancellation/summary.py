@@ -12,7 +12,7 @@ from cancellation.interview import ASAP, SKIPPED
 from cancellation.provider_notes import directory_notes
 from cancellation.providers import Provider, ProviderAddress
 from cancellation.special_interview import enclosure_names, summary_kind
-from cancellation.replies import fold
+from cancellation.replies import street_key
 from cancellation.texts import Message, Renderable, render, say
 from cancellation.vocabulary import ContractType, Language
 
@@ -37,8 +37,9 @@ def recipient_lines(answers: Mapping[str, Any], provider: Optional[Provider]) ->
         if custom.get("street"):
             lines.append(custom["street"])
         return lines + [f"{custom.get('postcode', '')} {custom.get('city', '')}".strip()]
-    if provider is not None and provider.address is not None:
-        return address_lines(provider.legal_entity or provider.name, provider.address)
+    address = None if provider is None else provider.address_for(answers.get("contract_type"))
+    if address is not None:
+        return address_lines(provider.legal_entity or provider.name, address)
     return [str(answers.get("provider") or "")]
 
 
@@ -48,8 +49,7 @@ def address_lines(company: str, address: ProviderAddress) -> List[str]:
 
 def _address_key(street: Any, postcode: Any) -> Tuple[str, str]:
     """ "Musterstraße 5", "musterstr. 5" and "Musterstr 5" compare equal."""
-    folded = fold(str(street or "")).replace("strasse", "str")
-    return re.sub(r"[^a-z0-9]", "", folded), str(postcode or "").strip()
+    return street_key(street), str(postcode or "").strip()
 
 
 def provider_address_is_own(answers: Mapping[str, Any], provider: Optional[Provider]) -> bool:
@@ -61,7 +61,8 @@ def provider_address_is_own(answers: Mapping[str, Any], provider: Optional[Provi
     if custom:
         theirs = _address_key(custom.get("street"), custom.get("postcode"))
     elif provider is not None and provider.address is not None:
-        theirs = _address_key(provider.address.street, provider.address.postcode)
+        address = provider.address_for(answers.get("contract_type"))
+        theirs = _address_key(address.street, address.postcode)
     else:
         return False
     return theirs == own
@@ -119,7 +120,9 @@ def summary_text(
         birth = answers["date_of_birth"]
         shown = "–" if birth in ("", SKIPPED) else f"{dt.date.fromisoformat(birth):%d.%m.%Y}"
         rows.insert(7, row("date_of_birth", shown))
-    notes = directory_notes(provider, address_used=not answers.get("provider_address"))
+    notes = directory_notes(
+        provider, address_used=not answers.get("provider_address"), contract_type=answers.get("contract_type")
+    )
     if provider_address_is_own(answers, provider):
         # Asked before the letter is written: a letter to one's own address cancels nothing.
         question = say("utter_provider_address_is_own", provider=escape(str(answers.get("provider") or "")))

@@ -86,14 +86,25 @@ def test_every_hint_has_a_text_in_both_languages(directory):
         assert len(texts) == len(Hint) and all("ADAC" in text for text in texts), language
 
 
-def test_an_ewe_customer_learns_that_energy_contracts_go_to_ewe_vertrieb(directory):
+@pytest.mark.parametrize(
+    "contract_type, recipient, source, other",
+    [
+        ("energy", "EWE VERTRIEB GmbH", "datenanfragen.de (EWE VERTRIEB GmbH)", "EWE TEL GmbH"),
+        ("gas", "EWE VERTRIEB GmbH", "datenanfragen.de (EWE VERTRIEB GmbH)", "EWE TEL GmbH"),
+        ("dsl", "EWE TEL GmbH", "datenanfragen.de (EWE TEL GmbH)", "EWE VERTRIEB GmbH"),
+    ],
+)
+def test_an_ewe_letter_goes_to_the_company_of_its_contract_type(directory, contract_type, recipient, source, other):
     ewe = directory.get("ewe")
-    answers = dict(ANSWERS, provider="EWE", provider_key="ewe", contract_type="energy")
+    answers = dict(ANSWERS, provider="EWE", provider_key="ewe", contract_type=contract_type)
+    data = build_letter_data(answers, ewe, reference="KB-2026-ABCDEF", today=dt.date(2026, 12, 2))
+    assert data.recipient.printable_lines() == (recipient, "Cloppenburger Str. 310", "26133 Oldenburg")
     german = summary_text(answers, ewe)
-    assert "laut datenanfragen.de (EWE TEL GmbH), Stand 22.09.2023" in german
-    assert "EWE VERTRIEB GmbH, Cloppenburger Str. 310, 26133 Oldenburg" in german
-    assert "Für Strom und Gas ist bei EWE ein anderes Unternehmen Vertragspartner" in german
-    assert "For electricity and gas, EWE has another company" in summary_text(answers, ewe, language="en")
+    assert f"Anschrift des Anbieters: {recipient}, Cloppenburger Str. 310, 26133 Oldenburg" in german
+    assert f"laut {source}, Stand 22.09.2023" in german
+    assert f"nennt eine andere Anschrift (Stand 22.09.2023): {other}, Cloppenburger Str. 310" in german
+    assert "Bei EWE ist für Strom und Gas ein anderes Unternehmen Vertragspartner" in german
+    assert "another company is the contracting party for electricity and gas" in summary_text(answers, ewe, language="en")
 
 
 def test_the_summary_notes_the_source_only_when_the_letter_uses_the_directory_address(directory):

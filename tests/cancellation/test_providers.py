@@ -120,6 +120,8 @@ def test_ewe_letters_go_to_ewe_tel_and_energy_customers_see_ewe_vertrieb(directo
     assert [(a.company, a.postcode, a.source.name) for a in ewe.alternative_addresses] == [
         ("EWE VERTRIEB GmbH", "26133", "datenanfragen.de (EWE VERTRIEB GmbH)")
     ]
+    assert ewe.address_for("energy").company == ewe.address_for("gas").company == "EWE VERTRIEB GmbH"
+    assert ewe.address_for("dsl") is ewe.address_for(None) is ewe.address
     assert ewe.source.date.shown() == dt.date(2023, 9, 22)
 
 
@@ -142,6 +144,12 @@ def test_providers_without_a_sourced_cancellation_address_ship_without_one(direc
         ("identification", ["password"], "password"),
         ("identification", [{"one_of": ["customer_password"]}], "one_of"),
         ("hints", ["call_the_hotline"], "call_the_hotline"),
+        (
+            "alternative_addresses",
+            [{"lines": [], "street": "Weg 1", "postcode": "12345", "city": "Ort", "categories": ["energy"],
+              "source": "x.de", "source_date": "2026"}],
+            "does not serve",
+        ),
     ],
 )
 def test_a_directory_with_a_broken_entry_does_not_load(tmp_path, field, value, message):
