@@ -23,11 +23,12 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 
 from cancellation.evidence import evidence_report_for
 from cancellation.log import AttemptLog
 from cancellation.log.chain import GENESIS_HASH, entry_hash, timestamp
+from cancellation.log.engine import is_postgresql
 from cancellation.log.evidence_writes import public_payload
 from cancellation.log.migrate import upgrade
 from cancellation.log.models import Attempt, ChainHead, Letter, LogEntryRow, Person, PrivateText
@@ -88,6 +89,14 @@ def fill(log: AttemptLog, entries: int) -> str:
             connection.execute(insert(Letter), pdfs)
             connection.execute(insert(LogEntryRow), rows)
         connection.execute(update(ChainHead).values(last_entry_id=entry_id, last_hash=previous))
+        if is_postgresql(log.engine):
+            # Rows inserted with explicit ids do not advance PostgreSQL's serial sequences: the
+            # application's next letter would get person and attempt id 1 again and fail on
+            # the primary key (SQLite takes max(id) + 1 by itself).
+            for table in (Person.__tablename__, Attempt.__tablename__):
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"))
     return bench_reference(letters // 2)
 
 

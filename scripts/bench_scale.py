@@ -322,8 +322,7 @@ def fill_conversations(url: str, conversations: int, events_each: int) -> None:
 
 
 def _warm_up(running: RunningCluster) -> None:
-    """Uncounted conversations: lazy loading, and each process verifies the chain once (with
-    100,000 attempts that first check may outlast a request's time-out)."""
+    """Uncounted conversations: each process loads lazily on its first turns."""
     for _ in range(3):
         try:
             whole_conversations(running, 1)
