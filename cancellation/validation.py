@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import phonenumbers
 
-from cancellation.replies import gives_no_value
+from cancellation.replies import classify_reply, gives_no_value
 from cancellation.texts import Message, say
 
 MAX_ANSWER_CHARS = 500
@@ -198,6 +198,16 @@ _NAME_PREFIX_RE = re.compile(
 )
 
 
+# Words about the contract or the cancellation, never part of a person's name: "ganzer Vertrag",
+# "nur die Option", "kündigen" typed at the name question are answers to another question.
+# Whole words only (folded), so surnames such as "Kündig" or "Ganz" stay names.
+_NOT_A_NAME_WORD_RE = re.compile(
+    r"\b(?:\w*vertrag\w*|\w*option|\w*optionen|tarif\w*|abo|abos|abonnement\w*|mitgliedschaft\w*|"
+    r"kuendigen|kuendigung\w*|kuendige|gekuendigt|zusatzpaket\w*|"
+    r"contract\w*|subscription\w*|membership\w*|cancel\w*|add-?on)\b"
+)
+
+
 # Markup such as "<b>Max</b>" is kept as data (escaped when rendered); these
 # characters however never occur in names and mostly come from pasted code.
 _NOT_IN_NAMES = frozenset(";={}|\\#$%^*~`_")
@@ -209,6 +219,9 @@ def parse_full_name(text: str) -> str:
     name = _NAME_PREFIX_RE.sub("", name).strip(" ,;")
     if is_skip_answer(name):
         raise InvalidInput(say("utter_invalid_name_missing"))
+    if classify_reply(name) is not None or "?" in name or _NOT_A_NAME_WORD_RE.search(fold(name)):
+        # "ja", "ganzer Vertrag", "wozu?": an answer to something else, not a name.
+        raise InvalidInput(say("utter_invalid_name_not_a_name"))
     if len(name) > MAX_NAME_CHARS:
         raise InvalidInput(say("utter_invalid_name_too_long", length=len(name), max_chars=MAX_NAME_CHARS))
     if not _has_letter(name):

@@ -65,6 +65,22 @@ def test_non_names_are_rejected_with_an_example(answer):
     assert_friendly(message_of(parse_full_name, answer))
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ["ganzer vertrag", "Ganzer Vertrag", "den ganzen Vertrag", "nur die Option", "Datenoption", "kündigen",
+     "Kündigung", "ja", "ok", "genau", "whole contract", "cancel it", "warum?", "Handyvertrag Vodafone"],
+)
+def test_answers_to_another_question_are_not_taken_as_a_name(answer):
+    message = message_of(parse_full_name, answer)
+    assert "nicht nach einem Namen" in message
+    assert_friendly(message)
+
+
+@pytest.mark.parametrize("answer", ["Bruno Ganz", "Anna Kündig", "Klara Abold", "Tarik Yilmaz"])
+def test_surnames_that_look_like_contract_words_stay_names(answer):
+    assert parse_full_name(answer) == answer
+
+
 def test_overlong_name_says_it_is_too_long():
     message = message_of(parse_full_name, "A" * 201)
     assert "zu lang" in message
