@@ -8,10 +8,10 @@ and turns `InvalidInput` into a friendly re-ask. Which questions are asked comes
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -21,6 +21,7 @@ from cancellation.recipient import parse_company_name, parse_recipient_address
 from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
 from cancellation.extraction import extract_facts
 from cancellation import clock
+from cancellation.change_of_mind import change_of_mind
 from cancellation.extras import (
     extras_question,
     offered_extras,
@@ -31,6 +32,7 @@ from cancellation.extras import (
 from cancellation.interview import ASAP, CONFIRMED, SKIPPED, fields_named_in, is_confirmation
 from cancellation.texts import render, say
 from cancellation.validation import InvalidInput
+from cancellation.vocabulary import ChangeOfMind, SubjectKind
 
 from actions import services
 from actions.answers import answers_of, clear, interview_fields
@@ -50,9 +52,48 @@ def _iso_or_skipped(day: dt.date | None) -> str:
     return day.isoformat() if day else SKIPPED
 
 
+def pause_interview(dispatcher: CollectingDispatcher, response: str = "utter_paused") -> List[EventType]:
+    """Leave the interview, keeping every answer ("weiter" resumes it)."""
+    dispatcher.utter_message(response=response)
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("interview_paused", True)]
+
+
+def new_subject(
+    turn: ChangeOfMind, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Optional[Slots]:
+    """The answers after "doch lieber nur die Option" / "ach nein, den ganzen Vertrag", or None
+    when the message changes no subject. Every other answer is kept; the form then asks what the
+    new subject needs (the option's name, the kind of contract) and goes on where it was."""
+    if turn not in (ChangeOfMind.OPTION_ONLY, ChangeOfMind.WHOLE_CONTRACT):
+        return None
+    facts = extract_facts(text, _today())
+    if turn is ChangeOfMind.OPTION_ONLY:
+        slots: Slots = {"subject_kind": str(SubjectKind.OPTION), "option_name": facts.option_name}
+    else:
+        contract_type = facts.contract_type or tracker.get_slot("contract_type")
+        slots = {"subject_kind": str(SubjectKind.CONTRACT), "option_name": None, "contract_type": contract_type}
+    tell(dispatcher, tracker, say(f"utter_subject_changed_{turn.value}"))
+    return {**slots, "summary_confirmed": None, "failed_answers": 0}
+
+
+def turn_of(text: str, tracker: Tracker) -> Optional[ChangeOfMind]:
+    return change_of_mind(
+        text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
+    )
+
+
 class ValidateCancellationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_cancellation_form"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        # "doch nicht kündigen" answers no question: the interview ends, the answers are kept.
+        asked = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text")
+        if asked and text and tracker.get_slot(asked) == text:
+            if turn_of(text, tracker) is ChangeOfMind.NO_CANCELLATION:
+                return [SlotSet(asked, None)] + pause_interview(dispatcher, "utter_not_cancelling")
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self,
@@ -76,6 +117,9 @@ class ValidateCancellationForm(FormValidationAction):
         if value != tracker.latest_message.get("text"):
             # Set by an action (e.g. taken over from the first message), already normalised.
             return {slot: value}
+        changed = new_subject(turn_of(str(value), tracker), str(value), dispatcher, tracker)
+        if changed is not None:
+            return {slot: None, **changed}
         try:
             slots = parse(str(value or ""))
         except InvalidInput as error:

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 import letters
 from cancellation import clock
 from cancellation.followup import next_steps
+from cancellation.interview import CONFIRMED
 from cancellation.letter_explanation import explain_letter
 from cancellation.letter_request import build_letter_data, personal_data, requested_end
 from cancellation.ratelimit import letter_limits
@@ -72,6 +73,10 @@ class ActionCreateLetter(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if tracker.get_slot("summary_confirmed") != CONFIRMED:
+            # The interview ended without a confirmed summary: the user left it ("doch nicht
+            # kündigen", actions/form.py). No letter, and nothing more to say.
+            return []
         if not await letter_allowed(tracker):
             tell(dispatcher, tracker, say("utter_letter_limit_reached"))
             return [SlotSet("summary_confirmed", None)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -13,7 +13,7 @@ from cancellation.interview import field_label, fields_named_in, previous_field,
 from cancellation.texts import render, say
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
-from actions.form import ValidateCancellationForm
+from actions.form import ValidateCancellationForm, new_subject, pause_interview, turn_of
 from actions.speech import language, tell
 
 
@@ -45,6 +45,10 @@ class ActionGoBack(Action):
         return "action_go_back"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        changed = new_subject(turn_of(text, tracker), text, dispatcher, tracker)
+        if changed is not None:  # "ach nein, den ganzen Vertrag" is no step back
+            return [SlotSet(name, value) for name, value in changed.items()]
         requested = tracker.get_slot("requested_slot")
         if requested == "summary_confirmed":
             dispatcher.utter_message(response="utter_which_field")
@@ -66,6 +70,9 @@ class ActionChangeField(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
+        changed = new_subject(turn_of(text, tracker), text, dispatcher, tracker)
+        if changed is not None:  # "doch lieber nur die Option" changes the subject, not a field
+            return [SlotSet(name, value) for name, value in changed.items()]
         named = fields_named_in(text)
         requested = tracker.get_slot("requested_slot")
         if not named and requested not in (None, "summary_confirmed"):
@@ -87,8 +94,7 @@ class ActionPauseInterview(Action):
         return "action_pause_interview"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        dispatcher.utter_message(response="utter_paused")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("interview_paused", True)]
+        return pause_interview(dispatcher)
 
 
 class ActionResumeInterview(Action):

@@ -104,6 +104,15 @@ class SubjectKind(Vocabulary):
     OPTION = "option"  # a single tariff option / add-on; the contract itself continues
 
 
+class ChangeOfMind(Vocabulary):
+    """A message inside the interview that answers no question but changes what it is about
+    (cancellation/change_of_mind.py)."""
+
+    OPTION_ONLY = "option"  # "doch lieber nur die Option"
+    WHOLE_CONTRACT = "contract"  # "ach nein, den ganzen Vertrag"
+    NO_CANCELLATION = "no_cancellation"  # "doch nicht kündigen"
+
+
 class SpecialGround(Vocabulary):
     """Grounds for a special (extraordinary) termination."""
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form import ValidateCancellationForm
+from actions.navigation import ActionChangeField, ActionGoBack
 
 ANSWERS = {"subject_kind": "contract", "provider": "Beispiel Fitness GmbH", "contract_type": "gym",
            "full_name": "Erika Muster"}
+
+
+DOMAIN = {"forms": {"cancellation_form": {"required_slots": []}}, "slots": {}}
 
 
 def tracker(text: str, intent: str | None = None, **slots) -> Tracker:
@@ -39,3 +46,42 @@ def test_the_refusal_is_in_english_for_an_english_conversation():
 def test_a_real_name_is_taken():
     result, said = validate("full_name", "Bruno Ganz", subject_kind="contract")
     assert result["full_name"] == "Bruno Ganz" and said == []
+
+
+def run_validator(text: str, asked: str, intent: str | None = None, **slots):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateCancellationForm().run(
+        dispatcher, tracker(text, intent, requested_slot=asked, **{asked: text}, **slots), DOMAIN))
+    return events, [message.get("text") or message.get("response") for message in dispatcher.messages]
+
+
+def test_only_the_option_at_the_address_question_changes_the_subject_and_keeps_the_answers():
+    result, said = validate("provider_address", "doch lieber nur die option", intent="cancel", **ANSWERS)
+    assert result["subject_kind"] == "option" and result["provider_address"] is None
+    assert "provider" not in result and "full_name" not in result  # nothing else is lost
+    assert said == ["Gut, dann kündigen wir nur eine Option, und der Vertrag läuft weiter. Ihre übrigen Angaben bleiben."]
+
+
+def test_the_whole_contract_at_the_option_question_changes_back():
+    result, said = validate("option_name", "ach nein, den ganzen Vertrag", intent="deny",
+                            **{**ANSWERS, "subject_kind": "option"}, language="en")
+    assert result["subject_kind"] == "contract" and result["option_name"] is None
+    assert result["contract_type"] == "gym"
+    assert said == ["Fine, then we'll cancel the whole contract. Your other answers stay."]
+
+
+def test_not_cancelling_after_all_leaves_the_interview_and_keeps_the_answers():
+    events, said = run_validator("doch nicht kündigen", "street", intent="cancel", **ANSWERS)
+    assert said == ["utter_not_cancelling"]
+    assert ActiveLoop(None) in events and SlotSet("interview_paused", True) in events
+    assert not [e for e in events if e.get("name") in ANSWERS]  # no answer is cleared
+
+
+def test_change_field_and_go_back_honour_a_change_of_subject():
+    for action, intent in ((ActionChangeField(), "change_field"), (ActionGoBack(), "wrong")):
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(action.run(dispatcher, tracker("ach nein, nur die Option", intent,
+                                                            requested_slot="street", **ANSWERS), {}))
+        slots = {event["name"]: event["value"] for event in events}
+        assert slots["subject_kind"] == "option", action
+        assert "full_name" not in slots

@@ -27,7 +27,7 @@ def letters_per_day(monkeypatch):
 def tracker(sender: str, client: str | None = None, language: str | None = None) -> Tracker:
     metadata = {"client": client} if client else {}
     events = [{"event": "user", "text": "ja", "metadata": metadata}]
-    return Tracker(sender, {"language": language}, {"text": "ja", "intent": {}}, events, False,
+    return Tracker(sender, {"language": language, "summary_confirmed": "yes"}, {"text": "ja", "intent": {}}, events, False,
                    None, {}, "action_listen")
 
 

@@ -1,0 +1,84 @@
+"""A clear change of mind inside the letter interview.
+
+Inside the interview a bare answer is an answer to the open question: "Vodafone", "Erika Muster",
+"Hauptstr. 5". Some messages answer no question, though: "doch lieber nur die Option", "ach nein,
+den ganzen Vertrag", "doch nicht kündigen". They change what the letter is about, or end the
+interview, whatever question is open. `change_of_mind` recognises them from the words and what is
+known so far, so every question of the interview honours them the same way (actions/form.py).
+
+A named subject only counts when it differs from the one chosen and the message says it is a
+change ("doch", "lieber", "nur", "ganz", "actually", "only" ...), or the open question cannot be
+answered with such words (a name, an address, a number). A provider's name may contain
+"Paket" or "Abo", a kind of contract "TV-Paket": there a change must be said.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from cancellation.replies import fold
+from cancellation.vocabulary import ChangeOfMind, SubjectKind
+
+_OPTION_RE = re.compile(
+    r"\b\w*option(?:en)?\b|\b\w*paket\b|\bzusatz\w*|\badd-?ons?\b|\bextras?\b|\bmulti-?(?:card|sim)\b"
+)
+_CONTRACT_RE = re.compile(
+    r"\b\w*vertrag\w*|\bganze[nrs]?\b|\bkomplett\w*|\bgesamte[nrs]?\b|\bmitgliedschaft\b|\babo\b"
+    r"|\bcontract\b|\bwhole\b|\bentire\b|\bmembership\b|\bsubscription\b"
+)
+# Words that say "I changed my mind" rather than "here is my answer".
+_CHANGE_RE = re.compile(
+    r"\b(?:doch|lieber|eher|stattdessen|statt|eigentlich|nein|nee|ne|ach|oh|oops|sorry|nur|"
+    r"ganze[nrs]?|komplett\w*|gesamte[nrs]?|actually|rather|instead|only|just|whole|entire|no|wait)\b"
+)
+_ONLY_RE = re.compile(r"\b(?:nur|only|just)\b")
+# Questions whose answers may contain such words without meaning a change: company names
+# ("Abo-Service GmbH"), kinds of contract ("DSL mit TV-Paket").
+_DESCRIPTIVE_QUESTIONS = frozenset({"provider", "provider_address", "contract_type"})
+
+_NOT_CANCELLING = re.compile(
+    # "doch nicht kündigen", "ich will nicht mehr kündigen", "keine Kündigung", "nicht den Vertrag kündigen"
+    r"\b(?:nicht|nich|net|nimmer|keine?)\s+(?:mehr\s+)?(?:\w+\s+){0,3}?kuendig\w*"
+    # "kündige ich doch nicht", "kündigen will ich nicht mehr"
+    r"|\bkuendig\w*\s+(?:\w+\s+){0,2}?(?:nicht|nich|net)\b"
+    # "ich behalte den Vertrag doch", "behalte ihn lieber"
+    r"|\bbehalte\w*\s+(?:\w+\s+){0,3}?(?:doch|lieber)\b|\b(?:doch|lieber)\s+behalte\w*"
+    # English: "I don't want to cancel", "no longer want to cancel", "changed my mind", "keep it"
+    r"|\b(?:don't|dont|do not|not|no longer|won't|wont|never)\s+(?:\w+\s+){0,3}?cancel\w*"
+    r"|\bchanged my mind\b|\b(?:i'll|i will|i'd rather|rather)\s+keep\b"
+)
+
+
+def named_subject(text: str) -> Optional[SubjectKind]:
+    """The subject a message names: a single option or the whole contract, or None."""
+    folded = fold(text)
+    option = _OPTION_RE.search(folded)
+    contract = _CONTRACT_RE.search(folded)
+    if option and contract:
+        if _ONLY_RE.search(folded):
+            return SubjectKind.OPTION  # "nicht den ganzen Vertrag, nur die Option"
+        return SubjectKind.OPTION if option.start() < contract.start() else SubjectKind.CONTRACT
+    if option:
+        return SubjectKind.OPTION
+    if contract:
+        return SubjectKind.CONTRACT
+    return None
+
+
+def change_of_mind(text: str, *, subject_kind: Optional[str], asked: Optional[str]) -> Optional[ChangeOfMind]:
+    """What a message inside the interview changes, or None when it is an answer like any other.
+
+    `subject_kind`: what the letter cancels so far; `asked`: the open question (a slot name).
+    """
+    if not isinstance(text, str) or asked == "subject_kind":
+        return None  # the question about the subject is answered by its own parser
+    folded = fold(text).replace("\u2019", "'")
+    named = named_subject(text)
+    current = SubjectKind.parse(subject_kind)
+    if named is not None and current is not None and named != current:
+        if _CHANGE_RE.search(folded) or asked not in _DESCRIPTIVE_QUESTIONS:
+            return ChangeOfMind.OPTION_ONLY if named is SubjectKind.OPTION else ChangeOfMind.WHOLE_CONTRACT
+    if _NOT_CANCELLING.search(folded):
+        return ChangeOfMind.NO_CANCELLATION
+    return None

@@ -1,0 +1,47 @@
+import pytest
+
+from cancellation.change_of_mind import change_of_mind
+from cancellation.vocabulary import ChangeOfMind
+
+OPTION, CONTRACT, LEAVE = ChangeOfMind.OPTION_ONLY, ChangeOfMind.WHOLE_CONTRACT, ChangeOfMind.NO_CANCELLATION
+
+
+@pytest.mark.parametrize(
+    "text, subject, asked, expected",
+    [
+        ("doch lieber nur die option", "contract", "provider_address", OPTION),
+        ("doch lieber nur die Option", "contract", "street", OPTION),
+        ("ach nein, nur die Datenoption", "contract", "full_name", OPTION),
+        ("actually only the add-on", "contract", "postcode", OPTION),
+        ("ach nein, den ganzen Vertrag", "option", "option_name", CONTRACT),
+        ("doch den kompletten Vertrag", "option", "customer_number", CONTRACT),
+        ("nein, den ganzen Vertrag bitte", "option", "summary_confirmed", CONTRACT),
+        ("actually the whole contract", "option", "email", CONTRACT),
+        ("doch nicht kündigen", "contract", "provider_address", LEAVE),
+        ("ich will doch nicht mehr kündigen", "option", "street", LEAVE),
+        ("kündige ich doch nicht", "contract", "end_date", LEAVE),
+        ("ich behalte den Vertrag doch", "contract", "city", LEAVE),
+        ("I don't want to cancel anymore", "contract", "full_name", LEAVE),
+        ("I changed my mind", "contract", "full_name", LEAVE),
+    ],
+)
+def test_a_clear_change_of_mind_is_recognised_at_any_question(text, subject, asked, expected):
+    assert change_of_mind(text, subject_kind=subject, asked=asked) is expected
+
+
+@pytest.mark.parametrize(
+    "text, subject, asked",
+    [
+        ("ganzer vertrag", "contract", "full_name"),  # the same subject: a (bad) answer, not a change
+        ("die Datenoption", "option", "option_name"),
+        ("Handyvertrag", "contract", "contract_type"),
+        ("DSL mit TV-Paket", "contract", "contract_type"),  # describes the contract
+        ("Abo-Service GmbH", "option", "provider"),  # a company name
+        ("nur die Option", None, "subject_kind"),  # the subject question parses it itself
+        ("Hauptstraße 5", "contract", "street"),
+        ("Erika Muster", "option", "full_name"),
+        ("zum nächstmöglichen Termin", "contract", "end_date"),
+    ],
+)
+def test_answers_stay_answers(text, subject, asked):
+    assert change_of_mind(text, subject_kind=subject, asked=asked) is None
