@@ -13,6 +13,12 @@ Installed as the `conversation_language` patch (bot/rasa_patches.py) on
   both languages) decides nothing. Every reply of this turn (responses
   uttered by rules and forms, texts rendered by the action server) is then in the new language.
 
+- The message's output channel hears the conversation's language every turn, before any reply
+  (`follow_language(recipient_id, language, changed)`, if the channel has it): the channel's own
+  texts follow the conversation, not the hint it started with. The web chat tells the page, which
+  switches the widget's texts (placeholder, title, button names); Telegram keeps it for its own
+  sentences (letter captions, errors before Rasa is reached).
+
 Why here and not in a rule or action: a language change can come with any message (an English
 answer inside a form, a first message) and must be in effect before the first reply of the
 same turn; a rule for every intent and form state could not do that. The slot does not
@@ -28,12 +34,14 @@ from typing import Any, Awaitable, Callable, FrozenSet, Optional
 from rasa.shared.core.events import SlotSet
 
 from cancellation.language import explicit_request, next_language
-from cancellation.texts import LANGUAGE_SLOT, catalogue
+from cancellation.texts import LANGUAGE_SLOT, catalogue, language_of
 from cancellation.vocabulary import Language
 
 logger = logging.getLogger(__name__)
 
 SWITCH_INTENT = "switch_language"
+# The output channel's method that hears the conversation's language (see the module docstring).
+LANGUAGE_LISTENER = "follow_language"
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,5 +83,17 @@ def language_following_handler(
             return
         if language is not None:
             tracker.update(SlotSet(LANGUAGE_SLOT, language.value), self.domain)
+        await tell_channel(message, language_of(tracker.get_slot(LANGUAGE_SLOT)), language is not None)
 
     return _handle_message_with_tracker
+
+
+async def tell_channel(message: Any, language: Language, changed: bool) -> None:
+    """Let the message's output channel follow the conversation's language; never fails the turn."""
+    listener = getattr(getattr(message, "output_channel", None), LANGUAGE_LISTENER, None)
+    if not callable(listener):
+        return
+    try:
+        await listener(message.sender_id, language, changed)
+    except Exception:
+        logger.exception("Telling the channel the conversation's language failed")

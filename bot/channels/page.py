@@ -3,8 +3,9 @@
 The HTML files in bot/web/ are templates: `{{utter_web_...}}` is replaced by that response of
 the catalogue (bot/domain/responses/web.yml) in the page's language, HTML-escaped, with
 `**bold**` as <strong>; `{{lang}}` by the language code, `{{other_lang}}` by the other one (the language link); `{{chat_texts}}` by the widget's texts
-(launcher, send button, input, status lines) as HTML-escaped JSON for bot/web/static/chat.js,
-which reads them from a data attribute (no inline script under the CSP).
+(launcher, send button, input, status lines; in the page's language and in every other one, for
+a conversation that switches) as HTML-escaped JSON for bot/web/static/chat.js, which reads them
+from a data attribute (no inline script under the CSP).
 
 The page's language: `?lang=en` / `?lang=de` (the language link on the page), else the
 browser's Accept-Language (the first of de/en by preference), else German. The chat starts in
@@ -41,6 +42,8 @@ CHAT_TEXTS: Dict[str, str] = {
     "loadFailed": "utter_web_load_failed",
     "disconnected": "utter_web_disconnected",
     "unreachable": "utter_web_unreachable",
+    "panelTitle": "utter_web_chat_title",
+    "panelSubtitle": "utter_web_chat_subtitle",
 }
 
 
@@ -78,10 +81,19 @@ def inline_text(key: str, language: Language) -> str:
     return _BOLD.sub(r"<strong>\1</strong>", escaped)
 
 
+def widget_texts(language: Language) -> Dict[str, str]:
+    return {name: catalogue().text(key, language) for name, key in CHAT_TEXTS.items()}
+
+
 def chat_texts(language: Language) -> str:
-    texts = {name: catalogue().text(key, language) for name, key in CHAT_TEXTS.items()}
+    """The widget's texts in the page's language, and in every language under `byLanguage`: the
+    conversation may switch ("English please"), and the widget's texts follow it (chat.js)."""
+    texts: Dict[str, object] = dict(widget_texts(language))
     texts["language"] = language.value
-    return html.escape(json.dumps(texts, ensure_ascii=False), quote=True)
+    texts["byLanguage"] = {other.value: widget_texts(other) for other in Language}
+    escaped = html.escape(json.dumps(texts, ensure_ascii=False), quote=True)
+    # Nested objects end in "}}", which reads like a template placeholder: braces as entities.
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def render_page(template: str, language: Language) -> str:

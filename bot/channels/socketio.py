@@ -91,8 +91,17 @@ def markdown_line_breaks(text: str) -> str:
     return _SINGLE_NEWLINE.sub("  \n", text)
 
 
+# Socket.io event that tells the page the conversation's language (bot/web/static/chat.js).
+LANGUAGE_EVENT = "conversation_language"
+
+
 class WebChatOutput(SocketIOOutput):
-    """Socket.io output that keeps the line structure of bot messages in the widget."""
+    """Socket.io output that keeps the line structure of bot messages in the widget and tells the
+    page the conversation's language, so the widget's own texts follow it."""
+
+    async def follow_language(self, recipient_id: Text, language: Language, changed: bool) -> None:
+        # Every turn, not only on a change: a reloaded page may start in another language.
+        await self.sio.emit(LANGUAGE_EVENT, {"language": language.value}, room=recipient_id)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await super().send_text_message(recipient_id, markdown_line_breaks(text), **kwargs)

@@ -87,3 +87,38 @@ def test_the_patch_is_registered_on_the_method_that_logs_user_messages() -> None
     assert "conversation_language" in names
     assert "conversation_language" in rasa_patches.install()
     assert getattr(MessageProcessor._handle_message_with_tracker, rasa_patches.MARK) == "conversation_language"
+
+
+class ListeningChannel:
+    """An output channel that follows the conversation's language (web chat, Telegram)."""
+
+    def __init__(self) -> None:
+        self.heard: List[tuple] = []
+
+    async def follow_language(self, recipient_id: str, language: Any, changed: bool) -> None:
+        self.heard.append((recipient_id, language.value, changed))
+
+
+def test_the_channel_hears_the_conversation_language_every_turn_before_any_reply(domain) -> None:
+    tracker = DialogueStateTracker("web:abc", domain.slots)
+    processor = FakeProcessor(domain)
+    channel = ListeningChannel()
+    for text in ["/greet", "English please", "Vodafone", "auf Deutsch bitte"]:
+        message = UserMessage(text, output_channel=channel, sender_id="web:abc", metadata={"language": "de"})
+        asyncio.run(handle(processor, message, tracker))
+    assert channel.heard == [
+        ("web:abc", "de", True),
+        ("web:abc", "en", True),
+        ("web:abc", "en", False),
+        ("web:abc", "de", True),
+    ]
+
+
+def test_a_channel_without_a_listener_or_a_failing_one_loses_no_message(domain) -> None:
+    class Failing:
+        async def follow_language(self, *args: Any) -> None:
+            raise RuntimeError("socket gone")
+
+    tracker = DialogueStateTracker("web:abc", domain.slots)
+    asyncio.run(handle(FakeProcessor(domain), UserMessage("English please", output_channel=Failing()), tracker))
+    assert tracker.get_slot("language") == "en" and tracker.latest_message.text == "English please"

@@ -377,3 +377,26 @@ def test_an_english_browser_gets_the_page_and_the_chat_in_english(
     assert page.locator("a.language-link").inner_text() == "Deutsch"
     assert traffic.non_local() == []
     page.context.close()
+
+
+def test_the_widgets_own_texts_follow_the_conversation_when_it_switches_language(
+    browser: Browser, stack: Stack, tmp_path: Path
+) -> None:
+    page, traffic = open_page(browser, stack, DESKTOP, tmp_path)
+    chat = ChatWidget(page)
+    wait_for_greeting(page)
+    assert page.locator(INPUT).get_attribute("placeholder") == "Nachricht eingeben …"
+
+    answer = chat.say("English please")
+    assert any("English" in text for text in answer), answer
+    assert page.locator(INPUT).get_attribute("placeholder") == "Type a message …"
+    assert page.locator(".rw-send").get_attribute("aria-label") == "Send message"
+    assert page.locator("#chat-title").inner_text() == "Chat with Kündigungshilfe"
+    assert page.locator("#chat").get_attribute("lang") == "en"
+
+    chat.say("auf Deutsch bitte")
+    assert page.locator(INPUT).get_attribute("placeholder") == "Nachricht eingeben …"
+    assert page.locator(".rw-send").get_attribute("aria-label") == "Nachricht senden"
+    assert page.locator("#chat").get_attribute("lang") == "de"
+    assert traffic.non_local() == []
+    page.context.close()

@@ -36,6 +36,11 @@ MAX_ATTEMPTS = 3
 BUSY_POLL_SECONDS = 0.25
 
 
+def language_key(sender_id: str) -> str:
+    """Channel-state key of a conversation's language (what Rasa last reported for it)."""
+    return f"language:{sender_id}"
+
+
 class Outcome(str, enum.Enum):
     DONE = "done"  # finished or ignored: Telegram may forget the update
     BUSY = "busy"  # another holder works on it: ask again later
@@ -136,10 +141,8 @@ class UpdateHandler:
             await asyncio.wait(pending, timeout=timeout)
 
     async def _complete(self, update: IncomingUpdate, claim: Claim) -> Outcome:
-        language = Language.parse(update.language_hint) or DEFAULT_LANGUAGE
-        output = self._output.in_language(language)  # type: ignore[arg-type]
         if claim.verdict is Verdict.PROCESS:
-            outbox = await self._process(update, claim, output)
+            outbox, language = await self._process(update, claim)
             if not await self._ledger.answer(claim, outbox, self._claim_seconds):
                 logger.warning("Telegram: update %s was taken over; not answering", claim.update_id)
                 return Outcome.BUSY
@@ -148,13 +151,24 @@ class UpdateHandler:
             assert claim.outbox is not None
             logger.warning("Telegram: resuming the replies to update %s", claim.update_id)
             outbox, first = claim.outbox, claim.delivered
-        return await self._deliver(claim, outbox, first, output)
+            language = await self._conversation_language(update)
+        return await self._deliver(claim, outbox, first, self._output.in_language(language))
 
-    async def _process(
-        self, update: IncomingUpdate, claim: Claim, output: TelegramOutput
-    ) -> Outbox:
-        language = output.language
-        buffer = ReplyBuffer(output)
+    async def _conversation_language(self, update: IncomingUpdate) -> Language:
+        """The conversation's language as Rasa last reported it (kept in the channel state, so
+        every replica knows it), else Telegram's app language, else German. Read only when Rasa
+        is not asked this turn (errors, resumed replies): Rasa reports it on every turn."""
+        try:
+            stored = await self._ledger.get_state(language_key(update.sender_id))
+        except Exception:
+            logger.exception("Telegram: could not read the conversation's language")
+            stored = None
+        found = Language.parse(stored) or Language.parse(update.language_hint)
+        return found or DEFAULT_LANGUAGE  # type: ignore[return-value]
+
+    async def _process(self, update: IncomingUpdate, claim: Claim) -> tuple[Outbox, Language]:
+        hint = Language.parse(update.language_hint) or DEFAULT_LANGUAGE
+        buffer = ReplyBuffer(self._output.in_language(hint))  # type: ignore[arg-type]
         try:
             if claim.attempt > self._max_attempts:
                 logger.error(
@@ -162,22 +176,27 @@ class UpdateHandler:
                     claim.update_id,
                     claim.attempt - 1,
                 )
+                language = await self._conversation_language(update)
                 buffer.add_text(catalogue_text("utter_telegram_failed", language))
             elif update.unsupported:
+                language = await self._conversation_language(update)
                 buffer.add_text(catalogue_text("utter_telegram_text_only", language))
             elif update.too_long:
+                language = await self._conversation_language(update)
                 buffer.add_text(
                     catalogue_text("utter_message_too_long", language, limit=MAX_TEXT_CHARACTERS)
                 )
             elif not (await self._limiter.admit(update.sender_id)).allowed:
+                language = await self._conversation_language(update)
                 buffer.add_text(catalogue_text("utter_rate_limited", language))
             else:
-                await self._run_rasa(update, buffer, language)
+                language = await self._run_rasa(update, buffer)
         finally:
             buffer.close()
-        return Outbox(update.sender_id, tuple(buffer.messages))
+        return Outbox(update.sender_id, tuple(buffer.messages)), language
 
-    async def _run_rasa(self, update: IncomingUpdate, buffer: ReplyBuffer, language: Language) -> None:
+    async def _run_rasa(self, update: IncomingUpdate, buffer: ReplyBuffer) -> Language:
+        """Rasa's replies into `buffer`; the conversation's language after them."""
         if update.callback_query_id:
             self._spawn(self._answer_callback_query(update.callback_query_id))
         texts = await self._texts(update)
@@ -198,8 +217,17 @@ class UpdateHandler:
                 # Rasa failed on this message: the same message would fail again, so the user
                 # hears the truth instead of a retry.
                 logger.exception("Telegram: Rasa failed on update %s", update.update_id)
+                language = buffer.language or await self._conversation_language(update)
                 buffer.add_text(catalogue_text("utter_telegram_failed", language))
-                return
+                return language
+        if buffer.language is None:
+            return await self._conversation_language(update)
+        if buffer.language_changed:
+            try:
+                await self._ledger.set_state(language_key(update.sender_id), buffer.language.value)
+            except Exception:
+                logger.exception("Telegram: could not keep the conversation's language")
+        return buffer.language
 
     async def _deliver(
         self, claim: Claim, outbox: Outbox, first: int, output: TelegramOutput

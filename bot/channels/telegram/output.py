@@ -128,7 +128,9 @@ class TelegramOutput(OutputChannel):
 class ReplyBuffer(OutputChannel):
     """Collects a turn's replies as JSON-safe message dicts instead of sending them.
 
-    Whatever arrives after the turn (`close()`) goes straight to `late`, the sending channel."""
+    Whatever arrives after the turn (`close()`) goes straight to `late`, the sending channel.
+    `language`: the conversation's language as Rasa reported it this turn (None until then;
+    bot/conversation_language.py), `language_changed`: whether this turn switched it."""
 
     @classmethod
     def name(cls) -> Text:
@@ -138,6 +140,12 @@ class ReplyBuffer(OutputChannel):
         self.messages: list[dict[str, Any]] = []
         self._late = late
         self._closed = False
+        self.language: Language | None = None
+        self.language_changed = False
+
+    async def follow_language(self, recipient_id: Text, language: Language, changed: bool) -> None:
+        self.language = language
+        self.language_changed = self.language_changed or changed
 
     def close(self) -> None:
         self._closed = True

@@ -1,6 +1,8 @@
 // Starts the rasa-webchat widget. An external file, so the page's CSP can forbid inline scripts.
 // Its texts come from the catalogue in the page's language (data-texts on #webchat, written by
-// bot/channels/page.py). It also gives the widget what assistive technology needs: names for
+// bot/channels/page.py), and follow the conversation's language when it switches ("English
+// please", "auf Deutsch bitte"): the server tells the page with a `conversation_language` socket
+// event every turn (bot/channels/socketio.py). It also gives the widget what assistive technology needs: names for
 // the launcher, send and close buttons and the input, and a live region for new bot messages.
 (function () {
   "use strict";
@@ -12,6 +14,10 @@
   var element = document.getElementById("webchat");
   var status = document.getElementById("chat-status");
   var texts = readTexts(element);
+  var textsByLanguage = texts.byLanguage || {};
+  // The same object is sent with every message: its language is the channel's hint for the
+  // server's own texts (rate limit, message too long) and follows the conversation.
+  var customData = { language: texts.language || document.documentElement.lang || "de" };
 
   function readTexts(node) {
     try {
@@ -53,6 +59,20 @@
     if (node && value && node.getAttribute(name) !== value) node.setAttribute(name, value);
   }
 
+  function setText(node, value) {
+    if (node && value && node.textContent !== value) node.textContent = value;
+  }
+
+  // The conversation switched language: the widget's own texts, the chat panel's heading and the
+  // language of the chat region follow (the rest of the page stays in the page's language).
+  function followLanguage(language) {
+    var next = textsByLanguage[language];
+    if (!next || language === texts.language) return;
+    texts = Object.assign({}, next, { language: language, byLanguage: textsByLanguage });
+    customData.language = language;
+    label(document.body);
+  }
+
   function label(root) {
     var launcher = root.querySelector(".rw-launcher");
     if (launcher) {
@@ -70,7 +90,17 @@
     });
     root.querySelectorAll(".rw-new-message").forEach(function (input) {
       setAttribute(input, "aria-label", texts.inputLabel);
+      setAttribute(input, "placeholder", texts.inputHint);
     });
+    root.querySelectorAll(".rw-header .rw-title").forEach(function (title) {
+      setText(title, texts.title);
+    });
+    root.querySelectorAll(".rw-header > span").forEach(function (subtitle) {
+      setText(subtitle, texts.subtitle);
+    });
+    setText(document.getElementById("chat-title"), texts.panelTitle);
+    setText(document.querySelector(".chat-panel .chat-subtitle"), texts.panelSubtitle);
+    setAttribute(document.getElementById("chat"), "lang", texts.language);
     // Bot messages and quick replies are appended here: announced politely, in order.
     root.querySelectorAll(".rw-messages-container").forEach(function (log) {
       setAttribute(log, "role", "log");
@@ -121,7 +151,7 @@
       socketPath: "/socket.io/",
       // The page's language is the conversation's first hint (cancellation/language.py); after
       // that the conversation follows what the user writes.
-      customData: { language: texts.language || document.documentElement.lang || "de" },
+      customData: customData,
       title: texts.title,
       subtitle: texts.subtitle,
       inputTextFieldHint: texts.inputHint,
@@ -143,6 +173,7 @@
       assistTextColor: "#1a1a1a",
       // No session_confirm handler here: it would replace the widget's own, which shows the chat.
       onSocketEvent: {
+        conversation_language: function (data) { followLanguage(data && data.language); },
         connect: function () { showStatus(""); },
         disconnect: function () { showStatus(texts.disconnected); },
         connect_error: function () { showStatus(texts.unreachable); }

@@ -21,6 +21,7 @@ from tests.bot.channels.telegram_support import (  # noqa: F401 (api and ledger 
     run,
     serving,
 )
+from cancellation.vocabulary import Language
 from tests.support.fake_telegram import BOT_ID, FakeBotApi, callback_update, text_update
 
 CHAT = 4711
@@ -444,3 +445,37 @@ def test_a_flood_from_one_chat_is_answered_politely_and_not_passed_on(
     run(scenario())
     assert [m.text for m in collector.messages] == ["m70", "m71"]
     assert "warten Sie einen Moment" in api.sent_texts(CHAT)[-1]
+
+
+class LanguageSwitchingRasa(Collector):
+    """Rasa as bot/conversation_language.py makes it: the channel hears the conversation's
+    language before the replies; "English please" switches it."""
+
+    def __init__(self) -> None:
+        super().__init__({"English please": [{"text": "", "buttons": [{"title": "Yes", "payload": "/affirm"}]}]})
+        self.language = Language.DE
+
+    async def __call__(self, message: Any) -> None:
+        changed = message.text == "English please"
+        if changed:
+            self.language = Language.EN
+        await message.output_channel.follow_language(message.sender_id, self.language, changed)
+        await super().__call__(message)
+
+
+def test_the_channels_own_texts_follow_the_conversation_language_not_the_app_language(
+    api: FakeBotApi, ledger: SqliteLedger
+) -> None:
+    rasa = LanguageSwitchingRasa()
+
+    async def scenario() -> None:
+        async with serving(channel_for(api, ledger), rasa) as url:
+            # A German app; the conversation switches to English.
+            assert await post(url, text_update(CHAT, "English please", 90, language_code="de")) == 200
+            # Answered before Rasa is asked: in the conversation's language, not the app's.
+            assert await post(url, text_update(CHAT, "x" * 5000, 91, language_code="de")) == 200
+
+    run(scenario())
+    choose, too_long = api.sent_texts(CHAT)
+    assert choose == "Please choose:"
+    assert "very long" in too_long
