@@ -8,7 +8,7 @@ import logging
 from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -17,7 +17,7 @@ from cancellation import clock
 from cancellation.followup import next_steps
 from cancellation.interview import CONFIRMED
 from cancellation.letter_explanation import explain_letter
-from cancellation.letter_request import build_letter_data, personal_data, requested_end
+from cancellation.letter_request import build_letter_data, missing_answers, personal_data, requested_end
 from cancellation.ratelimit import letter_limits
 from cancellation.summary import subject_text
 from cancellation.texts import render, say
@@ -25,10 +25,18 @@ from cancellation.vocabulary import ContractType, Language
 
 from actions import services
 from bot import metrics
-from actions.answers import INTERVIEW_SLOTS, PERSONAL_SLOTS, answers_of, channel_of, provider_of
+from actions.answers import (
+    INTERVIEW_SLOTS,
+    PERSONAL_SLOTS,
+    answers_of,
+    channel_of,
+    clear,
+    interview_fields,
+    provider_of,
+)
 from actions.downloads import hand_out
 from actions.followthrough import offer_after_letter
-from actions.speech import language, tell
+from actions.speech import field_names, language, tell
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +85,18 @@ class ActionCreateLetter(Action):
             # The interview ended without a confirmed summary: the user left it ("doch nicht
             # kündigen", actions/form.py). No letter, and nothing more to say.
             return []
+        answers = answers_of(tracker)
+        missing = missing_answers(answers, interview_fields(answers))
+        if missing:
+            # Rasa runs this only after the completed form (data/rules.yml); reached any other
+            # way, no letter with empty fields: the form asks what is missing (cleared, so that a
+            # blank answer is asked again too), then the summary.
+            logger.warning("No letter: answers missing (%s)", ", ".join(missing))
+            tell(dispatcher, tracker, say("utter_letter_missing_answers", fields=field_names(tracker, missing)))
+            return clear(missing) + [FollowupAction("cancellation_form")]
         if not await letter_allowed(tracker):
             tell(dispatcher, tracker, say("utter_letter_limit_reached"))
             return [SlotSet("summary_confirmed", None)]
-        answers = answers_of(tracker)
         provider = provider_of(answers)
         today = clock.today()
         log = services.attempt_log()

@@ -10,11 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from cancellation.interview import field_label, fields_named_in, previous_field, term_named_in
-from cancellation.texts import render, say
+from cancellation.texts import say
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
 from actions.form import ValidateCancellationForm, new_subject, pause_interview, turn_of
-from actions.speech import language, tell
+from actions.speech import field_names, tell
 
 
 class ActionExplain(Action):
@@ -84,8 +84,7 @@ class ActionChangeField(Action):
         if not named:
             dispatcher.utter_message(response="utter_which_field")
             return []
-        labels = ", ".join(render(field_label(name), language(tracker)) for name in named)
-        tell(dispatcher, tracker, say("utter_changing_fields", fields=labels))
+        tell(dispatcher, tracker, say("utter_changing_fields", fields=field_names(tracker, named)))
         return clear(named)
 
 

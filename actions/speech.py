@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from cancellation.interview import field_label
 from cancellation.texts import LANGUAGE_SLOT, Renderable, catalogue, language_of, render
 from cancellation.vocabulary import Language
 
@@ -28,3 +29,8 @@ def tell(
 def buttons_of(key: str, tracker: Tracker) -> List[Dict[str, str]]:
     """The buttons of response `key` with titles in the user's language."""
     return catalogue().buttons(key, language(tracker))
+
+
+def field_names(tracker: Tracker, fields: Iterable[str]) -> str:
+    """"Postleitzahl, Ort": the interview fields' names in the user's language."""
+    return ", ".join(render(field_label(name), language(tracker)) for name in fields)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Tuple
 
 from letters import LetterData, PostalAddress
 
@@ -16,6 +16,19 @@ from cancellation.summary import recipient_lines, subject_text
 
 def _given(value: Any) -> Optional[str]:
     return None if value in (None, "", SKIPPED) else str(value)
+
+
+def _answered(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())  # a skipped optional answer (SKIPPED) is an answer
+    return value is not None  # no extras ([]) is an answer too
+
+
+def missing_answers(answers: Mapping[str, Any], fields: Iterable[str]) -> Tuple[str, ...]:
+    """Which of the interview's `fields` (cancellation.interview.required_fields) have no answer,
+    in order. A letter is written only when this is empty: otherwise it would carry empty fields
+    (issue 8, docs/SECURITY_REVIEW.md)."""
+    return tuple(field for field in fields if not _answered(answers.get(field)))
 
 
 def requested_end(answers: Mapping[str, Any]) -> Optional[dt.date]:

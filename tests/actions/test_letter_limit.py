@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.letter import ActionCreateLetter, client_of, letter_allowed
+from tests.support.answers import COMPLETE_ANSWERS
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def letters_per_day(monkeypatch):
 def tracker(sender: str, client: str | None = None, language: str | None = None) -> Tracker:
     metadata = {"client": client} if client else {}
     events = [{"event": "user", "text": "ja", "metadata": metadata}]
-    return Tracker(sender, {"language": language, "summary_confirmed": "yes"}, {"text": "ja", "intent": {}}, events, False,
+    return Tracker(sender, dict(COMPLETE_ANSWERS, language=language), {"text": "ja", "intent": {}}, events, False,
                    None, {}, "action_listen")
 
 

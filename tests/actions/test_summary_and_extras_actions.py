@@ -12,22 +12,14 @@ from actions.form import ActionAskExtras
 from actions.summary import ActionAskSummaryConfirmed
 from cancellation.summary import provider_address_is_own
 from cancellation.providers import load_directory
+from tests.support.answers import COMPLETE_ANSWERS
 
-ANSWERS = {
-    "subject_kind": "contract",
-    "provider": "Studio X",
-    "provider_address": {"lines": ["Studio X"], "street": "Lindenweg 3", "postcode": "12345", "city": "Musterstadt"},
-    "contract_type": "gym",
-    "full_name": "Erika Mustermann",
-    "street": "Lindenweg 3",
-    "postcode": "12345",
-    "city": "Musterstadt",
-    "customer_number": "K-1234",
-    "contract_reference": "none",
-    "end_date": "asap",
-    "extras": [],
-    "email": "none",
-}
+# Before the summary is confirmed, with the provider's address equal to the user's own.
+ANSWERS = dict(
+    COMPLETE_ANSWERS,
+    provider_address={"lines": ["Studio X"], "street": "Lindenweg 3", "postcode": "12345", "city": "Musterstadt"},
+    summary_confirmed=None,
+)
 
 
 def run(action, **slots):
