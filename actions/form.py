@@ -314,3 +314,18 @@ class ActionAskExtras(Action):
         )
         tell(dispatcher, tracker, question, buttons=buttons_of(question.key, tracker))
         return []
+
+
+class ActionAskContractReference(Action):
+    """Without a customer number a phone, contract or membership number is required
+    (validate_contract_reference): then the question does not offer "keine"."""
+
+    def name(self) -> Text:
+        return "action_ask_contract_reference"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        if tracker.get_slot("customer_number") in (None, SKIPPED):
+            tell(dispatcher, tracker, say("utter_ask_contract_reference_required"))
+        else:
+            dispatcher.utter_message(response="utter_ask_contract_reference")
+        return []

@@ -104,7 +104,7 @@ class ActionResumeInterview(Action):
         if not any(answers_of(tracker).values()):
             dispatcher.utter_message(response="utter_nothing_to_resume")
         else:
-            dispatcher.utter_message(text="Gern, wir machen weiter.")
+            dispatcher.utter_message(response="utter_resumed")
         return [SlotSet("interview_paused", False)]
 
 

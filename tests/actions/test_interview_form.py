@@ -8,8 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.form import ValidateCancellationForm
-from actions.navigation import ActionChangeField, ActionGoBack
+from actions.form import ActionAskContractReference, ValidateCancellationForm
+from actions.navigation import ActionChangeField, ActionGoBack, ActionResumeInterview
 
 ANSWERS = {"subject_kind": "contract", "provider": "Beispiel Fitness GmbH", "contract_type": "gym",
            "full_name": "Erika Muster"}
@@ -85,3 +85,21 @@ def test_change_field_and_go_back_honour_a_change_of_subject():
         slots = {event["name"]: event["value"] for event in events}
         assert slots["subject_kind"] == "option", action
         assert "full_name" not in slots
+
+
+def test_the_number_question_offers_none_only_when_a_customer_number_is_known():
+    def asked(**slots):
+        dispatcher = CollectingDispatcher()
+        asyncio.run(ActionAskContractReference().run(dispatcher, tracker("weiß ich nicht", **slots), {}))
+        return [message.get("text") or message.get("response") for message in dispatcher.messages]
+
+    assert asked(customer_number="12345") == ["utter_ask_contract_reference"]
+    [question] = asked(customer_number="none", language="en")
+    assert "Without a customer number" in question and "none" not in question
+
+
+def test_resuming_is_confirmed_in_the_conversations_language():
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionResumeInterview().run(dispatcher, tracker("continue", full_name="Erika Muster",
+                                                                language="en"), {}))
+    assert [message.get("response") for message in dispatcher.messages] == ["utter_resumed"]

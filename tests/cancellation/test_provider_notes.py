@@ -49,7 +49,7 @@ def test_an_undated_source_says_so_and_when_it_was_read(directory):
     zeit = directory.get("zeit")
     assert zeit.source.date.undated
     assert "laut abo.zeit.de (AGB), Stand undatiert, abgerufen am 02.12.2026" in _text(address_notes(zeit))
-    assert "as of undated, checked on 2 December 2026" in _text(address_notes(zeit), "en")
+    assert "as of an unknown date (checked on 2 December 2026)" in _text(address_notes(zeit), "en")
 
 
 def test_a_full_source_date_is_written_the_languages_way(directory):
