@@ -6,6 +6,8 @@ start, so tests can pass their own environment.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import os
 from dataclasses import dataclass, field
@@ -60,7 +62,7 @@ class Settings:
             action_server_url=_http_url(
                 "ACTION_SERVER_URL", _get(environ, "ACTION_SERVER_URL") or DEFAULT_ACTION_SERVER_URL
             ),
-            log_signing_key=_signing_key(_get(environ, "LOG_SIGNING_KEY")),
+            log_signing_key=_signing_key(_get(environ, "LOG_SIGNING_KEY"), "LOG_SIGNING_KEY"),
         )
 
 
@@ -145,12 +147,12 @@ def _ttl_days(raw: str | None) -> int:
     return days
 
 
-def _signing_key(raw: str | None) -> bytes | None:
+def _signing_key(raw: str | None, name: str) -> bytes | None:
     if raw is None:
         return None
     if len(raw) < MIN_SIGNING_KEY_LENGTH:
         raise SettingsError(
-            f"LOG_SIGNING_KEY muss mindestens {MIN_SIGNING_KEY_LENGTH} Zeichen lang sein "
+            f"{name} muss mindestens {MIN_SIGNING_KEY_LENGTH} Zeichen lang sein "
             "(Beispiel: die Ausgabe von `openssl rand -hex 32`)."
         )
     return raw.encode("utf-8")
@@ -310,11 +312,16 @@ class ChannelAccess:
     web chat socket; default: the origin of PUBLIC_BASE_URL.
     TRUSTED_PROXIES: comma-separated addresses or networks (`10.0.0.0/8`) of reverse proxies whose
     X-Forwarded-For header names the client; default: none (the peer address is the client).
+    WEB_SESSION_SECRET: key (≥ 32 characters) for signing web chat session ids, the same for every
+    Rasa replica; default: derived from ACTION_SERVER_TOKEN, which every replica already shares.
     """
 
     rest_token: str | None = field(default=None, repr=False)
     allowed_origins: tuple[str, ...] = ()
     trusted_proxies: tuple["ipaddress.IPv4Network | ipaddress.IPv6Network", ...] = ()
+    # HMAC key the web chat signs its session ids with (bot/channels/socketio.py); None: the
+    # channel makes a key of its own, valid until it restarts.
+    web_session_key: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "ChannelAccess":
@@ -331,7 +338,23 @@ class ChannelAccess:
             rest_token=_rest_token(_get(environ, "REST_TOKEN")),
             allowed_origins=origins,
             trusted_proxies=tuple(_network(part) for part in _list(_get(environ, "TRUSTED_PROXIES"))),
+            web_session_key=_web_session_key(environ),
         )
+
+
+# Derives the web chat's session key from ACTION_SERVER_TOKEN: a different key for a different
+# use, so a session id tells nothing about the token.
+_WEB_SESSION_KEY_LABEL = b"kuendigungshilfe web chat session ids v1"
+
+
+def _web_session_key(environ: Mapping[str, str]) -> bytes | None:
+    secret = _signing_key(_get(environ, "WEB_SESSION_SECRET"), "WEB_SESSION_SECRET")
+    if secret is not None:
+        return secret
+    token = _get(environ, "ACTION_SERVER_TOKEN")
+    if token is None:
+        return None
+    return hmac.new(token.encode("utf-8"), _WEB_SESSION_KEY_LABEL, hashlib.sha256).digest()
 
 
 def _list(raw: str | None) -> list[str]:

@@ -16,9 +16,13 @@ so it works with the pinned python-socketio 5.9.0 and with later versions.
 Fix 2: the stock channel trusts whatever `session_id` a client sends, and that id becomes the
 Rasa sender id. Here the conversation is `web:<session id>` (its own namespace in the tracker
 store and the attempt log: no web client can address a Telegram `tg:` or REST `rest:`
-conversation), a socket may only use the session id the server confirmed to it, and a session
-id must look like the 32 hex digits (128 random bits) the server hands out. Sender and session
-ids are never logged above DEBUG.
+conversation), a socket may only use the session id the server confirmed to it, and only the
+server issues session ids: 128 random bits and their HMAC-SHA-256 (truncated to 128 bits) under
+the channel's key (`SessionIds`; WEB_SESSION_SECRET, by default derived from
+ACTION_SERVER_TOKEN, so every replica accepts the others' ids). An id the client chose, or one
+with a wrong signature, is replaced by a fresh one, so two clients can never agree on a shared
+conversation and a weak id like 000...0 is never used. Sender and session ids are never logged
+above DEBUG.
 
 Fix 3: the widget renders bot texts as Markdown, so single newlines become hard line breaks
 (see WebChatOutput); otherwise numbered steps and summaries run together.
@@ -31,10 +35,12 @@ messages are at most 64 KiB (bot/channels/limits.py), their text is cleaned and 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import inspect
 import logging
 import re
-import uuid
+import secrets
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -60,7 +66,8 @@ from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
 
 logger = logging.getLogger(__name__)
 
-SESSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+# "<32 hex digits: 128 random bits>.<32 hex digits: their HMAC-SHA-256, first 128 bits>"
+SESSION_ID_PATTERN = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{32})$")
 # Conversations of this channel in the tracker store and the attempt log: "web:<session id>".
 SENDER_PREFIX = "web:"
 # A newline on its own, not part of a paragraph break ("\n\n" splits messages).
@@ -69,11 +76,29 @@ _SINGLE_NEWLINE = re.compile(r"[ \t]*(?<!\n)\n(?!\n)")
 CONFIRMED_SESSION_KEY = "confirmed_session_id"
 
 
-def acceptable_session_id(requested: Any) -> str:
-    """The session id to confirm to a client: its own if well-formed, otherwise a fresh one."""
-    if isinstance(requested, str) and SESSION_ID_PATTERN.match(requested):
-        return requested
-    return uuid.uuid4().hex
+class SessionIds:
+    """Web chat session ids only the server can make: a random part and its signature."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def _signature(self, random_part: str) -> str:
+        return hmac.new(self._key, random_part.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> str:
+        random_part = secrets.token_hex(16)
+        return f"{random_part}.{self._signature(random_part)}"
+
+    def is_issued(self, candidate: Any) -> bool:
+        match = SESSION_ID_PATTERN.match(candidate) if isinstance(candidate, str) else None
+        return match is not None and hmac.compare_digest(
+            match.group(2), self._signature(match.group(1))
+        )
+
+    def acceptable(self, requested: Any) -> str:
+        """The session id to confirm to a client: its own if this server (or a replica with the
+        same key) issued it, otherwise a fresh one."""
+        return requested if self.is_issued(requested) else self.issue()
 
 
 def conversation_id(session_id: str) -> str:
@@ -148,6 +173,14 @@ class WebChatInput(SocketIOInput):
         super().__init__(*args, **kwargs)
         self.access = access or ChannelAccess()
         self.limiter = limiter or MessageLimiter(RateLimits())
+        key = self.access.web_session_key
+        if key is None:
+            logger.warning(
+                "Neither WEB_SESSION_SECRET nor ACTION_SERVER_TOKEN is set: web chat session ids "
+                "are signed with a key of this process and end when it restarts."
+            )
+            key = secrets.token_bytes(32)
+        self.session_ids = SessionIds(key)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -191,7 +224,7 @@ class WebChatInput(SocketIOInput):
     ) -> Callable[[Text, Optional[Dict]], Awaitable[None]]:
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             requested = (data or {}).get("session_id") if isinstance(data, dict) else None
-            session_id = acceptable_session_id(requested)
+            session_id = self.session_ids.acceptable(requested)
             if self.session_persistence:
                 await _enter_room(sio, sid, conversation_id(session_id), self.namespace)
             await sio.save_session(

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 import socketio
 
-from bot.channels.socketio import WebChatInput, acceptable_session_id, markdown_line_breaks
+from bot.channels.socketio import SessionIds, WebChatInput, markdown_line_breaks
 from cancellation.settings import ChannelAccess, SettingsError
 from rasa.core.channels.channel import InputChannel
 from tests.bot.channels.web_support import Server, serving
@@ -128,14 +128,15 @@ def test_a_client_cannot_pick_another_channels_conversation_id() -> None:
         await widget.connect()
         # "77" is what a Telegram chat id looks like in the shared tracker store.
         confirmed = await widget.request_session("77")
-        assert confirmed != "77" and len(confirmed) == 32
+        assert confirmed != "77" and channel.session_ids.is_issued(confirmed)
 
         await widget.say("Löschen Sie meine Daten", "77")
         await asyncio.sleep(0.5)
         await widget.close()
         assert server.agent.messages == []
 
-    with serving(_channel()) as server:
+    channel = _channel()
+    with serving(channel) as server:
         asyncio.run(scenario(server))
 
 
@@ -172,20 +173,58 @@ def test_message_before_session_request_is_ignored() -> None:
         asyncio.run(scenario(server))
 
 
+KEY = b"k" * 32
+ISSUED = SessionIds(KEY).issue()
+
+
 @pytest.mark.parametrize(
     "requested",
-    [None, "", "77", "../x", "0123456789ABCDEF0123456789ABCDEF", 42, {"a": 1}, "a" * 33],
+    [
+        None, "", "77", "../x", 42, {"a": 1}, "a" * 33,
+        # Well-formed but not issued by this server: a client may not choose its session.
+        "0123456789abcdef0123456789abcdef",
+        "0" * 32,
+        "0" * 32 + "." + "0" * 32,
+        ISSUED[:-1] + ("0" if ISSUED[-1] != "0" else "1"),  # signature altered
+        ISSUED.upper(),
+        ISSUED + "0",
+        SessionIds(b"another replica's key, not ours").issue(),
+    ],
 )
-def test_session_ids_other_than_server_issued_hex_are_replaced(requested: Any) -> None:
-    session_id = acceptable_session_id(requested)
+def test_session_ids_the_server_did_not_issue_are_replaced(requested: Any) -> None:
+    ids = SessionIds(KEY)
+    session_id = ids.acceptable(requested)
     assert session_id != requested
-    assert len(session_id) == 32 and set(session_id) <= set("0123456789abcdef")
+    assert ids.is_issued(session_id)
+    # 128 random bits and a 128-bit signature, in hex.
+    random_part, signature = session_id.split(".")
+    assert len(random_part) == len(signature) == 32
 
 
-def test_a_well_formed_session_id_is_kept() -> None:
-    assert acceptable_session_id("0123456789abcdef0123456789abcdef") == (
-        "0123456789abcdef0123456789abcdef"
-    )
+def test_an_issued_session_id_is_kept_by_every_replica_with_the_same_key() -> None:
+    assert SessionIds(KEY).acceptable(ISSUED) == ISSUED
+    assert SessionIds(bytes(KEY)).is_issued(ISSUED)
+    assert SessionIds(KEY).issue() != SessionIds(KEY).issue()
+
+
+def test_a_session_id_a_client_chose_is_replaced_and_cannot_be_written_to() -> None:
+    chosen = "0123456789abcdef0123456789abcdef"
+
+    async def scenario(server: Server) -> None:
+        widget = WidgetClient(server.base_url)
+        await widget.connect()
+        confirmed = await widget.request_session(chosen)
+        await widget.say("hallo", chosen)
+        await asyncio.sleep(0.5)
+        await widget.say("hallo", confirmed)
+        await widget.wait_for_reply()
+        await widget.close()
+
+        assert confirmed != chosen
+        assert [m.sender_id for m in server.agent.messages] == [f"web:{confirmed}"]
+
+    with serving(_channel()) as server:
+        asyncio.run(scenario(server))
 
 
 def test_bot_lines_stay_lines_in_the_widget_and_paragraphs_stay_messages() -> None:
@@ -267,6 +306,32 @@ def test_allowed_origins_default_to_the_public_base_url() -> None:
     ).allowed_origins == ("https://a.example", "https://b.example:8443")
     with pytest.raises(SettingsError, match="ALLOWED_ORIGINS"):
         ChannelAccess.from_env({"ALLOWED_ORIGINS": "*"})
+
+
+def test_replicas_sharing_the_action_server_token_accept_each_others_session_ids() -> None:
+    token = {"ACTION_SERVER_TOKEN": "t" * 43}
+    replica_a = SessionIds(ChannelAccess.from_env(token).web_session_key)
+    replica_b = SessionIds(ChannelAccess.from_env(dict(token)).web_session_key)
+    issued = replica_a.issue()
+    assert replica_b.is_issued(issued)
+    # The key is derived from the token, not the token itself.
+    assert ChannelAccess.from_env(token).web_session_key != token["ACTION_SERVER_TOKEN"].encode()
+    assert not SessionIds(ChannelAccess.from_env({"ACTION_SERVER_TOKEN": "u" * 43}).web_session_key).is_issued(issued)
+    # WEB_SESSION_SECRET, when set, is the key (rotating it ends every web chat session).
+    secret = {**token, "WEB_SESSION_SECRET": "s" * 32}
+    assert not SessionIds(ChannelAccess.from_env(secret).web_session_key).is_issued(issued)
+    assert ChannelAccess.from_env({}).web_session_key is None
+    with pytest.raises(SettingsError, match="WEB_SESSION_SECRET"):
+        ChannelAccess.from_env({"WEB_SESSION_SECRET": "short"})
+
+
+def test_without_any_key_the_channel_still_signs_its_session_ids(monkeypatch) -> None:
+    monkeypatch.delenv("WEB_SESSION_SECRET", raising=False)
+    monkeypatch.delenv("ACTION_SERVER_TOKEN", raising=False)
+    first, second = _channel(), _channel()
+    issued = first.session_ids.issue()
+    assert first.session_ids.is_issued(issued)
+    assert not second.session_ids.is_issued(issued)
 
 
 def test_a_polling_body_over_64_kib_is_refused_with_413() -> None:
