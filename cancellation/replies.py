@@ -43,7 +43,8 @@ def normalise_reply(text: str) -> str:
 
 _UNKNOWN = [
     # German: "don't know", "don't have it", "not at hand", "skip"
-    r"(ich )?weiss (ich )?(es |das |die nummer |den |die |sie )?(leider )?nicht( genau| mehr| so genau)?",
+    # "weis" and "weiss": the usual typing of "weiß" without ß
+    r"(ich )?weiss? (ich )?(es |das |die nummer |den |die |sie )?(leider )?nicht( genau| mehr| so genau)?",
     r"weis nicht|weiss net|woass ned|wees nich|k(ei|a)ne? ahnung|null ahnung|ka|k a",
     r"(das |die |den |es )?(hab|habe|hab e) ich (leider |grad |gerade )?(nicht|keine|keinen|nich|net)"
     r"( zur hand| parat| da| hier| mehr)?",
@@ -52,7 +53,7 @@ _UNKNOWN = [
     r"(hab|habe) (ich )?keine?n?( (nummer|kennzahl|kennwort|passwort|kundennummer|vertragsnummer|e-?mail|mail))?",
     r"kein(e|en|s)?( (nummer|angabe|e-?mail|mail|kennzahl|kennwort|passwort|kundennummer|vertragsnummer))?",
     r"(ich )?kenne? (ich )?(sie |die |das |es |ihn |den )?(leider )?nicht( mehr)?|(ich )?erinnere mich nicht",
-    r"(ich )?(weiss|kenne?) (sie |die |das |es |ihn |den )?(leider )?nicht( mehr)?",
+    r"(ich )?(weiss?|kenne?) (sie |die |das |es |ihn |den )?(leider )?nicht( mehr)?",
     r"nicht (vorhanden|bekannt|zur hand|parat|da)",
     r"(mir )?unbekannt|unklar|(bin mir )?unsicher|(bin mir )?nicht sicher|vergessen|(hab|habe) (ich )?vergessen",
     r"(bitte )?ueberspring(en)?( bitte)?|skip|auslassen|weglassen|egal",

@@ -13,6 +13,7 @@ CASES = [
     ("Nein", Reply.NO), ("nö", Reply.NO), ("nee danke", Reply.NO), ("lieber nicht", Reply.NO),
     ("no thanks", Reply.NO), ("nope", Reply.NO),
     ("weiß ich nicht", Reply.UNKNOWN), ("weiss nicht", Reply.UNKNOWN), ("keine Ahnung", Reply.UNKNOWN),
+    ("weis ich nicht", Reply.UNKNOWN), ("weiss ich leider nicht", Reply.UNKNOWN), ("kenn ich nicht", Reply.UNKNOWN),
     ("hab ich nicht", Reply.UNKNOWN), ("hab keine", Reply.UNKNOWN), ("nicht zur Hand", Reply.UNKNOWN),
     ("Kundenkennwort hab ich nicht", None), ("hab ich grad nicht da", Reply.UNKNOWN),
     ("I don't know", Reply.UNKNOWN), ("don't have it", Reply.UNKNOWN), ("no idea", Reply.UNKNOWN),
