@@ -33,7 +33,9 @@ _NOTHING = re.compile(
     r"^(nichts( davon)?|nix|keins?|keine( davon| extras?)?|ohne( extras)?|nein( danke)?|weiter|"
     r"none( of (these|them|this))?|nothing( else)?|no( thanks?| thank you)?|neither)$"
 )
-_ALL = re.compile(r"\balle(s)?\b|alle drei|\ball\b|all three|both|beide")
+_ALL = re.compile(r"\balle(s)?\b|alle drei|\ball\b|all three")
+# "beides" / "both" means all only when two are offered; of three it names no two.
+_BOTH = re.compile(r"\bboth\b|\bbeide[sn]?\b")
 _MAX_PASSWORD_CHARS = 40
 
 
@@ -82,6 +84,10 @@ def parse_extras(text: str, offered: Tuple[Extra, ...] = ALL_EXTRAS) -> Tuple[Ex
     if _ALL.search(folded):
         return offered
     chosen = tuple(extra for extra, pattern in _PATTERNS if re.search(pattern, folded))
+    if _BOTH.search(folded) and not chosen:
+        if len(offered) <= 2:
+            return offered
+        raise InvalidInput(say("utter_extras_which_two"))
     if chosen:
         fitting = tuple(extra for extra in offered if extra in chosen)
         if not fitting:

@@ -109,10 +109,20 @@ def test_the_option_question_names_neither_sepa_nor_porting_as_a_choice():
         ("Lastschrift widerrufen und Rufnummer mitnehmen", (SEPA, ADVERTISING), (SEPA,)),
         ("revoke direct debit and object to advertising", ALL_EXTRAS, (SEPA, ADVERTISING)),
         ("keep my number", ALL_EXTRAS, (PORTING,)),
+        ("beides: Lastschrift und Werbung", ALL_EXTRAS, (SEPA, ADVERTISING)),
+        ("alle drei", ALL_EXTRAS, ALL_EXTRAS),
     ],
 )
 def test_parse_extras_takes_only_what_is_offered(text, offered, expected):
     assert parse_extras(text, offered) == expected
+
+
+@pytest.mark.parametrize("text", ["beides", "both", "beide bitte"])
+def test_both_of_three_extras_asks_which_two(text):
+    # "beides" with three on offer would otherwise also port the number away.
+    with pytest.raises(InvalidInput) as info:
+        parse_extras(text, ALL_EXTRAS)
+    assert "Welche zwei" in render(info.value.message, Language.DE)
 
 
 @pytest.mark.parametrize(
