@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -52,12 +52,6 @@ def _iso_or_skipped(day: dt.date | None) -> str:
     return day.isoformat() if day else SKIPPED
 
 
-def pause_interview(dispatcher: CollectingDispatcher, response: str = "utter_paused") -> List[EventType]:
-    """Leave the interview, keeping every answer ("weiter" resumes it)."""
-    dispatcher.utter_message(response=response)
-    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("interview_paused", True)]
-
-
 def new_subject(
     turn: ChangeOfMind, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> Optional[Slots]:
@@ -85,15 +79,6 @@ def turn_of(text: str, tracker: Tracker) -> Optional[ChangeOfMind]:
 class ValidateCancellationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_cancellation_form"
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        # "doch nicht kündigen" answers no question: the interview ends, the answers are kept.
-        asked = tracker.get_slot("requested_slot")
-        text = tracker.latest_message.get("text")
-        if asked and text and tracker.get_slot(asked) == text:
-            if turn_of(text, tracker) is ChangeOfMind.NO_CANCELLATION:
-                return [SlotSet(asked, None)] + pause_interview(dispatcher, "utter_not_cancelling")
-        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self,

@@ -82,8 +82,8 @@ class ActionCreateLetter(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         if tracker.get_slot("summary_confirmed") != CONFIRMED:
-            # The interview ended without a confirmed summary: the user left it ("doch nicht
-            # kündigen", actions/form.py). No letter, and nothing more to say.
+            # A letter only ever follows a confirmed summary (the form's last question); a form
+            # that ended any other way writes nothing.
             return []
         answers = answers_of(tracker)
         missing = missing_answers(answers, interview_fields(answers))

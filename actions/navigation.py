@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -13,7 +13,7 @@ from cancellation.interview import field_label, fields_named_in, previous_field,
 from cancellation.texts import say
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
-from actions.form import ValidateCancellationForm, new_subject, pause_interview, turn_of
+from actions.form import ValidateCancellationForm, new_subject, turn_of
 from actions.speech import field_names, tell
 
 
@@ -93,7 +93,8 @@ class ActionPauseInterview(Action):
         return "action_pause_interview"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        return pause_interview(dispatcher)
+        dispatcher.utter_message(response="utter_paused")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("interview_paused", True)]
 
 
 class ActionResumeInterview(Action):

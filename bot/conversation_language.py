@@ -19,6 +19,13 @@ Installed as the `conversation_language` patch (bot/rasa_patches.py) on
   switches the widget's texts (placeholder, title, button names); Telegram keeps it for its own
   sentences (letter captions, errors before Rasa is reached).
 
+- Context decides meaning: inside any form (the letter interview, the special-termination,
+  deadline, hotline and confirmation questions) a message that says the user does not want to
+  cancel after all ("doch nicht kündigen", "I changed my mind"; cancellation/change_of_mind.py) is
+  the intent `stop`, whatever the classifier read into its words ("kündigen" looks like a
+  cancellation request), so each form's stop rule ends it and the answers are kept. Outside a form
+  the classifier's intent stands.
+
 Why here and not in a rule or action: a language change can come with any message (an English
 answer inside a form, a first message) and must be in effect before the first reply of the
 same turn; a rule for every intent and form state could not do that. The slot does not
@@ -33,13 +40,15 @@ from typing import Any, Awaitable, Callable, FrozenSet, Optional
 
 from rasa.shared.core.events import SlotSet
 
+from cancellation.change_of_mind import change_of_mind
 from cancellation.language import explicit_request, next_language
 from cancellation.texts import LANGUAGE_SLOT, catalogue, language_of
-from cancellation.vocabulary import Language
+from cancellation.vocabulary import ChangeOfMind, Language
 
 logger = logging.getLogger(__name__)
 
 SWITCH_INTENT = "switch_language"
+STOP_INTENT = "stop"
 # The output channel's method that hears the conversation's language (see the module docstring).
 LANGUAGE_LISTENER = "follow_language"
 
@@ -71,9 +80,10 @@ def language_following_handler(
 
     @functools.wraps(original)
     async def _handle_message_with_tracker(self: Any, message: Any, tracker: Any) -> None:
-        if not message.parse_data and explicit_request(message.text) is not None:
+        intent = None if message.parse_data else intent_in_context(message.text, tracker)
+        if intent is not None:
             parse_data = await self.parse_message(message, tracker)
-            parse_data["intent"] = {"name": SWITCH_INTENT, "confidence": 1.0}
+            parse_data["intent"] = {"name": intent, "confidence": 1.0}
             message.parse_data = parse_data
         await original(self, message, tracker)
         try:
@@ -86,6 +96,19 @@ def language_following_handler(
         await tell_channel(message, language_of(tracker.get_slot(LANGUAGE_SLOT)), language is not None)
 
     return _handle_message_with_tracker
+
+
+def intent_in_context(text: Any, tracker: Any) -> Optional[str]:
+    """The intent a message has in this conversation whatever its words suggest, or None."""
+    if explicit_request(text) is not None:
+        return SWITCH_INTENT
+    if isinstance(text, str) and tracker.active_loop_name:
+        turn = change_of_mind(
+            text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
+        )
+        if turn is ChangeOfMind.NO_CANCELLATION:
+            return STOP_INTENT
+    return None
 
 
 async def tell_channel(message: Any, language: Language, changed: bool) -> None:

@@ -10,7 +10,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActiveLoop, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_patches
@@ -122,3 +122,16 @@ def test_a_channel_without_a_listener_or_a_failing_one_loses_no_message(domain) 
     tracker = DialogueStateTracker("web:abc", domain.slots)
     asyncio.run(handle(FakeProcessor(domain), UserMessage("English please", output_channel=Failing()), tracker))
     assert tracker.get_slot("language") == "en" and tracker.latest_message.text == "English please"
+
+
+@pytest.mark.parametrize("form", ["cancellation_form", "special_form", "deadline_form", "hotline_form"])
+def test_not_cancelling_after_all_stops_any_form_whatever_the_classifier_says(domain, form) -> None:
+    tracker = DialogueStateTracker("user", domain.slots)
+    tracker.update(ActiveLoop(form))
+    asyncio.run(handle(FakeProcessor(domain, nlu_intent="cancel"), UserMessage("doch nicht kündigen"), tracker))
+    assert tracker.latest_message.intent["name"] == "stop"
+
+
+def test_outside_a_form_not_cancelling_keeps_its_intent(domain) -> None:
+    _, intents = converse(domain, ["ich will doch nicht kündigen"], nlu_intent="deny")
+    assert intents == ["deny"]

@@ -32,7 +32,7 @@ def test_changing_the_subject_midway_keeps_every_answer(chat: Chat):
     assert "Anschrift" in chat.text
     # Not cancelling after all: the interview stops, the answers stay, "weiter" goes on.
     reply = chat.say("doch nicht kündigen")
-    assert "keinen Kündigungsbrief" in reply and "Kündigungsschreiben ist fertig" not in reply
+    assert "angehalten" in reply and "Kündigungsschreiben ist fertig" not in reply
     reply = chat.say("weiter")
     assert "Ihre Anschrift" in reply
     chat.say("Musterstraße 5, 10115 Berlin")
@@ -57,6 +57,5 @@ def test_in_english_too(chat: Chat):
     assert "only an option" in reply
     assert "option" in chat.text
     reply = chat.say("I changed my mind, I don't want to cancel")
-    # Left by the validator or by the "stop" rule: either way the interview stops, answers kept.
-    assert "won't write a cancellation letter" in reply or "I have paused" in reply
-    assert "continue" in chat.say("continue").lower() or "option" in chat.text
+    assert "I have paused" in reply
+    assert "carry on" in chat.say("continue")
