@@ -43,6 +43,12 @@ conversation_language (MessageProcessor._handle_message_with_tracker)
     same turn are in the new language; explicit requests get the intent `switch_language`
     (bot/conversation_language.py, cancellation/language.py).
 
+incremental_past_states (DialogueStateTracker.past_states)
+    The policies replay every event of the session to featurise the tracker, several times per
+    turn, so a turn's cost grew with the conversation's length. The states are kept on the
+    tracker and only new events are folded in; anything that rewinds earlier events replays
+    everything as Rasa does (bot/tracker_states.py).
+
 turn_metrics (Agent.handle_message)
     Every user message is timed and counted for the Prometheus metrics (bot/metrics.py); the
     retry patch above counts the calls to the action server. `RasaPatchesChannel` also starts
@@ -72,6 +78,7 @@ from sanic.response import HTTPResponse
 
 from bot import metrics
 from bot.conversation_language import language_following_handler
+from bot.tracker_states import incremental_past_states
 from cancellation import texts
 from cancellation.settings import MetricsEndpoint, SettingsError
 
@@ -193,6 +200,12 @@ PATCHES: Tuple[Patch, ...] = (
         target="rasa.core.processor:MessageProcessor._handle_message_with_tracker",
         build=language_following_handler,
         reason="switch the conversation's language with the user's before the turn's replies",
+    ),
+    Patch(
+        name="incremental_past_states",
+        target="rasa.shared.core.trackers:DialogueStateTracker.past_states",
+        build=incremental_past_states,
+        reason="featurise only the events added since the last prediction, not the whole session",
     ),
     Patch(
         name="turn_metrics",

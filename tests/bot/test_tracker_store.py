@@ -97,3 +97,53 @@ def test_a_sqlite_conversation_file_is_created_for_its_owner_only(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "fresh.db").stat().st_mode) == 0o600
+
+
+def _next_turn(tracker, text):
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(text))
+    tracker.update(BotUttered(f"Antwort auf {text}"))
+
+
+def test_the_next_turn_continues_the_saved_tracker_while_the_database_agrees(database_url):
+    store = _store(database_url)
+    tracker = _conversation(store, "user-6")
+    _next_turn(tracker, "weiter")
+    _run(store.save(tracker))
+    again = _run(store.retrieve("user-6"))
+    assert again is tracker  # not rebuilt from the database
+    fresh = _run(_store(database_url).retrieve("user-6"))
+    assert [e.as_dict() for e in again.events] == [e.as_dict() for e in fresh.events]
+
+
+def test_what_another_replica_wrote_is_read_from_the_database(database_url):
+    mine, other = _store(database_url), _store(database_url)
+    tracker = _conversation(mine, "user-7")
+    theirs = _run(other.retrieve("user-7"))
+    _next_turn(theirs, "von der anderen Replik")
+    theirs.update(SlotSet("full_name", "Erika"))
+    _run(other.save(theirs))
+    restored = _run(mine.retrieve("user-7"))
+    assert restored is not tracker
+    assert restored.get_slot("full_name") == "Erika"
+    assert restored.latest_message.text == "von der anderen Replik"
+
+
+def test_a_tracker_changed_after_saving_or_handed_out_once_is_not_handed_out_again(database_url):
+    store = _store(database_url)
+    tracker = _conversation(store, "user-8")
+    tracker.update(SlotSet("full_name", "nie gespeichert"))  # e.g. a turn that failed later
+    restored = _run(store.retrieve("user-8"))
+    assert restored is not tracker and restored.get_slot("full_name") == "Max"
+    _run(store.save(restored))
+    first = _run(store.retrieve("user-8"))
+    second = _run(store.retrieve("user-8"))  # the first taker has not saved yet
+    assert first is restored and second is not restored
+
+
+def test_a_forgotten_conversation_is_not_handed_out_from_memory(database_url):
+    store = _store(database_url)
+    tracker = _conversation(store, "user-9")
+    _forget_turn(tracker, "deleted")
+    _run(store.save(tracker))
+    assert _run(store.retrieve("user-9")) is None
