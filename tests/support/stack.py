@@ -19,7 +19,7 @@ import urllib.request
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Mapping, Optional
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -61,6 +61,8 @@ class Stack:
     rasa_port: int
     action_port: int
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    # More `rasa run` options, e.g. ("--enable-api",) for tests that forge a conversation state.
+    rasa_args: Tuple[str, ...] = ()
 
     @property
     def base_url(self) -> str:
@@ -98,7 +100,7 @@ class Stack:
             [
                 str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
                 "--credentials", self.env.get("RASA_CREDENTIALS", "bot/credentials.yml"),
-                "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+                "--port", str(self.rasa_port), "--interface", "127.0.0.1", *self.rasa_args,
             ],
         )
         wait_for_http(f"{self.base_url}/", START_TIMEOUT_S, process, self.log("rasa"))
@@ -175,7 +177,9 @@ def stack_environment(workdir: Path, extra: Optional[Mapping[str, str]] = None) 
 
 
 @contextlib.contextmanager
-def running_stack(workdir: Path, *, env: Optional[Mapping[str, str]] = None) -> Iterator[Stack]:
+def running_stack(
+    workdir: Path, *, env: Optional[Mapping[str, str]] = None, rasa_args: Sequence[str] = ()
+) -> Iterator[Stack]:
     if not MODEL.exists():
         raise RuntimeError("No trained model: run `make model` (make test does it).")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -183,6 +187,7 @@ def running_stack(workdir: Path, *, env: Optional[Mapping[str, str]] = None) -> 
     stack = Stack(
         workdir=workdir, env=environment,
         rasa_port=int(environment["RASA_PORT"]), action_port=int(environment["ACTION_PORT"]),
+        rasa_args=tuple(rasa_args),
     )
     try:
         subprocess.run(
