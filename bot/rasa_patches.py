@@ -49,6 +49,12 @@ incremental_past_states (DialogueStateTracker.past_states)
     tracker and only new events are folded in; anything that rewinds earlier events replays
     everything as Rasa does (bot/tracker_states.py).
 
+lock_ticket_kept (LockStore._acquire_lock; bot/stores/lock.py)
+    A turn waiting for a conversation's lock could wait forever when its own ticket expired
+    while it waited (a replica killed right after taking its ticket, the message retried on
+    another replica): the balancer then answered 504. The waiter now keeps its place with a
+    fresh ticket lifetime.
+
 turn_metrics (Agent.handle_message)
     Every user message is timed and counted for the Prometheus metrics (bot/metrics.py); the
     retry patch above counts the calls to the action server. `RasaPatchesChannel` also starts
@@ -78,6 +84,7 @@ from sanic.response import HTTPResponse
 
 from bot import metrics
 from bot.conversation_language import language_following_handler
+from bot.stores.lock import ticket_keeping_acquire
 from bot.tracker_states import incremental_past_states
 from cancellation import texts
 from cancellation.settings import MetricsEndpoint, SettingsError
@@ -206,6 +213,12 @@ PATCHES: Tuple[Patch, ...] = (
         target="rasa.shared.core.trackers:DialogueStateTracker.past_states",
         build=incremental_past_states,
         reason="featurise only the events added since the last prediction, not the whole session",
+    ),
+    Patch(
+        name="lock_ticket_kept",
+        target="rasa.core.lock_store:LockStore._acquire_lock",
+        build=ticket_keeping_acquire,
+        reason="a turn whose lock ticket expired while it waited is served, not stuck forever",
     ),
     Patch(
         name="turn_metrics",

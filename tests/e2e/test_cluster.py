@@ -82,6 +82,7 @@ class Cluster:
     rasa_port: int
     telegram: FakeBotApi
     output: Path
+    latencies: List[float] = field(default_factory=list)  # seconds per REST turn, for reports
 
     @property
     def base_url(self) -> str:
@@ -112,6 +113,21 @@ class Cluster:
 
     def supervisor_output(self) -> str:
         return self.output.read_text(errors="replace")
+
+    def diagnostics(self, log_before: int = 0, output_before: int = 0) -> str:
+        """What a failed cluster test prints: the balancer's and the supervisor's words since a
+        point, and the warnings of every member (their logs are gone with the CI machine)."""
+        parts = [
+            "--- haproxy ---", self.haproxy_log()[log_before:][-3000:],
+            "--- supervisor ---", self.supervisor_output()[output_before:][-2000:],
+        ]
+        for log in sorted(self.run_dir.glob("*-[0-9].log")):
+            lines = [
+                line for line in log.read_text(errors="replace").splitlines()
+                if re.search(r"WARNING|ERROR|Traceback|Error:", line)
+            ]
+            parts += [f"--- {log.name} (warnings and errors) ---", "\n".join(lines[-25:])]
+        return "\n".join(parts)
 
     def turns_served(self, name: str) -> float:
         """kuendigungshilfe_turns_total of one replica, from its Prometheus exporter."""
@@ -146,7 +162,15 @@ class Cluster:
             message = next_message(CANCELLATION, turn, _text(replies))
             if message is None:
                 break
-            replies = self.say(sender, message)
+            started = time.monotonic()
+            try:
+                replies = self.say(sender, message)
+                self.latencies.append(time.monotonic() - started)
+            except urllib.error.HTTPError as error:
+                raise AssertionError(
+                    f"{sender}, turn {turn}: {message!r} -> HTTP {error.code} after "
+                    f"{time.monotonic() - started:.1f} s ({time.strftime('%H:%M:%S')})"
+                ) from error
             if not resent and "technisches Problem" in _text(replies):
                 resent = True
                 replies = self.say(sender, message)
@@ -492,8 +516,14 @@ def test_kill_nine_of_a_replica_and_an_action_server_loses_no_conversation(clust
                 os.kill(pid, signal.SIGKILL)
         finally:
             killed.set()
-        links = [future.result(timeout=300) for future in futures]
+        cluster.latencies.clear()
+        try:
+            links = [future.result(timeout=300) for future in futures]
+        except Exception as error:
+            raise AssertionError(f"{error!r}\n{cluster.diagnostics(log_before, output_before)}") from error
 
+    slowest = sorted(cluster.latencies)[-3:]
+    print(f"kill -9: {len(cluster.latencies)} turns, slowest {[round(x, 1) for x in slowest]} s")
     assert len(set(links)) == len(senders)
     assert _attempt_rows(cluster, senders) == {sender: 1 for sender in senders}
     _verify_log(cluster)
