@@ -70,6 +70,12 @@ def new_subject(
     return {**slots, "summary_confirmed": None, "failed_answers": 0}
 
 
+def _repeated(tracker: Tracker) -> bool:
+    """The user's message is the same as their previous one (they insist on an answer)."""
+    said = [str(event.get("text") or "") for event in tracker.events if event.get("event") == "user"]
+    return len(said) >= 2 and said[-1].strip().casefold() == said[-2].strip().casefold()
+
+
 def turn_of(text: str, tracker: Tracker) -> Optional[ChangeOfMind]:
     return change_of_mind(
         text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
@@ -167,13 +173,11 @@ class ValidateCancellationForm(FormValidationAction):
         )
 
     def validate_full_name(self, value, dispatcher, tracker, domain) -> Slots:
-        return self._parse(
-            "full_name",
-            value,
-            lambda text: {"full_name": validation.parse_full_name(text)},
-            dispatcher,
-            tracker,
-        )
+        def parse(text: str) -> Slots:
+            name = validation.parse_full_name(text)
+            return {"full_name": validation.require_first_and_last_name(name, repeated=_repeated(tracker))}
+
+        return self._parse("full_name", value, parse, dispatcher, tracker)
 
     def validate_street(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:

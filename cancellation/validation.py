@@ -239,6 +239,14 @@ def parse_full_name(text: str) -> str:
     return name
 
 
+def require_first_and_last_name(name: str, *, repeated: bool) -> str:
+    """ "Müller" is rarely all of a name: asked again once; said again it is taken (some people
+    have only one name)."""
+    if len(name.split()) == 1 and not repeated:
+        raise InvalidInput(say("utter_invalid_name_single"))
+    return name
+
+
 # --------------------------------------------------------------------------
 # postcode, street, city
 

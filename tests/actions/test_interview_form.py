@@ -85,3 +85,17 @@ def test_resuming_is_confirmed_in_the_conversations_language():
     asyncio.run(ActionResumeInterview().run(dispatcher, tracker("continue", full_name="Erika Muster",
                                                                 language="en"), {}))
     assert [message.get("response") for message in dispatcher.messages] == ["utter_resumed"]
+
+
+def test_a_single_word_name_is_asked_again_once_and_taken_when_repeated():
+    result, said = validate("full_name", "Müller", subject_kind="contract")
+    assert result["full_name"] is None
+    assert said == ["Bitte schreiben Sie Vor- und Nachnamen, so wie sie im Vertrag stehen, zum Beispiel "
+                    "Anna Müller. Haben Sie nur einen Namen, schreiben Sie ihn einfach noch einmal."]
+    dispatcher = CollectingDispatcher()
+    repeated = Tracker("c", {"requested_slot": "full_name"}, {"text": "Müller", "intent": {}},
+                       [{"event": "user", "text": "Müller"}, {"event": "bot", "text": said[0]},
+                        {"event": "user", "text": "Müller"}], False, None, {"name": "cancellation_form"},
+                       "action_listen")
+    result = ValidateCancellationForm().validate_full_name("Müller", dispatcher, repeated, {})
+    assert result["full_name"] == "Müller" and dispatcher.messages == []
