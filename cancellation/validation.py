@@ -276,6 +276,10 @@ _HOUSE_NUMBER = r"[0-9]{1,4}\s?[a-zA-Z]?(?:\s?[-–/]\s?[0-9]{1,4}\s?[a-zA-Z]?)?
 _STREET_RE = re.compile(
     r"^(?P<name>[^\W\d_][^\n]*?[^\W\d_.]\.?|[^\W\d_]{2,}\.?)\s*,?\s+(?P<number>" + _HOUSE_NUMBER + r")$"
 )
+# "12 Hauptstraße": the house number first, as English speakers write it.
+_NUMBER_FIRST_STREET_RE = re.compile(
+    r"^(?P<number>" + _HOUSE_NUMBER + r")\s*,?\s+(?P<name>[^\W\d_][^\n\d]*?[^\W\d_.]\.?)$"
+)
 _POSTFACH_RE = re.compile(r"\b(?:postfach|pf\.?|postbox|packstation|postlagernd)\b", re.IGNORECASE)
 
 
@@ -286,7 +290,7 @@ def _normalise_house_number(number: str) -> str:
 
 def _match_street(segment: str) -> str | None:
     segment = segment.strip(" ,;")
-    match = _STREET_RE.match(segment)
+    match = _STREET_RE.match(segment) or _NUMBER_FIRST_STREET_RE.match(segment)
     if not match:
         return None
     name = match.group("name").strip(" ,")

@@ -430,3 +430,15 @@ def test_every_message_exists_in_english_too():
     with pytest.raises(InvalidInput) as info:
         parse_end_date("gestern war schön 01.01.2020", TODAY)
     assert "earliest possible" in render(info.value.message, Language.EN)
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [("12 Hauptstraße", "Hauptstraße 12"), ("12 Baker Street", "Baker Street 12"), ("3a Am Markt", "Am Markt 3a")],
+)
+def test_house_number_first_as_english_speakers_write_it(answer, expected):
+    assert parse_street(answer) == expected
+
+
+def test_a_whole_address_with_the_house_number_first():
+    assert parse_address("12 Hauptstraße, 10115 Berlin") == AddressParts("Hauptstraße 12", "10115", "Berlin")
