@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 from cancellation import validation
 from cancellation.recipient import parse_company_name, parse_recipient_address
 from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
-from cancellation.extraction import extract_facts
+from cancellation.extraction import extract_facts, known_option_name
 from cancellation import clock
 from cancellation.change_of_mind import change_of_mind
 from cancellation.extras import (
@@ -167,7 +167,7 @@ class ValidateCancellationForm(FormValidationAction):
         return self._parse(
             "option_name",
             value,
-            lambda text: {"option_name": parse_option_name(text)},
+            lambda text: {"option_name": known_option_name(text) or parse_option_name(text)},
             dispatcher,
             tracker,
         )

@@ -209,6 +209,16 @@ def _contract_type(folded: str) -> str | None:
     return None
 
 
+def known_option_name(text: str) -> str | None:
+    """The product name of a well-known option named anywhere in `text` ("the StreamOn thing"
+    -> "StreamOn"), or None."""
+    folded = fold(text)
+    for alias, canonical in _NAMED_OPTIONS.items():
+        if alias in folded:
+            return canonical
+    return None
+
+
 def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
     """Whether an option is mentioned, its specific name if any, and where."""
     for alias, canonical in _NAMED_OPTIONS.items():

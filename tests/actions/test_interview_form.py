@@ -99,3 +99,10 @@ def test_a_single_word_name_is_asked_again_once_and_taken_when_repeated():
                        "action_listen")
     result = ValidateCancellationForm().validate_full_name("Müller", dispatcher, repeated, {})
     assert result["full_name"] == "Müller" and dispatcher.messages == []
+
+
+def test_a_known_option_named_in_a_sentence_is_stored_by_its_name():
+    result, _ = validate("option_name", "the StreamOn thing", subject_kind="option", language="en")
+    assert result["option_name"] == "StreamOn"
+    result, _ = validate("option_name", "Sky Sport-Paket", subject_kind="option")
+    assert result["option_name"] == "Sky Sport-Paket"
