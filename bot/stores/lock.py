@@ -63,7 +63,7 @@ def ticket_keeping_acquire(original: Callable[..., Awaitable[TicketLock]]) -> Ca
                 tickets = [*lock.tickets, Ticket(ticket, time.time() + lock_store.LOCK_LIFETIME)]
                 lock.tickets = deque(sorted(tickets, key=lambda kept: kept.number))
                 self.save_lock(lock)
-                logger.info("A turn's lock ticket expired while it waited; it keeps its place")
+                logger.warning("A turn's lock ticket expired while it waited; it keeps its place")
             if not lock.is_locked(ticket):
                 return lock
             await asyncio.sleep(wait_time_in_seconds)

@@ -83,6 +83,7 @@ class Cluster:
     telegram: FakeBotApi
     output: Path
     latencies: List[float] = field(default_factory=list)  # seconds per REST turn, for reports
+    resends: List[str] = field(default_factory=list)  # conversations that resent after an error
 
     @property
     def base_url(self) -> str:
@@ -173,6 +174,7 @@ class Cluster:
                 ) from error
             if not resent and "technisches Problem" in _text(replies):
                 resent = True
+                self.resends.append(sender)
                 replies = self.say(sender, message)
             assert replies, f"{sender}: no answer to {message!r}"
             if after_turn:
@@ -517,13 +519,15 @@ def test_kill_nine_of_a_replica_and_an_action_server_loses_no_conversation(clust
         finally:
             killed.set()
         cluster.latencies.clear()
+        cluster.resends.clear()
         try:
             links = [future.result(timeout=300) for future in futures]
         except Exception as error:
             raise AssertionError(f"{error!r}\n{cluster.diagnostics(log_before, output_before)}") from error
 
     slowest = sorted(cluster.latencies)[-3:]
-    print(f"kill -9: {len(cluster.latencies)} turns, slowest {[round(x, 1) for x in slowest]} s")
+    print(f"kill -9: {len(cluster.latencies)} turns, slowest {[round(x, 1) for x in slowest]} s, "
+          f"{len(cluster.resends)} resent after 'technisches Problem'")
     assert len(set(links)) == len(senders)
     assert _attempt_rows(cluster, senders) == {sender: 1 for sender in senders}
     _verify_log(cluster)
