@@ -39,13 +39,13 @@ tools: $(TOOLS_STAMP)
 
 webchat: bot/web/static/vendor/rasa-webchat/index.js
 
-bot/web/static/vendor/rasa-webchat/index.js: scripts/vendor_webchat.sh
+bot/web/static/vendor/rasa-webchat/index.js: scripts/vendor_webchat.sh scripts/npm_vendor.sh
 	scripts/vendor_webchat.sh --force
 
 # axe-core for the browser test's accessibility checks (never served to users).
 axe: tests/e2e/vendor/axe-core/axe.min.js
 
-tests/e2e/vendor/axe-core/axe.min.js: scripts/vendor_axe.sh
+tests/e2e/vendor/axe-core/axe.min.js: scripts/vendor_axe.sh scripts/npm_vendor.sh
 	scripts/vendor_axe.sh --force
 
 model: $(STAMP)

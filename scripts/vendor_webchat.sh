@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Vendor the rasa-webchat widget bundle so the chat page is served entirely from our own host.
 #
-# Fetches rasa-webchat@1.0.1 with `npm pack` (no install, so no package scripts run), checks the
-# tarball against a pinned SHA-512, strips the Google Fonts @import from the bundle (a German
-# consumer page must not leak visitors' IP addresses to a third party), swaps the Inter font for
-# the system font stack, and installs the result to bot/web/static/vendor/rasa-webchat/.
+# Fetches rasa-webchat@1.0.1 and checks it (scripts/npm_vendor.sh), strips the Google Fonts
+# @import from the bundle (a German consumer page must not leak visitors' IP addresses to a third
+# party), swaps the Inter font for the system font stack, and installs the result to
+# bot/web/static/vendor/rasa-webchat/.
 #
 # Idempotent: does nothing when the installed copy already matches the pinned version.
 # Usage: scripts/vendor_webchat.sh [--force]
@@ -20,28 +20,13 @@ SYSTEM_FONTS='system-ui,-apple-system,Segoe UI,Roboto,Helvetica Neue,Arial,sans-
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="$ROOT/bot/web/static/vendor/rasa-webchat"
-STAMP="$TARGET/VERSION"
+FILE="index.js"
+TAG="vendor_webchat"
+# shellcheck source=scripts/npm_vendor.sh
+. "$ROOT/scripts/npm_vendor.sh"
 
-if [[ "${1:-}" != "--force" && -f "$TARGET/index.js" && -f "$STAMP" \
-      && "$(cat "$STAMP")" == "$PACKAGE@$VERSION" ]]; then
-    echo "vendor_webchat: $PACKAGE@$VERSION already vendored in ${TARGET#"$ROOT"/}"
-    exit 0
-fi
-
-command -v npm >/dev/null || { echo "vendor_webchat: npm is required (apt-get install npm)" >&2; exit 1; }
-
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-
-(cd "$WORK" && npm pack --silent --ignore-scripts "$PACKAGE@$VERSION" >/dev/null)
-TARBALL="$WORK/$PACKAGE-$VERSION.tgz"
-
-actual="sha512-$(openssl dgst -sha512 -binary "$TARBALL" | base64 -w0)"
-if [[ "$actual" != "$INTEGRITY" ]]; then
-    echo "vendor_webchat: checksum mismatch for $PACKAGE@$VERSION: $actual" >&2
-    exit 1
-fi
-
+vendor_exit_if_current "${1:-}"
+vendor_fetch
 tar -xzf "$TARBALL" -C "$WORK" package/lib/index.js package/LICENSE
 BUNDLE="$WORK/package/lib/index.js"
 
@@ -69,9 +54,4 @@ if grep -q '@import' "$BUNDLE"; then
     exit 1
 fi
 
-mkdir -p "$TARGET"
-install -m 0644 "$BUNDLE" "$TARGET/index.js.tmp"
-install -m 0644 "$WORK/package/LICENSE" "$TARGET/LICENSE"
-mv "$TARGET/index.js.tmp" "$TARGET/index.js"
-echo "$PACKAGE@$VERSION" > "$STAMP"
-echo "vendor_webchat: vendored $PACKAGE@$VERSION into ${TARGET#"$ROOT"/}"
+vendor_install "$BUNDLE" "$WORK/package/LICENSE"
