@@ -17,10 +17,8 @@ import contextlib
 import csv
 import json
 import os
-import random
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +33,7 @@ from sqlalchemy import create_engine, text
 
 from scripts import bench
 from scripts.bench_script import CANCELLATION, LETTER_LINK, next_message
+from scripts.cluster import free_port_block
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
@@ -46,23 +45,6 @@ def emit(line: dict) -> None:
     line.setdefault("load_1m", round(os.getloadavg()[0], 2))
     print(json.dumps(line, ensure_ascii=False), flush=True)
 
-
-def _port_block(size: int) -> int:
-    for _ in range(200):
-        base = random.randint(20000, 60000 - size)
-        sockets = []
-        try:
-            for port in range(base, base + size + 1):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no free block of ports")
 
 
 @contextlib.contextmanager
@@ -100,7 +82,7 @@ def cluster(replicas: int, database_url: str, action_replicas: Optional[int] = N
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as scratch:
         run_dir = Path(scratch)
         base, replica_base, action_base, metrics_base = (
-            _port_block(4), _port_block(replicas + 2), _port_block(8), _port_block(60))
+            free_port_block(4), free_port_block(replicas + 2), free_port_block(8), free_port_block(60))
         env = dict(os.environ)
         env.update(
             CLUSTER_DIR=str(run_dir), REPLICAS=str(replicas),

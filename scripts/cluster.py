@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import random
 import secrets
 import signal
 import socket
@@ -243,6 +244,26 @@ def rest_token(config: ClusterConfig, environ: Mapping[str, str]) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(token + "\n")
     return token
+
+
+def free_port_block(size: int) -> int:
+    """A base port b such that b .. b+size are all free on 127.0.0.1 (tests and benchmarks run
+    a cluster beside whatever else listens here)."""
+    for _ in range(200):
+        base = random.randint(20000, 60000 - size)
+        sockets = []
+        try:
+            for port in range(base, base + size + 1):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no free block of ports")
 
 
 # -- HAProxy ---------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import socketio
 from sqlalchemy import create_engine, text
 
 from scripts.bench import CANCELLATION, ConversationFailed, LETTER_LINK, next_message
-from scripts.cluster import HAProxyAdmin
+from scripts.cluster import HAProxyAdmin, free_port_block
 from tests.support.databases import scratch_postgres
 from tests.support.fake_telegram import FakeBotApi, text_update
 from tests.support.stack import MODEL, ROOT, VENV_BIN, tail
@@ -44,24 +44,6 @@ TELEGRAM_SECRET = "cluster-Secret_0123456789"
 LOCK_LIFETIME_S = 10
 START_TIMEOUT_S = 420
 
-
-def _port_block(size: int) -> int:
-    """A base port b such that b .. b+size are all free here."""
-    for _ in range(200):
-        base = random.randint(20000, 60000 - size)
-        sockets = []
-        try:
-            for port in range(base, base + size + 1):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no free block of ports")
 
 
 def _wait(condition: Callable[[], Any], timeout: float, what: str, step: float = 0.2) -> Any:
@@ -195,8 +177,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if not MODEL.exists():
         raise RuntimeError("No trained model: run `make model` (make test does it).")
     run_dir = tmp_path_factory.mktemp("cluster")
-    base = _port_block(10)
-    replica_base, action_base, metrics_base = _port_block(4), _port_block(4), _port_block(60)
+    base = free_port_block(10)
+    replica_base, action_base, metrics_base = free_port_block(4), free_port_block(4), free_port_block(60)
     rasa_port = base
     with FakeBotApi() as api:
         for database_url in scratch_postgres("cluster"):
