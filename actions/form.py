@@ -217,10 +217,18 @@ class ValidateCancellationForm(FormValidationAction):
 
     def validate_contract_reference(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:
-            reference = validation.parse_contract_reference(text)
-            if reference is None:
-                if tracker.get_slot("customer_number") in (None, SKIPPED):
+            needed = tracker.get_slot("customer_number") in (None, SKIPPED)
+            try:
+                reference = validation.parse_contract_reference(text)
+            except InvalidInput:
+                if needed:  # its message offers "weiß ich nicht", which is no answer here
                     raise InvalidInput(say("utter_need_contract_reference"))
+                raise
+            if reference is None:
+                if needed and not int(tracker.get_slot("failed_answers") or 0):
+                    raise InvalidInput(say("utter_need_contract_reference"))
+                # Told that a number helps and still none (a Netflix account has no number):
+                # no dead end, the letter identifies the contract by name and address.
                 return {"contract_reference": SKIPPED}
             shown = reference.phone_number or reference.contract_number
             return {

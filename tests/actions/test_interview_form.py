@@ -106,3 +106,12 @@ def test_a_known_option_named_in_a_sentence_is_stored_by_its_name():
     assert result["option_name"] == "StreamOn"
     result, _ = validate("option_name", "Sky Sport-Paket", subject_kind="option")
     assert result["option_name"] == "Sky Sport-Paket"
+
+
+def test_without_a_customer_number_the_number_question_never_offers_dont_know_and_is_no_dead_end():
+    unknown = {"subject_kind": "contract", "customer_number": "none", "language": "en"}
+    result, said = validate("contract_reference", "asap", **unknown)
+    assert result["contract_reference"] is None and "don't know" not in said[0]
+    # Told once that a number is needed, "none" again is taken: the letter names the person instead.
+    result, said = validate("contract_reference", "none", failed_answers=1, **unknown)
+    assert result["contract_reference"] == "none" and said == []
