@@ -29,14 +29,21 @@ from cancellation.extras import (
     parse_date_of_birth,
     parse_extras,
 )
-from cancellation.interview import ASAP, CONFIRMED, SKIPPED, fields_named_in, is_confirmation
+from cancellation.interview import (
+    ASAP,
+    CONFIRMED,
+    SKIPPED,
+    correction_named_in,
+    fields_named_in,
+    is_confirmation,
+)
 from cancellation.texts import render, say
 from cancellation.validation import InvalidInput
 from cancellation.vocabulary import ChangeOfMind, SubjectKind
 
 from actions import services
 from actions.answers import answers_of, clear, interview_fields
-from actions.speech import buttons_of, language, tell
+from actions.speech import buttons_of, field_names, language, tell
 
 Slots = Dict[Text, Any]
 
@@ -76,6 +83,21 @@ def _repeated(tracker: Tracker) -> bool:
     return len(said) >= 2 and said[-1].strip().casefold() == said[-2].strip().casefold()
 
 
+def corrected(text: str, asked: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Slots]:
+    """ "die PLZ ist falsch" / "the postcode is wrong" typed at another question: that answer is
+    asked again first, then the open question; None when the message corrects nothing."""
+    named = [name for name in correction_named_in(text) if name != asked]
+    if not named or asked == "summary_confirmed":
+        return None
+    return {event["name"]: event["value"] for event in change_fields(named, dispatcher, tracker)}
+
+
+def change_fields(named: List[str], dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Say which answers will be asked again, and forget them."""
+    tell(dispatcher, tracker, say("utter_changing_fields", fields=field_names(tracker, named)))
+    return clear(named)
+
+
 def turn_of(text: str, tracker: Tracker) -> Optional[ChangeOfMind]:
     return change_of_mind(
         text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
@@ -109,6 +131,8 @@ class ValidateCancellationForm(FormValidationAction):
             # Set by an action (e.g. taken over from the first message), already normalised.
             return {slot: value}
         changed = new_subject(turn_of(str(value), tracker), str(value), dispatcher, tracker)
+        if changed is None:
+            changed = corrected(str(value), slot, dispatcher, tracker)
         if changed is not None:
             return {slot: None, **changed}
         try:

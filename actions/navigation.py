@@ -13,8 +13,8 @@ from cancellation.interview import field_label, fields_named_in, previous_field,
 from cancellation.texts import say
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
-from actions.form import ValidateCancellationForm, new_subject, turn_of
-from actions.speech import field_names, tell
+from actions.form import ValidateCancellationForm, change_fields, new_subject, turn_of
+from actions.speech import tell
 
 
 class ActionExplain(Action):
@@ -84,8 +84,7 @@ class ActionChangeField(Action):
         if not named:
             dispatcher.utter_message(response="utter_which_field")
             return []
-        tell(dispatcher, tracker, say("utter_changing_fields", fields=field_names(tracker, named)))
-        return clear(named)
+        return change_fields(list(named), dispatcher, tracker)
 
 
 class ActionPauseInterview(Action):

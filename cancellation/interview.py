@@ -68,23 +68,38 @@ def fold(text: str) -> str:
 # Ordered: more specific phrases first ("anbieteradresse" before "adresse", "kundennummer"
 # before "nummer").
 _FIELD_PATTERNS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    (r"anbieter\w*\s*(adresse|anschrift)|(adresse|anschrift) (des|vom) anbieters?|empfaenger", ("provider_address",)),
-    (r"kundenkennzahl|kennwort", ("customer_password",)),
-    (r"geburtsdatum|geburtstag", ("date_of_birth",)),
-    (r"zusaetze|extras|lastschrift|werbung|mitnehm|portier", ("extras",)),
-    (r"kunden\s*-?\s*(nummer|nr)|kd\.?\s*-?\s*nr", ("customer_number",)),
-    (r"vertrags\s*-?\s*(nummer|nr)|rufnummer|handynummer|telefonnummer|mobilnummer|\bnummer\b", ("contract_reference",)),
-    (r"postleitzahl|\bplz\b", ("postcode",)),
+    (r"anbieter\w*\s*(adresse|anschrift)|(adresse|anschrift) (des|vom) anbieters?|empfaenger"
+     r"|provider'?s? address|address of the provider", ("provider_address",)),
+    (r"kundenkennzahl|kennwort|password|customer (code|pin)", ("customer_password",)),
+    (r"geburtsdatum|geburtstag|date of birth|birthday", ("date_of_birth",)),
+    (r"zusaetze|extras|lastschrift|werbung|mitnehm|portier|direct debit|advertising|porting", ("extras",)),
+    (r"kunden\s*-?\s*(nummer|nr)|kd\.?\s*-?\s*nr|customer (number|no)", ("customer_number",)),
+    (r"vertrags\s*-?\s*(nummer|nr)|rufnummer|handynummer|telefonnummer|mobilnummer|\bnummer\b"
+     r"|contract (number|no)|(phone|mobile|membership) number|\bnumber\b", ("contract_reference",)),
+    (r"postleitzahl|\bplz\b|post\s?code|\bzip\b", ("postcode",)),
     (r"e-?\s*mail|\bmail\b", ("email",)),
-    (r"hausnummer|strasse|\bstr\b", ("street",)),
-    (r"adresse|anschrift|wohnsitz", ADDRESS_FIELDS),
-    (r"\bort\b|\bstadt\b|wohnort", ("city",)),
-    (r"vertragsart|art des vertrags|vertragstyp", ("contract_type",)),
-    (r"\boption\b|\bpaket\b", ("option_name",)),
-    (r"anbieter|provider|\bfirma\b|unternehmen", ("provider",)),
-    (r"datum|termin|zeitpunkt|kuendigungsdatum|vertragsende|\bende\b", ("end_date",)),
-    (r"\bname\b|\bnamen\b|vorname|nachname|familienname", ("full_name",)),
+    (r"hausnummer|strasse|\bstr\b|\bstreet\b|house number", ("street",)),
+    (r"adresse|anschrift|wohnsitz|\baddress\b", ADDRESS_FIELDS),
+    (r"\bort\b|\bstadt\b|wohnort|\bcity\b|\btown\b", ("city",)),
+    (r"vertragsart|art des vertrags|vertragstyp|type of contract|contract type", ("contract_type",)),
+    (r"\boption\b|\bpaket\b|\badd-?on\b|\bpackage\b", ("option_name",)),
+    (r"anbieter|provider|\bfirma\b|unternehmen|\bcompany\b", ("provider",)),
+    (r"datum|termin|zeitpunkt|kuendigungsdatum|vertragsende|\bende\b|end date|\bdate\b", ("end_date",)),
+    (r"\bname\b|\bnamen\b|vorname|nachname|familienname|surname", ("full_name",)),
 )
+
+# Words that make a named field a correction ("die PLZ ist falsch", "change my address").
+_CORRECTION_RE = re.compile(
+    r"falsch|aender|korrigier|stimmt nicht|vertipp|tippfehler|\bwrong\b|\bchange\b|\bcorrect\b|"
+    r"\bfix\b|mistake|typo|misspel|incorrect|\bedit\b"
+)
+
+
+def correction_named_in(text: str) -> Tuple[str, ...]:
+    """The answers a message asks to correct ("the postcode is wrong"), or () when it names no
+    field or says nothing about changing it (then it is an answer like any other)."""
+    fields = fields_named_in(text)
+    return fields if fields and _CORRECTION_RE.search(fold(text)) else ()
 
 
 def fields_named_in(text: str) -> Tuple[str, ...]:

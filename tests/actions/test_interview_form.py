@@ -115,3 +115,10 @@ def test_without_a_customer_number_the_number_question_never_offers_dont_know_an
     # Told once that a number is needed, "none" again is taken: the letter names the person instead.
     result, said = validate("contract_reference", "none", failed_answers=1, **unknown)
     assert result["contract_reference"] == "none" and said == []
+
+
+def test_a_correction_of_another_answer_at_any_question_is_honoured():
+    result, said = validate("contract_reference", "the postcode is wrong", subject_kind="contract",
+                            postcode="10115", customer_number="none", language="en")
+    assert result["postcode"] is None and result["contract_reference"] is None
+    assert said == ["Sure, let's change: Postcode."]

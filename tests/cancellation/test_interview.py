@@ -49,6 +49,19 @@ def test_fields_named_in_corrections():
     assert fields_named_in("alles super") == ()
 
 
+def test_fields_named_in_english_corrections():
+    assert fields_named_in("the postcode is wrong") == ("postcode",)
+    assert fields_named_in("change my zip code") == ("postcode",)
+    assert fields_named_in("wrong customer number") == ("customer_number",)
+    assert fields_named_in("the contract number is wrong") == ("contract_reference",)
+    assert fields_named_in("fix the street") == ("street",)
+    assert fields_named_in("change my address") == ADDRESS_FIELDS
+    assert fields_named_in("the provider's address is different") == ("provider_address",)
+    assert fields_named_in("my name is misspelled") == ("full_name",)
+    assert fields_named_in("change the town") == ("city",)
+    assert fields_named_in("looks good") == ()
+
+
 def test_terms_in_questions():
     assert term_named_in("was ist eine Kundennummer?") == "customer_number"
     assert term_named_in("Was ist die Kundenkennzahl") == "customer_password"
