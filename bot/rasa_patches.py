@@ -55,6 +55,16 @@ lock_ticket_kept (LockStore._acquire_lock; bot/stores/lock.py)
     another replica): the balancer then answered 504. The waiter now keeps its place with a
     fresh ticket lifetime.
 
+recent_turns_to_action_server (RemoteAction._action_call_format)
+    Rasa sends the action server the whole session's events with every action call (several
+    per turn), which both sides serialise and parse: at turn 40 of a conversation that is
+    ~150 kB per call. Our actions and rasa_sdk's forms read only the slots, the latest message
+    and the events of the last two turns (the slots just set, `slots_to_validate`; the latest
+    user event, `actions/letter.py:client_of`; the user's previous message,
+    `actions/form.py:_repeated`), so only the events since the user's previous message are
+    sent (`RECENT_USER_MESSAGES`); slots, latest message, active loop and latest action are sent
+    as before. An action that needs older events must keep what it needs in a slot.
+
 turn_metrics (Agent.handle_message)
     Every user message is timed and counted for the Prometheus metrics (bot/metrics.py); the
     retry patch above counts the calls to the action server. `RasaPatchesChannel` also starts
@@ -76,7 +86,8 @@ from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.shared.core.events import Event, FollowupAction, UserUtteranceReverted
+from rasa.shared.core.events import Event, FollowupAction, UserUttered, UserUtteranceReverted
+from rasa.shared.core.trackers import EventVerbosity
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -187,6 +198,43 @@ def _precompiled_validation(original: Callable[..., bool]) -> Callable[..., bool
     return _validate_action_result
 
 
+# -- recent_turns_to_action_server ------------------------------------------------------------
+
+
+# The action server gets the events since this many user messages ago (see the patch's notes).
+RECENT_USER_MESSAGES = 2
+
+
+def recent_turns(events: Sequence[Event], user_messages: int = RECENT_USER_MESSAGES) -> List[Event]:
+    """The events since the `user_messages`-th latest user message (all when there are fewer)."""
+    seen = 0
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            seen += 1
+            if seen == user_messages:
+                return [events[position] for position in range(index, len(events))]
+    return list(events)
+
+
+def _recent_turns_call_format(original: Callable[..., Dict[Text, Any]]) -> Callable[..., Any]:
+    def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> Dict[Text, Any]:
+        state = tracker.current_state(EventVerbosity.NONE)
+        state["events"] = [event.as_dict() for event in recent_turns(tracker.events)]
+        result: Dict[Text, Any] = {
+            "next_action": self.name(),
+            "sender_id": tracker.sender_id,
+            "tracker": state,
+            "version": rasa.__version__,
+        }
+        # As Rasa 3.6.21 decides whether to send the domain.
+        if (not self._is_selective_domain_enabled()
+                or domain.does_custom_action_explicitly_need_domain(self.name())):
+            result["domain"] = domain.as_dict()
+        return result
+
+    return _action_call_format
+
+
 # -- the registry -----------------------------------------------------------------------------
 
 PATCHES: Tuple[Patch, ...] = (
@@ -219,6 +267,12 @@ PATCHES: Tuple[Patch, ...] = (
         target="rasa.core.lock_store:LockStore._acquire_lock",
         build=ticket_keeping_acquire,
         reason="a turn whose lock ticket expired while it waited is served, not stuck forever",
+    ),
+    Patch(
+        name="recent_turns_to_action_server",
+        target="rasa.core.actions.action:RemoteAction._action_call_format",
+        build=_recent_turns_call_format,
+        reason="send the action server the last two turns' events, not the whole session's",
     ),
     Patch(
         name="turn_metrics",

@@ -259,6 +259,15 @@ PLANS = {
         "ORDER BY e.id",
     "tracker: count stored events before appending":
         "SELECT count(*) FROM events WHERE sender_id = :sender",
+    # bot/stores/tracker.py: is the tracker this process saved still what the database holds?
+    "tracker: the kept tracker's check (count and last id of the session)":
+        "SELECT count(e.id), max(e.id) FROM events e, (SELECT max(timestamp) AS session_start "
+        "FROM events WHERE sender_id = :sender AND type_name = 'session_started') s "
+        "WHERE e.sender_id = :sender AND (e.timestamp >= s.session_start OR s.session_start IS NULL)",
+    "attempt log: an attempt by its reference":
+        "SELECT id FROM attempts WHERE reference = :reference",
+    "download links: expired tokens deleted before each new link":
+        "SELECT token_sha256 FROM download_tokens WHERE expires_at <= now()",
     "attempt log: a letter again by its idempotency key":
         "SELECT id FROM attempts WHERE idempotency_key = :key",
     "attempt log: a conversation's attempts":
@@ -274,7 +283,7 @@ PLANS = {
 
 def query_plans(url: str) -> None:
     engine = create_engine(url, future=True)
-    params = {"sender": "rest:growth-x", "key": "k" * 64, "reference": "KB-2026-00C350",
+    params = {"sender": "rest:filler-50000", "key": "k" * 64, "reference": "KB-2026-00C350",
               "first": 1000, "last": 100001}
     try:
         with engine.connect() as connection:

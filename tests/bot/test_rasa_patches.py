@@ -142,3 +142,29 @@ def test_no_module_but_the_registry_changes_framework_internals():
                 if _root(target) in imported:
                     stragglers.append(f"{relative}:{node.lineno}")
     assert stragglers == []
+
+
+def test_the_action_server_gets_the_last_two_turns_events_and_every_slot():
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    domain = Domain.load("bot/domain")
+    events = [ActionExecuted("action_listen"), UserUttered("kündigen", {"name": "cancel"}),
+              SlotSet("provider", "o2"), ActionExecuted("action_listen"),
+              UserUttered("keine", {"name": "deny"}), ActionExecuted("action_listen"),
+              UserUttered("Max Mustermann", {"name": "inform"}, input_channel="rest"),
+              SlotSet("full_name", "Max Mustermann")]
+    tracker = DialogueStateTracker.from_events("rest:turns", events, slots=domain.slots)
+    build = rasa_patches._recent_turns_call_format(RemoteAction._action_call_format)
+    call = build(RemoteAction("validate_cancellation_form", EndpointConfig("http://x")), tracker, domain)
+    state = call["tracker"]
+    assert [e["event"] for e in state["events"]] == ["user", "action", "user", "slot"]
+    assert [e["text"] for e in state["events"] if e["event"] == "user"] == ["keine", "Max Mustermann"]
+    assert state["slots"]["provider"] == "o2" and state["slots"]["full_name"] == "Max Mustermann"
+    assert state["latest_message"]["text"] == "Max Mustermann"
+    assert state["latest_input_channel"] == "rest"
+    assert call["next_action"] == "validate_cancellation_form" and call["sender_id"] == "rest:turns"
+    assert "domain" in call  # validate_* actions read the form's slots from it
