@@ -209,45 +209,64 @@ LONG_TALK = "warum brauchen Sie das?"  # answered, then the form asks its questi
 
 
 def _say(running: RunningCluster, sender: str, message: str) -> tuple:
+    """(wall ms, server CPU ms of the whole cluster, replies) of one message."""
     request = urllib.request.Request(
         f"{running.base_url}/webhooks/rest/webhook",
         data=json.dumps({"sender": sender, "message": message}).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {running.env['REST_TOKEN']}"},
     )
+    pids = running.pids()
+    cpu_before = bench.cpu_seconds(pids)
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=120) as response:
         replies = json.loads(response.read())
-    return (time.perf_counter() - started) * 1000, replies
+    wall_ms = (time.perf_counter() - started) * 1000
+    return wall_ms, (bench.cpu_seconds(pids) - cpu_before) * 1000, replies
 
 
-def long_conversations(running: RunningCluster, conversations: int, turns: int) -> Dict[int, List[float]]:
-    """Turn number (1-based) -> times; turns 2.. are questions that do not end the form."""
-    times: Dict[int, List[float]] = {}
-    for number in range(conversations):
-        sender = f"growth-{uuid.uuid4().hex[:8]}-{number}"
-        for turn in range(1, turns + 1):
-            message = CANCELLATION.opening if turn == 1 else LONG_TALK
-            ms, replies = _say(running, sender, message)
-            assert replies, f"no answer in turn {turn}"
-            times.setdefault(turn, []).append(ms)
-    return times
+class Timings:
+    """Wall and server-CPU milliseconds per kind of turn."""
+
+    def __init__(self) -> None:
+        self.wall: Dict[object, List[float]] = {}
+        self.cpu: Dict[object, List[float]] = {}
+
+    def add(self, kind: object, wall_ms: float, cpu_ms: float) -> None:
+        self.wall.setdefault(kind, []).append(wall_ms)
+        self.cpu.setdefault(kind, []).append(cpu_ms)
+
+    def of(self, kinds: Sequence[object]) -> tuple:
+        """(wall times, CPU times) of all turns of these kinds."""
+        return ([ms for kind in kinds for ms in self.wall.get(kind, [])],
+                [ms for kind in kinds for ms in self.cpu.get(kind, [])])
 
 
-def whole_conversations(running: RunningCluster, conversations: int) -> Dict[str, List[float]]:
-    """Times of ordinary turns and of the last turn ("ja": the letter is created and logged)."""
-    result: Dict[str, List[float]] = {"turn": [], "letter": []}
-    for number in range(conversations):
-        sender = f"growth-letter-{uuid.uuid4().hex[:8]}-{number}"
-        text_so_far = ""
-        for turn in range(CANCELLATION.max_turns):
-            message = next_message(CANCELLATION, turn, text_so_far)
-            if message is None:
-                break
-            ms, replies = _say(running, sender, message)
-            text_so_far = "\n".join(str(reply.get("text") or "") for reply in replies)
-            result["letter" if LETTER_LINK.search(text_so_far) else "turn"].append(ms)
-        assert result["letter"], "no letter"
-    return result
+def long_conversation(running: RunningCluster, turns: int, timings: Timings) -> None:
+    """One conversation of `turns` turns; turns 2.. are questions that do not end the form.
+    Recorded by turn number (1-based)."""
+    sender = f"growth-{uuid.uuid4().hex[:8]}"
+    for turn in range(1, turns + 1):
+        message = CANCELLATION.opening if turn == 1 else LONG_TALK
+        wall_ms, cpu_ms, replies = _say(running, sender, message)
+        assert replies, f"no answer in turn {turn}"
+        timings.add(turn, wall_ms, cpu_ms)
+
+
+def whole_conversation(running: RunningCluster, timings: Timings) -> None:
+    """One o2 conversation: ordinary turns ("turn") and the last one ("letter": the letter is
+    created and logged)."""
+    sender = f"growth-letter-{uuid.uuid4().hex[:8]}"
+    text_so_far, letters = "", 0
+    for turn in range(CANCELLATION.max_turns):
+        message = next_message(CANCELLATION, turn, text_so_far)
+        if message is None:
+            break
+        wall_ms, cpu_ms, replies = _say(running, sender, message)
+        text_so_far = "\n".join(str(reply.get("text") or "") for reply in replies)
+        letter = bool(LETTER_LINK.search(text_so_far))
+        letters += letter
+        timings.add("letter" if letter else "turn", wall_ms, cpu_ms)
+    assert letters, "no letter"
 
 
 PLANS = {
@@ -316,7 +335,7 @@ def _warm_up(running: RunningCluster) -> None:
     """Uncounted conversations: each process loads lazily on its first turns."""
     for _ in range(3):
         try:
-            whole_conversations(running, 1)
+            whole_conversation(running, Timings())
             return
         except Exception as error:  # reported, then tried again
             emit({"part": "growth", "note": f"warm-up conversation failed: {error!r}"})
@@ -331,53 +350,74 @@ def _p95(values: Sequence[float]) -> float:
     return round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)
 
 
+def _mean(values: Sequence[float]) -> float:
+    return round(statistics.fmean(values), 1)
+
+
+def _filled(url: str, attempts: int, conversations: int, events_each: int) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    from cancellation.log import AttemptLog
+    from cancellation.log.migrate import upgrade
+    from scripts.bench_log import fill
+
+    started = time.monotonic()
+    upgrade(url)
+    engine = create_engine(url, future=True)
+    SQLTrackerStore.Base.metadata.create_all(engine)  # Rasa's `events` table, as it creates it
+    engine.dispose()
+    fill_conversations(url, conversations, events_each)
+    log = AttemptLog.from_url(url)
+    try:
+        fill(log, attempts * 2)  # one letter and one status change per attempt
+    finally:
+        log.dispose()
+    emit({"part": "growth", "measure": "fill", "conversations": conversations,
+          "events": conversations * events_each, "attempts": attempts,
+          "s": round(time.monotonic() - started)})
+
+
 def growth(attempts: int, conversations: int, events_each: int, samples: int, long: bool = True) -> None:
-    with scratch_schema() as url:
-        # (1) Turn 40 vs turn 2 of one conversation, and (2) the empty database's costs.
-        with cluster(1, url) as running:
-            _warm_up(running)
-            if long:
-                times = long_conversations(running, samples, 40)
-                early = [ms for turn in (2, 3, 4) for ms in times[turn]]
-                late = [ms for turn in (38, 39, 40) for ms in times[turn]]
+    """Two clusters at once, one on an empty database and one on a filled one, and the
+    conversations alternate between them, so both see the same machine load (this machine is
+    shared: a run first on one, then on the other compared two different loads). Each turn's
+    server CPU (all cluster processes, from /proc) is recorded next to its wall time: less
+    sensitive to other jobs than wall time."""
+    with scratch_schema() as empty_url, scratch_schema() as full_url:
+        _filled(full_url, attempts, conversations, events_each)
+        with cluster(1, empty_url) as empty_cluster, cluster(1, full_url) as full_cluster:
+            _warm_up(empty_cluster)
+            _warm_up(full_cluster)
+            if long:  # (1) turn 40 vs turn 2 of one conversation, on the empty database
+                timings = Timings()
+                for _ in range(samples):
+                    long_conversation(empty_cluster, 40, timings)
+                early_wall, early_cpu = timings.of((2, 3, 4))
+                late_wall, late_cpu = timings.of((38, 39, 40))
                 emit({"part": "growth", "measure": "turn 40 vs turn 2 (one conversation)",
-                      "turn_2_4_ms_median": _median(early), "turn_38_40_ms_median": _median(late),
-                      "ratio": round(statistics.median(late) / statistics.median(early), 2),
+                      "turn_2_4_ms_median": _median(early_wall),
+                      "turn_38_40_ms_median": _median(late_wall),
+                      "ratio": round(statistics.median(late_wall) / statistics.median(early_wall), 2),
+                      "turn_2_4_cpu_ms_mean": _mean(early_cpu),
+                      "turn_38_40_cpu_ms_mean": _mean(late_cpu),
+                      "cpu_ratio": round(statistics.fmean(late_cpu) / statistics.fmean(early_cpu), 2),
                       "conversations": samples})
-            empty = whole_conversations(running, samples)
-    # (3) The same in a database that holds conversations and attempts, in fresh processes.
-    with scratch_schema() as url:
-        from rasa.core.tracker_store import SQLTrackerStore
-
-        from cancellation.log import AttemptLog
-        from cancellation.log.migrate import upgrade
-        from scripts.bench_log import fill
-
-        started = time.monotonic()
-        upgrade(url)
-        engine = create_engine(url, future=True)
-        SQLTrackerStore.Base.metadata.create_all(engine)  # Rasa's `events` table, as it creates it
-        engine.dispose()
-        fill_conversations(url, conversations, events_each)
-        log = AttemptLog.from_url(url)
-        try:
-            fill(log, attempts * 2)  # one letter and one status change per attempt
-        finally:
-            log.dispose()
-        emit({"part": "growth", "measure": "fill", "conversations": conversations,
-              "events": conversations * events_each, "attempts": attempts,
-              "s": round(time.monotonic() - started)})
-        with cluster(1, url) as running:
-            _warm_up(running)
-            full = whole_conversations(running, samples)
+            # (2) the same conversations on the empty and the filled database, alternating
+            empty, full = Timings(), Timings()
+            for _ in range(samples):
+                whole_conversation(empty_cluster, empty)
+                whole_conversation(full_cluster, full)
         for kind in ("turn", "letter"):
+            (empty_wall, empty_cpu), (full_wall, full_cpu) = empty.of((kind,)), full.of((kind,))
             emit({"part": "growth", "measure": f"{kind} with {conversations} conversations and "
                   f"{attempts} attempts vs empty",
-                  "empty_ms_median": _median(empty[kind]), "full_ms_median": _median(full[kind]),
-                  "empty_ms_p95": _p95(empty[kind]), "full_ms_p95": _p95(full[kind]),
-                  "ratio": round(statistics.median(full[kind]) / statistics.median(empty[kind]), 2),
-                  "samples": len(full[kind])})
-        query_plans(url)
+                  "empty_ms_median": _median(empty_wall), "full_ms_median": _median(full_wall),
+                  "empty_ms_p95": _p95(empty_wall), "full_ms_p95": _p95(full_wall),
+                  "ratio": round(statistics.median(full_wall) / statistics.median(empty_wall), 2),
+                  "empty_cpu_ms_mean": _mean(empty_cpu), "full_cpu_ms_mean": _mean(full_cpu),
+                  "cpu_ratio": round(statistics.fmean(full_cpu) / statistics.fmean(empty_cpu), 2),
+                  "samples": len(full_wall)})
+        query_plans(full_url)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
