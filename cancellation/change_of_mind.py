@@ -50,20 +50,21 @@ _NOT_CANCELLING = re.compile(
 )
 
 
-def named_subject(text: str) -> Optional[SubjectKind]:
-    """The subject a message names: a single option or the whole contract, or None."""
-    folded = fold(text)
+def _first_named(folded: str) -> Optional[SubjectKind]:
     option = _OPTION_RE.search(folded)
     contract = _CONTRACT_RE.search(folded)
-    if option and contract:
-        if _ONLY_RE.search(folded):
-            return SubjectKind.OPTION  # "nicht den ganzen Vertrag, nur die Option"
-        return SubjectKind.OPTION if option.start() < contract.start() else SubjectKind.CONTRACT
-    if option:
+    if option and (contract is None or option.start() < contract.start()):
         return SubjectKind.OPTION
-    if contract:
-        return SubjectKind.CONTRACT
-    return None
+    return SubjectKind.CONTRACT if contract else None
+
+
+def named_subject(text: str) -> Optional[SubjectKind]:
+    """The subject a message names: a single option or the whole contract, or None. Where both
+    are named, the one after "nur"/"only" is meant ("nicht den ganzen Vertrag, nur die Option",
+    "not the option, only the contract"), else the one named first."""
+    folded = fold(text)
+    only = _ONLY_RE.search(folded)
+    return (_first_named(folded[only.end():]) if only else None) or _first_named(folded)
 
 
 def change_of_mind(text: str, *, subject_kind: Optional[str], asked: Optional[str]) -> Optional[ChangeOfMind]:
