@@ -104,12 +104,17 @@ def _letterhead(sender: PostalAddress, styles: _Styles) -> List[TextOp]:
     return ops
 
 
-def _recipient_lines(recipient: PostalAddress) -> Tuple[str, ...]:
+def _recipient_lines(recipient: PostalAddress, style: Style, width: float) -> Tuple[str, ...]:
     lines = recipient.printable_lines()
+    # Street, postcode/city and country stay one line each; a name or company line too wide for
+    # the window wraps (a company's legal form must not be cut off) while the lines fit the zone.
+    tail = 1 + bool(recipient.street) + bool(recipient.country)
+    wrapped = tuple(part for line in lines[:-tail] for part in wrap(line, style, width))
+    if len(wrapped) + tail <= din.RECIPIENT_ZONE_MAX_LINES:
+        return wrapped + lines[-tail:]
     if len(lines) <= din.RECIPIENT_ZONE_MAX_LINES:
         return lines
     # Too many lines for the window: merge the surplus name lines, keep street, city and country intact.
-    tail = 1 + bool(recipient.street) + bool(recipient.country)
     head = lines[:-tail]
     room = din.RECIPIENT_ZONE_MAX_LINES - tail
     merged = head[: room - 1] + (", ".join(head[room - 1 :]),)
@@ -134,7 +139,7 @@ def _address_field(data: LetterData, styles: _Styles) -> List[Op]:
         note = fit_line(data.postal_note, styles.postal_note, width)
         ops.append(TextOp(left, top + din.NOTE_ZONE_HEIGHT - 2.2, note, styles.postal_note))
     recipient_top = top + din.NOTE_ZONE_HEIGHT
-    for index, line in enumerate(_recipient_lines(data.recipient)):
+    for index, line in enumerate(_recipient_lines(data.recipient, styles.recipient, width)):
         baseline = recipient_top + index * styles.recipient.leading_mm + styles.recipient.ascent_mm + 0.6
         ops.append(TextOp(left, baseline, fit_line(line, styles.recipient, width), styles.recipient))
     return ops

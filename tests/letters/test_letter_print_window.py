@@ -59,3 +59,18 @@ def test_only_return_line_and_einschreiben_note_above_the_recipient(make_letter)
     pdf = letters.render(make_letter())
     above = [entry[0] for entry in window_lines(pdf) if entry[2] <= RECIPIENT_TOP]
     assert above == ["Max Mustermann · Musterstraße 12 · 10115 Berlin", "Einwurf-Einschreiben"]
+
+
+def test_a_long_company_name_wraps_in_the_window_instead_of_losing_its_legal_form(make_letter):
+    sky = PostalAddress(
+        ("Sky Deutschland Fernsehen GmbH & Co. KG", "Kundenservice"), "Postfach 1234", "85773",
+        "Unterföhring",
+    )
+    pdf = letters.render(make_letter(recipient=sky))
+    drawn = [entry for entry in window_lines(pdf) if entry[2] > RECIPIENT_TOP]
+    texts = [entry[0] for entry in drawn]
+    assert "…" not in " ".join(texts)
+    assert " ".join(texts[:-2]) == "Sky Deutschland Fernsehen GmbH & Co. KG Kundenservice"
+    assert texts[-2:] == ["Postfach 1234", "85773 Unterföhring"]
+    for entry in drawn:
+        assert right_edge(entry) <= WINDOW_RIGHT, entry[0]
