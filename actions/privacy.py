@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, EventType, Restarted, SlotSet
 
-from cancellation.clock import local_time_text
+from cancellation.clock import local
 from cancellation.forgetting import (
     FORGET_OUTCOME_SLOT,
     ForgetOutcome,
@@ -17,7 +18,7 @@ from cancellation.forgetting import (
 )
 from cancellation.log.references import find_reference
 from cancellation.followthrough import dispatch_status
-from cancellation.summary import end_date_text
+from cancellation.summary import end_message
 from cancellation.vocabulary import Status
 from cancellation.texts import Message, render, say
 
@@ -37,6 +38,12 @@ ANSWER_SLOTS = tuple(name for name in INTERVIEW_SLOTS if name != "summary_confir
 def status_label(status: str) -> "Message | str":
     """An attempt's status as the user reads it (catalogue: utter_status_*)."""
     return say(f"utter_status_{status}") if Status.parse(status) else status
+
+
+def created_message(moment: dt.datetime) -> Message:
+    """When a letter was made, in German local time: "02.12.2026, 16:12 Uhr" / "2 December 2026, 16:12"."""
+    moment = local(moment)
+    return say("utter_status_created", day=moment.date(), time=moment.strftime("%H:%M"))
 
 
 class ActionShowStatus(Action):
@@ -62,10 +69,10 @@ class ActionShowStatus(Action):
             line = say(
                 "utter_status_line",
                 reference=record.reference,
-                created=local_time_text(record.created_at),
+                created=created_message(record.created_at),
                 subject=record.subject,
                 provider=record.provider,
-                end=end_date_text(record.requested_end),
+                end=end_message(record.requested_end),
                 status=status_label(record.status),
             )
             lines.append(render(line, language))

@@ -102,7 +102,7 @@ def summary_text(
         row("address", escape(f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}")),
         row("customer_number", typed(answers.get("customer_number"))),
         row("contract_reference", typed(answers.get("contract_reference"))),
-        row("end", _end(answers.get("end_date"))),
+        row("end", end_message(answers.get("end_date"))),
         row("extras", _extras(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")), language)),
         row("email", typed(answers.get("email"))),
     ]
@@ -139,7 +139,8 @@ def _subject(answers: Mapping[str, Any], escape: Callable[[str], str]) -> Messag
     return say(f"utter_summary_subject_{kind.value}")
 
 
-def _end(value: Optional[str]) -> Message:
+def end_message(value: Optional[str]) -> Message:
+    """The requested end (an ISO date, ASAP or None) in the reader's language."""
     if not value or value == ASAP:
         return say("utter_summary_end_asap")
     return say("utter_summary_end_date", end=dt.date.fromisoformat(value))

@@ -154,3 +154,15 @@ def test_email_offer_and_sending(log, fake, tmp_path, monkeypatch):
     assert "unterwegs" in texts(dispatcher)
     [mail] = server.inbox.messages
     assert mail["To"] == "erika@example.org"
+
+
+def test_status_in_english_has_no_german_dates_or_wording(log):
+    letter(log)
+    status = CollectingDispatcher()
+    asyncio.run(ActionShowStatus().run(status, tracker("what is my reference number?", language="en"), {}))
+    shown = texts(status)
+    assert "This is what I have logged" in shown and "at the earliest possible date" in shown
+    assert "Uhr" not in shown and "nächstmöglichen" not in shown
+    german = CollectingDispatcher()
+    asyncio.run(ActionShowStatus().run(german, tracker("Vorgangsnummer?"), {}))
+    assert "Uhr" in texts(german) and "zum nächstmöglichen Zeitpunkt" in texts(german)
