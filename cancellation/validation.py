@@ -120,17 +120,22 @@ def _has_letter(text: str) -> bool:
 # --------------------------------------------------------------------------
 # skip answers
 
+# "nicht" and "weiß" as typed quickly or said colloquially ("weis ich nich", "hab ich net").
+_NOT = r"(?:nicht|nich|net|nit|ned)"
+_KNOW = r"weiss?"
+
 _SKIP_PATTERNS = [
     r"nein( danke)?",
     r"ne+",
     r"noe",
     r"kein(e|en|s)?( (nummer|ahnung|angabe|e-?mail|mail))?",
     r"ohne( (nummer|e-?mail|mail))?",
-    r"(ich )?weiss (ich )?(es |die nummer |das )?nicht",
-    r"(ich )?weiss nicht( genau)?",
+    rf"(ich )?{_KNOW} (ich )?(es |die nummer |das )?{_NOT}",
+    rf"(ich )?{_KNOW} {_NOT}( genau)?",
     r"keine ahnung",
-    r"(das |die )?(hab|habe) ich (leider )?(nicht|keine)( zur hand| parat| da)?",
-    r"(ich )?(hab|habe) (leider )?(keine|keinen|sie nicht|die nicht|nicht)( zur hand| parat| da)?",
+    r"kein plan",
+    rf"(das |die )?(hab|habe) ich (leider )?({_NOT}|keine)( zur hand| parat| da)?",
+    rf"(ich )?(hab|habe) (leider )?(keine|keinen|sie {_NOT}|die {_NOT}|{_NOT})( zur hand| parat| da)?",
     r"(bitte )?ueberspringen( bitte)?",
     r"skip",
     r"weiter",
@@ -143,7 +148,7 @@ _SKIP_PATTERNS = [
     r"moechte ich nicht (angeben)?",
     r"lieber nicht",
     # English
-    r"no( thanks?| thank you)?", r"nope", r"none", r"no idea", r"not sure", r"unknown",
+    r"no( thanks?| thank you)?", r"nope", r"none", r"no idea", r"not sure", r"unknown", r"dunno", r"idk",
     r"(i )?(do not|don t|dont) (know|have (it|one|that|any))( at hand)?",
     r"without( (e-?mail|number))?", r"no (e-?mail|number)", r"(i d )?rather not",
 ]
@@ -446,6 +451,10 @@ _ASAP_RE = re.compile(
     r"naechste[rn]? (moegliche[rn]? )?(termin|zeitpunkt)|"
     r"zum naechsten (moeglichen )?(termin|zeitpunkt)|"
     r"\bfristgerecht\b|\bordentlich\b|"
+    # The end of the (minimum) term is the ordinary end: "zum Ende der Mindestlaufzeit", "zum Ablauf"
+    r"\bende (der|meiner|seiner) (mindest|vertrags)?laufzeit\b|\b(mindest|vertrags)?laufzeitende\b|"
+    r"\bvertragsende\b|\bzum ablauf\b|\bablauf (der|des|meines) (mindest|vertrags)?(laufzeit|vertrag)|"
+    r"\bend of (the|my) (minimum )?(term|contract)\b|\b(the|my) contract (ends|expires|runs out)\b|"
     r"as (soon|early) as possible|(earliest|next) possible (date|time|day)|\bat the earliest\b|"
     r"\bearliest( possible)?\b|next possible|\bsoonest\b"
 )

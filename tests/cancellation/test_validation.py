@@ -223,6 +223,18 @@ def test_asap_answers(answer):
     assert parse_end_date(answer, TODAY) is None
 
 
+# Hand-test: "zum Ende der Mindestlaufzeit" and "zum Ablauf" were "no date recognised"; the end of the
+# term is the ordinary end, i.e. the letter's "zum nächstmöglichen Zeitpunkt".
+@pytest.mark.parametrize(
+    "answer",
+    ["zum Ende der Mindestlaufzeit", "zum Ablauf", "zum Ablauf des Vertrags", "Ende der Vertragslaufzeit",
+     "zum regulären Vertragsende", "zum Laufzeitende", "at the end of the minimum term", "when the contract ends",
+     "at the end of my contract"],
+)
+def test_end_of_term_answers_mean_the_next_possible_date(answer):
+    assert parse_end_date(answer, TODAY) is None
+
+
 def test_impossible_date_is_named():
     message = message_of(parse_end_date, "31.02.2027", TODAY)
     assert "31.02.2027" in message and "gibt es nicht" in message
@@ -276,6 +288,16 @@ def test_bad_phone_numbers(answer):
                "ueberspringen", "keine Ahnung", "habe ich nicht zur Hand"]
 )
 def test_skip_answers(answer):
+    assert is_skip_answer(answer)
+    assert parse_customer_number(answer) is None
+    assert parse_contract_reference(answer) is None
+
+
+# Hand-test: "weis ich nich" was a too-short customer number. Typed quickly and colloquially.
+@pytest.mark.parametrize(
+    "answer", ["weis ich nich", "weiss nich", "weiß ich net", "hab ich nich", "hab ich nit", "kein plan", "dunno", "idk"]
+)
+def test_colloquial_skip_answers(answer):
     assert is_skip_answer(answer)
     assert parse_customer_number(answer) is None
     assert parse_contract_reference(answer) is None
