@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from cancellation.replies import fold
+from cancellation.replies import fold, gives_no_value
 from cancellation.vocabulary import Language
 
 # Message metadata keys that carry a first hint: Telegram's app language
@@ -153,6 +153,11 @@ def next_language(current: Any, text: Any, metadata: Any = None) -> Optional[Lan
     """
     current_language = Language.parse(current) if current else None
     decided = explicit_request(text) or written_language(text)
+    if (decided is Language.DE and current_language is Language.EN and explicit_request(text) is None
+            and gives_no_value(text)):
+        # "ich weiß nicht", "keine Ahnung": German stock answers many English speakers use; the
+        # chosen English stays (German is the default, so "I don't know" still switches to English).
+        return None
     if decided is None and current_language is None:
         decided = hint_of(metadata)
     if decided is None or decided == current_language:

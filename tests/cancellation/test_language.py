@@ -96,3 +96,11 @@ def test_next_language() -> None:
     assert next_language("de", "I want to cancel, but auf Deutsch bitte", None) is None  # mixed: stays
     assert next_language("en", "in English please", None) is None  # already English
     assert next_language("garbage", "hello there, how are you", None) == EN
+
+
+@pytest.mark.parametrize("text", ["ich weiß nicht", "weiß ich nicht", "keine Ahnung", "hab ich nicht", "nein danke"])
+def test_a_german_stock_answer_does_not_end_an_english_conversation(text) -> None:
+    # Hand-test: "ich weiß nicht" in an English conversation switched everything back to German.
+    assert next_language("en", text, None) is None
+    assert next_language("en", "auf Deutsch bitte", None) == DE  # asking for German still works
+    assert next_language("en", "Ich weiß nicht, wo meine Kundennummer steht", None) == DE  # a sentence of its own
