@@ -26,6 +26,14 @@ Installed as the `conversation_language` patch (bot/rasa_patches.py) on
   cancellation request), so each form's stop rule ends it and the answers are kept. Outside a form
   the classifier's intent stands.
 
+- Inside the letter interview an unmistakable answer to the open question is the intent `inform`
+  ("zum naechstmoeglichen zeitpunkt" without umlauts looked like a question about sending), and
+  a lone "?" is `ask_why` (the open question is explained, then asked again)
+  (cancellation/open_question.py).
+
+- A button's title typed instead of tapped ("Ja, alles löschen") is the button: the message
+  becomes the button's payload, exactly as if it had been tapped.
+
 Why here and not in a rule or action: a language change can come with any message (an English
 answer inside a form, a first message) and must be in effect before the first reply of the
 same turn; a rule for every intent and form state could not do that. The slot does not
@@ -38,10 +46,12 @@ import functools
 import logging
 from typing import Any, Awaitable, Callable, FrozenSet, Optional
 
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 
 from cancellation.change_of_mind import change_of_mind
 from cancellation.language import explicit_request, next_language
+from cancellation.open_question import answers_open_question, only_question_marks
+from cancellation.replies import fold
 from cancellation.texts import LANGUAGE_SLOT, catalogue, language_of
 from cancellation.vocabulary import ChangeOfMind, Language
 
@@ -49,6 +59,9 @@ logger = logging.getLogger(__name__)
 
 SWITCH_INTENT = "switch_language"
 STOP_INTENT = "stop"
+ANSWER_INTENT = "inform"
+WHY_INTENT = "ask_why"
+INTERVIEW = "cancellation_form"
 # The output channel's method that hears the conversation's language (see the module docstring).
 LANGUAGE_LISTENER = "follow_language"
 
@@ -80,6 +93,9 @@ def language_following_handler(
 
     @functools.wraps(original)
     async def _handle_message_with_tracker(self: Any, message: Any, tracker: Any) -> None:
+        payload = None if message.parse_data else typed_button(message.text, tracker)
+        if payload is not None:
+            message.text = payload
         intent = None if message.parse_data else intent_in_context(message.text, tracker)
         if intent is not None:
             parse_data = await self.parse_message(message, tracker)
@@ -108,6 +124,31 @@ def intent_in_context(text: Any, tracker: Any) -> Optional[str]:
         )
         if turn is ChangeOfMind.NO_CANCELLATION:
             return STOP_INTENT
+    if isinstance(text, str) and tracker.active_loop_name == INTERVIEW:
+        if only_question_marks(text):
+            return WHY_INTENT
+        if answers_open_question(text, tracker.get_slot("requested_slot")):
+            return ANSWER_INTENT
+    return None
+
+
+def _title_key(text: str) -> str:
+    return " ".join(fold(text).replace("„", " ").replace("“", " ").strip(" .!\"'").split())
+
+
+def typed_button(text: Any, tracker: Any) -> Optional[str]:
+    """The payload of the button whose title the user typed (buttons of the bot's last turn)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    typed = _title_key(text)
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return None
+        if isinstance(event, BotUttered):
+            for button in (event.data or {}).get("buttons") or []:
+                title, payload = button.get("title"), button.get("payload")
+                if isinstance(title, str) and isinstance(payload, str) and _title_key(title) == typed:
+                    return payload
     return None
 
 

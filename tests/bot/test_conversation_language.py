@@ -10,7 +10,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActiveLoop, UserUttered
+from rasa.shared.core.events import ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import rasa_patches
@@ -135,3 +135,49 @@ def test_not_cancelling_after_all_stops_any_form_whatever_the_classifier_says(do
 def test_outside_a_form_not_cancelling_keeps_its_intent(domain) -> None:
     _, intents = converse(domain, ["ich will doch nicht kündigen"], nlu_intent="deny")
     assert intents == ["deny"]
+
+
+def interview_tracker(domain: Domain, asked: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("user", domain.slots)
+    tracker.update(ActiveLoop("cancellation_form"))
+    tracker.update(SlotSet("requested_slot", asked))
+    return tracker
+
+
+@pytest.mark.parametrize(
+    "text", ["zum naechstmoeglichen zeitpunkt", "so schnell wie moeglich", "zum 31.03.2027", "zum Ende der Mindestlaufzeit"]
+)
+def test_an_end_date_answer_is_an_answer_whatever_the_classifier_says(domain, text) -> None:
+    # Hand-test: without umlauts the classifier read "how do I send it"; the form was interrupted
+    # with sending advice and the end date asked again.
+    tracker = interview_tracker(domain, "end_date")
+    asyncio.run(handle(FakeProcessor(domain, nlu_intent="ask_how_to_send"), UserMessage(text), tracker))
+    assert tracker.latest_message.intent["name"] == "inform"
+
+
+def test_other_questions_and_real_questions_keep_the_classifiers_intent(domain) -> None:
+    tracker = interview_tracker(domain, "full_name")
+    asyncio.run(handle(FakeProcessor(domain, nlu_intent="ask_how_to_send"), UserMessage("so schnell wie moeglich"), tracker))
+    assert tracker.latest_message.intent["name"] == "ask_how_to_send"
+    tracker = interview_tracker(domain, "end_date")
+    asyncio.run(handle(FakeProcessor(domain, nlu_intent="ask_explanation"), UserMessage("was heißt nächstmöglich?"), tracker))
+    assert tracker.latest_message.intent["name"] == "ask_explanation"
+
+
+def test_a_lone_question_mark_asks_what_the_question_means(domain) -> None:
+    # Hand-test: "?" at the customer-number question was a too-short customer number.
+    tracker = interview_tracker(domain, "customer_number")
+    asyncio.run(handle(FakeProcessor(domain), UserMessage("??"), tracker))
+    assert tracker.latest_message.intent["name"] == "ask_why"
+
+
+def test_a_typed_button_title_is_the_button(domain) -> None:
+    # Hand-test: typing "Ja, alles löschen" at the delete confirmation asked the same question again.
+    tracker = DialogueStateTracker("user", domain.slots)
+    tracker.update(BotUttered("Soll ich wirklich alles löschen?", data={"buttons": [
+        {"title": "Ja, alles löschen", "payload": "/affirm"}, {"title": "Nein, behalten", "payload": "/deny"}]}))
+    asyncio.run(handle(FakeProcessor(domain, nlu_intent="delete_data"), UserMessage("ja, alles loeschen!"), tracker))
+    assert tracker.latest_message.text == "/affirm"
+    # Only the buttons of the bot's last turn count.
+    asyncio.run(handle(FakeProcessor(domain, nlu_intent="delete_data"), UserMessage("Ja, alles löschen"), tracker))
+    assert tracker.latest_message.text == "Ja, alles löschen"
