@@ -242,6 +242,11 @@ class ValidateCancellationForm(FormValidationAction):
     def validate_contract_reference(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:
             needed = tracker.get_slot("customer_number") in (None, SKIPPED)
+            account = validation.find_email(text)
+            if account is not None:
+                # A streaming account has no number, only the e-mail it runs under: the letter
+                # asks for the confirmation to that address, which identifies the account.
+                return {"contract_reference": SKIPPED, "email": tracker.get_slot("email") or account}
             try:
                 reference = validation.parse_contract_reference(text)
             except InvalidInput:

@@ -699,6 +699,19 @@ def parse_email(text: str) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
+def find_email(text: str) -> str | None:
+    """The first valid e-mail address in a sentence ("mein Konto läuft über anna@example.de"), or None."""
+    if not isinstance(text, str) or "@" not in text or len(text) > MAX_ANSWER_CHARS:
+        return None
+    for word in text.split():
+        if "@" in word:
+            try:
+                return parse_email(word.strip("()[]\"'„“”:,;!?"))
+            except InvalidInput:
+                continue
+    return None
+
+
 # --------------------------------------------------------------------------
 # any date, past or future (contract start, day a notice was received, ...)
 

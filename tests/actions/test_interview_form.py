@@ -122,3 +122,16 @@ def test_a_correction_of_another_answer_at_any_question_is_honoured():
                             postcode="10115", customer_number="none", language="en")
     assert result["postcode"] is None and result["contract_reference"] is None
     assert said == ["Sure, let's change: Postcode."]
+
+
+def test_an_account_e_mail_at_the_number_question_identifies_the_account():
+    # Hand-test: a Netflix account has no number, only the e-mail it runs under; the address was
+    # refused ("a contract number contains digits", "too long"): a dead end.
+    unknown = {"subject_kind": "contract", "customer_number": "none"}
+    for text in ("lena.vogt@gmail.com", "mein Konto läuft über lena.vogt@gmail.com", "my account is Lena.Vogt@Gmail.com"):
+        result, said = validate("contract_reference", text, **unknown)
+        assert result["contract_reference"] == "none" and said == [], text
+        assert result["email"].lower() == "lena.vogt@gmail.com"
+    # An e-mail given before stays the one for the confirmation.
+    result, _ = validate("contract_reference", "lena.vogt@gmail.com", email="lena@example.org", **unknown)
+    assert result.get("email", "lena@example.org") == "lena@example.org"
