@@ -218,10 +218,30 @@ _NOT_A_NAME_WORD_RE = re.compile(
 _NOT_IN_NAMES = frozenset(";={}|\\#$%^*~`_")
 
 
+# A remark after the name ("Klaus Peters, steht doch im Brief", "Klaus Peters (as in the letter)"):
+# cut at the first separator when what follows has one of these words, which are no name parts.
+_NAME_REMARK_RE = re.compile(r"\s*(?:[,(]|\s[-–—]\s)\s*(?P<remark>.*)$")
+_REMARK_WORDS = frozenset(
+    """
+    steht stand stehen doch schon bereits oben unten siehe gesagt geschrieben brief schreiben wie
+    ich hab habe ist das es im dem genannt erwaehnt gleiche selbe
+    the as in letter said already above see is it it's its wrote written mentioned same told
+    """.split()
+)
+
+
+def _without_remark(name: str) -> str:
+    match = _NAME_REMARK_RE.search(name)
+    if match is None or match.start() == 0:
+        return name
+    said = set(re.findall(r"[a-z']+", fold(match.group("remark"))))
+    return name[: match.start()] if said & _REMARK_WORDS else name
+
+
 def parse_full_name(text: str) -> str:
     """A person's full name in any script; HTML and apostrophes kept verbatim."""
     name = _require_text(text, MAX_ANSWER_CHARS * 4, "Anna Müller")
-    name = _NAME_PREFIX_RE.sub("", name).strip(" ,;")
+    name = _without_remark(_NAME_PREFIX_RE.sub("", name).strip(" ,;")).strip(" ,;")
     if is_skip_answer(name):
         raise InvalidInput(say("utter_invalid_name_missing"))
     if classify_reply(name) is not None or "?" in name or _NOT_A_NAME_WORD_RE.search(fold(name)):

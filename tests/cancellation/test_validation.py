@@ -464,3 +464,18 @@ def test_house_number_first_as_english_speakers_write_it(answer, expected):
 
 def test_a_whole_address_with_the_house_number_first():
     assert parse_address("12 Hauptstraße, 10115 Berlin") == AddressParts("Hauptstraße 12", "10115", "Berlin")
+
+
+# Hand-test: "Klaus Peters, steht doch im Brief" became the name on the letter.
+@pytest.mark.parametrize(
+    "answer",
+    ["Klaus Peters, steht doch im Brief", "Klaus Peters (steht oben)", "Klaus Peters - hab ich doch schon gesagt",
+     "Klaus Peters – wie im Brief", "Klaus Peters, as in the letter", "Klaus Peters, it's in the letter"],
+)
+def test_a_remark_after_the_name_is_not_part_of_it(answer):
+    assert parse_full_name(answer) == "Klaus Peters"
+
+
+@pytest.mark.parametrize("answer", ["Peters, Klaus", "Klaus Peters, geb. Müller", "Anna-Lena Schmidt", "Ursula von der Leyen"])
+def test_names_with_commas_and_particles_stay_whole(answer):
+    assert parse_full_name(answer) == answer
