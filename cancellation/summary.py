@@ -102,7 +102,7 @@ def summary_text(
         row("address", escape(f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}")),
         row("customer_number", typed(answers.get("customer_number"))),
         row("contract_reference", typed(answers.get("contract_reference"))),
-        row("end", end_message(answers.get("end_date"))),
+        row("end", letter_end_message(answers)),
         row("extras", _extras(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")), language)),
         row("email", typed(answers.get("email"))),
     ]
@@ -137,6 +137,17 @@ def _subject(answers: Mapping[str, Any], escape: Callable[[str], str]) -> Messag
         return say("utter_summary_subject_option", option=escape(str(answers.get("option_name"))))
     kind = ContractType.parse(answers.get("contract_type")) or ContractType.OTHER
     return say(f"utter_summary_subject_{kind.value}")
+
+
+def letter_end_message(answers: Mapping[str, Any]) -> Message:
+    """The end the letter names: a special termination's own end (letters/wording.py
+    `_termination_terms`: extraordinary to that day, ordinary in the alternative), else the requested one."""
+    special = answers.get("special_termination") or {}
+    if special.get("terms"):
+        if special.get("end"):
+            return say("utter_summary_end_date", end=dt.date.fromisoformat(special["end"]))
+        return say("utter_summary_end_extraordinary")
+    return end_message(answers.get("end_date"))
 
 
 def end_message(value: Optional[str]) -> Message:
