@@ -231,16 +231,28 @@ def deadline_reply(answers: Mapping[str, Any], today: dt.date) -> DeadlineReply:
                 say("utter_deadline_range_earliest", start=earliest[0], end=earliest[1].earliest_end),
                 say("utter_deadline_range_latest", start=latest[0], end=latest[1].earliest_end),
             ]
+    explanation = list(shown.explanation)
     if same_end:  # else the earliest and the latest possible end above say it
         if shown.latest_receipt is not None:
             messages.append(say("utter_deadline_latest_receipt", end=shown.earliest_end, latest=shown.latest_receipt))
         # A void term or extension clause: the end it gives is the latest, not the usual end.
         result_key = "utter_deadline_result_at_latest" if shown.end_is_latest else "utter_deadline_result"
-        messages.append(say(result_key, received=shown.received, end=shown.earliest_end))
+        result = say(result_key, received=shown.received, end=shown.earliest_end)
+        # The explanation of an open-ended contract ends with the same sentence and its rules:
+        # say it once, first, with the rules (a hand-test read the answer twice).
+        restated = [
+            message for message in explanation
+            if message.key == "utter_deadline_open_end" and result_key == "utter_deadline_result"
+            and (message.params.get("received"), message.params.get("end")) == (shown.received, shown.earliest_end)
+        ]
+        if restated:
+            result = restated[0]
+            explanation.remove(result)
+        messages.append(result)
     messages += _posting_advice(answers, today, shown, terms_for(answers, shown_start))
     if not start.exact:
         messages.append(say("utter_deadline_range_example", start=shown_start))
-    messages += shown.explanation
+    messages += explanation
     messages.append(_receipt_assumption(answers, today, shown.received))
     certain = all(result.certain and not result.recommend_asap for _, result in results)
     if not certain:

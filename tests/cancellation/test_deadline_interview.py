@@ -263,3 +263,34 @@ def test_an_energy_question_with_start_and_term_is_still_answered_at_once():
                                  contract_type="energy")
     assert opening[di.BASIC_SUPPLY] == UNKNOWN and not di.questions_needed(opening, TODAY)
     assert "Sind Sie in der Grundversorgung" in text_of(di.deadline_reply(opening, TODAY))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dates(min_value=D(2019, 1, 1), max_value=D(2026, 11, 1)),
+    exact=st.booleans(),
+    term=st.sampled_from([0, 1, 12, 24]),
+    notice=st.sampled_from([1, 3, UNKNOWN]),
+    sector=st.sampled_from(["telecom", "energy", "insurance", "other"]),
+    sending=st.sampled_from(["einschreiben", "post", "fax", "email"]),
+)
+def test_no_sentence_of_an_answer_is_said_twice(start, exact, term, notice, sector, sending):
+    """An answer repeating itself ('Geht Ihre Kündigung am … ein' twice, found by a hand-test)
+    reads as if two answers were glued together."""
+    given_answers = answers(
+        **{di.START: start.isoformat() if exact else f"{start.replace(day=1)}/{start.replace(day=28)}",
+           di.TERM: term,
+           di.NOTICE: notice, di.SECTOR: sector, di.SENDING: sending}
+    )
+    for language in ("de", "en"):
+        # The same statement with another article or with its rules cited is still a repeat.
+        text = text_of(di.deadline_reply(given_answers, TODAY), language)
+        text = re.sub(r"\s*\([^)]*\)|\b(Ihre|die|your|the)\b", "", text)
+        sentences = [
+            " ".join(sentence.split()).strip(" .")
+            for message in text.split("\n")
+            for sentence in re.split(r"(?<=[a-z!?]\.)\s+|(?<=[!?])\s+", message)
+            if len(sentence.strip()) > 25
+        ]
+        repeated = {sentence for sentence in sentences if sentences.count(sentence) > 1}
+        assert not repeated, repeated
