@@ -7,11 +7,12 @@ and turns `InvalidInput` into a friendly re-ask. Which questions are asked comes
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -33,6 +34,7 @@ from cancellation.interview import (
     ASAP,
     CONFIRMED,
     SKIPPED,
+    corrected_value,
     correction_named_in,
     fields_named_in,
     is_confirmation,
@@ -85,11 +87,37 @@ def _repeated(tracker: Tracker) -> bool:
 
 def corrected(text: str, asked: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Slots]:
     """ "die PLZ ist falsch" / "the postcode is wrong" typed at another question: that answer is
-    asked again first, then the open question; None when the message corrects nothing."""
+    asked again first, then the open question; None when the message corrects nothing.
+    With the new value ("…, es ist 50677") that value is taken instead of asking."""
+    if asked == "summary_confirmed":
+        return None
+    with_value = corrected_with_value(text, dispatcher, tracker)
+    if with_value is not None:
+        return {event["name"]: event["value"] for event in with_value}
     named = [name for name in correction_named_in(text) if name != asked]
-    if not named or asked == "summary_confirmed":
+    if not named:
         return None
     return {event["name"]: event["value"] for event in change_fields(named, dispatcher, tracker)}
+
+
+def corrected_with_value(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+    """ "die PLZ stimmt nicht, es ist 50677", "der Anbieter ist falsch, es ist der Nordkurier": the
+    new value said with the correction is parsed by that question's own validator and taken; None
+    when the message gives no value or an unusable one (then the question is asked again)."""
+    found = corrected_value(text)
+    if found is None:
+        return None
+    field, value = found
+    validate = getattr(ValidateCancellationForm(), f"validate_{field}", None)
+    if validate is None:
+        return None
+    as_typed = copy.copy(tracker)  # the validator parses what it takes for the typed message
+    as_typed.latest_message = {**(tracker.latest_message or {}), "text": value}
+    slots = validate(value, CollectingDispatcher(), as_typed, {})
+    if slots.get(field) is None:
+        return None
+    tell(dispatcher, tracker, say("utter_correct_field"))
+    return clear([field]) + [SlotSet(name, slot_value) for name, slot_value in slots.items()]
 
 
 def change_fields(named: List[str], dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -317,6 +345,9 @@ class ValidateCancellationForm(FormValidationAction):
         text = str(value or "")
         if intent == "affirm" or is_confirmation(text):
             return {"summary_confirmed": CONFIRMED}
+        with_value = corrected_with_value(text, dispatcher, tracker)
+        if with_value is not None:
+            return {event["name"]: event["value"] for event in with_value}
         named = fields_named_in(text)
         if named:
             tell(dispatcher, tracker, say("utter_correct_field"))

@@ -13,7 +13,7 @@ from cancellation.interview import field_label, fields_named_in, previous_field,
 from cancellation.texts import say
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
-from actions.form import ValidateCancellationForm, change_fields, new_subject, turn_of
+from actions.form import ValidateCancellationForm, change_fields, corrected_with_value, new_subject, turn_of
 from actions.speech import tell
 
 
@@ -73,6 +73,9 @@ class ActionChangeField(Action):
         changed = new_subject(turn_of(text, tracker), text, dispatcher, tracker)
         if changed is not None:  # "doch lieber nur die Option" changes the subject, not a field
             return [SlotSet(name, value) for name, value in changed.items()]
+        with_value = corrected_with_value(text, dispatcher, tracker)
+        if with_value is not None:  # "die PLZ stimmt nicht, es ist 50677": taken, not asked again
+            return with_value
         named = fields_named_in(text)
         requested = tracker.get_slot("requested_slot")
         if not named and requested not in (None, "summary_confirmed"):

@@ -102,6 +102,35 @@ def correction_named_in(text: str) -> Tuple[str, ...]:
     return fields if fields and _CORRECTION_RE.search(fold(text)) else ()
 
 
+# The new value said with a correction: "die PLZ stimmt nicht, es ist 50677", "Anbieter falsch,
+# richtig ist Nordkurier", "the postcode is wrong, it's 50677", "Name falsch: Klaus Peters".
+_CORRECTED_VALUE_RE = re.compile(
+    r"(?:\b(?:es|sie|er)\s+(?:ist|lautet|hei(?:ß|ss)t)|\bsondern|\b(?:richtig|korrekt)\s+(?:ist|w(?:ä|ae)re|lautet)|"
+    r"\bstattdessen|\bit'?s|\bit\s+is|\bshould\s+be|\b(?:right|correct)\s+one\s+is|\binstead)"
+    r"(?:\s+(?:richtig|korrekt|eigentlich|aber|correctly|actually))?\s*:?\s+(?P<value>\S.*)$"
+    r"|^[^:]*(?:falsch|wrong|stimmt nicht)\s*:\s*(?P<after_colon>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def corrected_value(text: str) -> Optional[Tuple[str, str]]:
+    """(field, new value as typed) for a correction that names one answer and its new value, or None.
+
+    The whole address counts as one answer here (its street question takes a whole address)."""
+    named = correction_named_in(text)
+    if named == ADDRESS_FIELDS:
+        named = ("street",)
+    if len(named) != 1:
+        return None
+    match = _CORRECTED_VALUE_RE.search(text)
+    if match is None:
+        return None
+    value = (match.group("value") or match.group("after_colon") or "").strip(" .!,;")
+    if not value or _CORRECTION_RE.search(fold(value)):
+        return None  # "es ist falsch" says nothing new
+    return named[0], value
+
+
 def fields_named_in(text: str) -> Tuple[str, ...]:
     """Which answer(s) a correction like "die Postleitzahl ist falsch" refers to; () if none."""
     folded = fold(text)

@@ -135,3 +135,20 @@ def test_an_account_e_mail_at_the_number_question_identifies_the_account():
     # An e-mail given before stays the one for the confirmation.
     result, _ = validate("contract_reference", "lena.vogt@gmail.com", email="lena@example.org", **unknown)
     assert result.get("email", "lena@example.org") == "lena@example.org"
+
+
+def test_a_correction_with_its_new_value_takes_the_value_at_the_summary_at_a_question_and_by_intent():
+    # Hand-test: "die PLZ stimmt nicht, es ist 50677" -> "Wie lautet Ihre Postleitzahl?".
+    text = "die PLZ stimmt nicht, es ist 50677"
+    result, said = validate("summary_confirmed", text, **ANSWERS, summary_confirmed=None)
+    assert result["postcode"] == "50677" and result["summary_confirmed"] is None
+    assert said == ["Gern, dann korrigieren wir das."]
+    result, said = validate("end_date", "Der Anbieter ist falsch, es ist Vodafone", **ANSWERS)
+    assert result["provider"] == "Vodafone" and result["provider_key"] == "vodafone" and result["end_date"] is None
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionChangeField().run(dispatcher, tracker(text, "change_field", requested_slot="summary_confirmed",
+                                                                     **ANSWERS), {}))
+    assert {event["name"]: event["value"] for event in events}["postcode"] == "50677"
+    # An unusable value: the answer is asked again as before.
+    result, said = validate("summary_confirmed", "die PLZ stimmt nicht, es ist 5067", **ANSWERS)
+    assert result["postcode"] is None and said == ["Gern, dann korrigieren wir das."]

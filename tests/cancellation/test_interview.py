@@ -1,5 +1,8 @@
+import pytest
+
 from cancellation.interview import (
     ADDRESS_FIELDS,
+    corrected_value,
     fields_named_in,
     is_confirmation,
     previous_field,
@@ -84,3 +87,23 @@ def test_identification_and_extras_in_the_plan():
     assert fields.index("extras") < fields.index("email") < fields.index("summary_confirmed")
     assert fields_named_in("die Kundenkennzahl ist falsch") == ("customer_password",)
     assert fields_named_in("Zusätze ändern") == ("extras",)
+
+
+# Hand-test: "die PLZ stimmt nicht, es ist 50677" asked for the postcode again.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("die PLZ stimmt nicht, es ist 50677", ("postcode", "50677")),
+        ("Der Anbieter ist falsch, es ist der Nordkurier", ("provider", "der Nordkurier")),
+        ("Anbieter falsch, richtig ist Nordkurier.", ("provider", "Nordkurier")),
+        ("nicht Meier sondern Meyer, der Name ist falsch", None),
+        ("Name falsch: Klaus Peters", ("full_name", "Klaus Peters")),
+        ("the postcode is wrong, it's 50677", ("postcode", "50677")),
+        ("die Adresse stimmt nicht, sie lautet Hauptstraße 5, 50677 Köln", ("street", "Hauptstraße 5, 50677 Köln")),
+        ("die PLZ ist falsch", None),
+        ("die PLZ stimmt nicht, es ist falsch", None),
+        ("es ist 50677", None),
+    ],
+)
+def test_a_correction_with_its_new_value(text, expected):
+    assert corrected_value(text) == expected
