@@ -34,9 +34,15 @@ def _names_company(segment: str, company: Optional[str]) -> bool:
     return bool(_LEGAL_FORM.search(segment))
 
 
+# "der Nordkurier", "bei der Lokalzeitung X", "beim Y", "the Z": said about the company, not its name.
+# Lowercase only: "Die Techniker" is a company's name.
+_LEADING_ARTICLE_RE = re.compile(r"^(?:(?:bei|beim|von|vom|with|at)\s+)?(?:(?:der|die|das|dem|den|the)\s+)?(?=\S)")
+
+
 def parse_company_name(text: str) -> str:
     """A provider that is not in the directory, as the user wrote it."""
     name = " ".join(str(text).split())
+    name = _LEADING_ARTICLE_RE.sub("", name, count=1) if name[:1].islower() else name
     if any(ch in name for ch in "[]<>{}"):
         raise InvalidInput(say("utter_invalid_company_markup"))
     if not name or not _has_letter(name):

@@ -111,3 +111,10 @@ def test_parser_messages_are_in_the_users_language(parse, text):
     with pytest.raises(InvalidInput) as error:
         parse(text)
     assert render(error.value.message, "en") != render(error.value.message, "de")
+
+
+def test_a_lowercase_article_or_preposition_before_a_company_is_not_its_name():
+    # Hand-test: "es ist der Nordkurier" would have addressed the letter to "der Nordkurier".
+    for said in ("der Nordkurier", "bei der Lokalzeitung Nordkurier", "beim Nordkurier", "the Nordkurier"):
+        assert parse_company_name(said) in ("Nordkurier", "Lokalzeitung Nordkurier"), said
+    assert parse_company_name("Die Techniker") == "Die Techniker"  # a capitalised article can be the name
