@@ -57,8 +57,8 @@ def next_steps(provider: Optional[Provider], contract_type: Optional[str] = None
     """What to do with the letter, with the provider's own channels where the directory knows them."""
     advice = _advice(provider, contract_type)
     steps = [
-        say("utter_followup_print_and_sign"), *advice,
-        say("utter_followup_keep_copy"), say("utter_followup_confirmation_expected"),
+        # Keeping the receipt and a copy is part of the registered-mail advice (said once).
+        say("utter_followup_print_and_sign"), *advice, say("utter_followup_confirmation_expected"),
     ]
     if provider is not None and provider.fax:
         steps.append(say("utter_followup_fax_number", fax=provider.fax))

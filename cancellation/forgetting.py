@@ -21,6 +21,8 @@ class ForgetOutcome(Vocabulary):
 
 def forget_message(attempts_forgotten: int, had_answers: bool) -> Message:
     """"Erledigt" only when something was deleted; otherwise: nothing was stored."""
+    if attempts_forgotten == 1:
+        return say("utter_forget_done_letter")
     if attempts_forgotten:
         return say("utter_forget_done_letters", count=attempts_forgotten)
     if had_answers:

@@ -49,7 +49,7 @@ def letter(log, conversation=SENDER):
 def test_done_only_when_letters_were_deleted(log):
     record = letter(log)
     text, events = forget(full_name="Erika")
-    assert text.startswith("Erledigt") and "Briefe gelöscht (1 Vorgang" in text
+    assert text.startswith("Erledigt") and "Vorgang samt Schreiben gelöscht" in text
     assert outcome(events) == "deleted" and Restarted() in events
     assert log.reads.get(record.reference).forgotten
 

@@ -137,3 +137,10 @@ def test_next_steps_use_the_providers_channels_and_name_the_button_rule():
     insurance = text_of(next_steps(None, "insurance"))
     assert "§ 312k" not in insurance  # not for financial services
     assert text_of(next_steps(None), "en").startswith("What to do next: 1. Print the letter")
+
+
+def test_the_next_steps_give_each_piece_of_advice_once():
+    # Hand-test: "Bewahren Sie … Einlieferungsbeleg … auf" appeared twice after the letter.
+    for language in ("de", "en"):
+        steps = text_of(next_steps(load_directory().get("o2")), language)
+        assert steps.count("Einlieferungsbeleg" if language == "de" else "posting receipt") == 1, language
