@@ -59,3 +59,11 @@ def test_in_english_too(chat: Chat):
     reply = chat.say("I changed my mind, I don't want to cancel")
     assert "I have paused" in reply
     assert "carry on" in chat.say("continue")
+
+
+def test_a_typed_button_title_works_like_tapping_the_button(chat: Chat):
+    chat.say("When is the latest I can cancel my Telekom DSL? It started on 1 March 2025 with 24 months")
+    assert "Cancel now" in [button["title"] for button in chat.buttons]
+    reply = chat.say("cancel now")
+    # The interview starts, as after tapping it (its first question: contract or option).
+    assert "whole contract or just a single option" in reply and "did not quite understand" not in reply
