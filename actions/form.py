@@ -38,6 +38,7 @@ from cancellation.interview import (
     correction_named_in,
     fields_named_in,
     is_confirmation,
+    reference_numbers,
 )
 from cancellation.texts import render, say
 from cancellation.validation import InvalidInput
@@ -275,15 +276,17 @@ class ValidateCancellationForm(FormValidationAction):
                 # A streaming account has no number, only the e-mail it runs under: the letter
                 # asks for the confirmation to that address, which identifies the account.
                 return {"contract_reference": SKIPPED, "email": tracker.get_slot("email") or account}
+            numbers, example = reference_numbers(tracker.get_slot("contract_type"))
+            need = say("utter_need_contract_reference", numbers=numbers, example=example)
             try:
                 reference = validation.parse_contract_reference(text)
             except InvalidInput:
                 if needed:  # its message offers "weiß ich nicht", which is no answer here
-                    raise InvalidInput(say("utter_need_contract_reference"))
+                    raise InvalidInput(need)
                 raise
             if reference is None:
                 if needed and not int(tracker.get_slot("failed_answers") or 0):
-                    raise InvalidInput(say("utter_need_contract_reference"))
+                    raise InvalidInput(need)
                 # Told that a number helps and still none (a Netflix account has no number):
                 # no dead end, the letter identifies the contract by name and address.
                 return {"contract_reference": SKIPPED}
@@ -381,8 +384,8 @@ class ActionAskContractReference(Action):
         return "action_ask_contract_reference"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        if tracker.get_slot("customer_number") in (None, SKIPPED):
-            tell(dispatcher, tracker, say("utter_ask_contract_reference_required"))
-        else:
-            dispatcher.utter_message(response="utter_ask_contract_reference")
+        numbers, _ = reference_numbers(tracker.get_slot("contract_type"))
+        required = tracker.get_slot("customer_number") in (None, SKIPPED)
+        key = "utter_ask_contract_reference_required" if required else "utter_ask_contract_reference"
+        tell(dispatcher, tracker, say(key, numbers=numbers))
         return []

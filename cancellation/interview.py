@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any, Mapping, Optional, Sequence, Tuple
 
 from cancellation.texts import Message, say
+from cancellation.vocabulary import ContractType
 
 # Sentinel stored for an optional answer the user explicitly skipped ("weiß ich nicht", "keine").
 SKIPPED = "none"
@@ -149,6 +150,20 @@ _TERM_PATTERNS: Tuple[Tuple[str, str], ...] = (
     (r"button|knopf", "button"),
     (r"verschick|versend|schicken|senden|abschicken", "sending"),
 )
+
+
+def reference_numbers(contract_type: Any) -> Tuple[Message, str]:
+    """The numbers that identify a contract of this kind besides the customer number, and an
+    example: a phone number only where there is one (a gym has a membership number, an insurance
+    a policy number); an unknown kind keeps the phone number."""
+    kind = ContractType.parse(contract_type)
+    if kind is None or kind.has_phone_number:
+        return say("utter_reference_numbers_phone"), "0176 12345678"
+    if kind is ContractType.GYM:
+        return say("utter_reference_numbers_membership"), "M-123456"
+    if kind is ContractType.INSURANCE:
+        return say("utter_reference_numbers_policy"), "123/456-7"
+    return say("utter_reference_numbers_contract"), "V-2024-123456"
 
 
 def term_named_in(text: str) -> Optional[str]:

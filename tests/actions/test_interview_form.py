@@ -75,7 +75,8 @@ def test_the_number_question_offers_none_only_when_a_customer_number_is_known():
         asyncio.run(ActionAskContractReference().run(dispatcher, tracker("weiß ich nicht", **slots), {}))
         return [message.get("text") or message.get("response") for message in dispatcher.messages]
 
-    assert asked(customer_number="12345") == ["utter_ask_contract_reference"]
+    [question] = asked(customer_number="12345")
+    assert question.endswith("Wenn Sie keine haben, schreiben Sie „keine“.")
     [question] = asked(customer_number="none", language="en")
     assert "Without a customer number" in question and "none" not in question
 
@@ -152,3 +153,24 @@ def test_a_correction_with_its_new_value_takes_the_value_at_the_summary_at_a_que
     # An unusable value: the answer is asked again as before.
     result, said = validate("summary_confirmed", "die PLZ stimmt nicht, es ist 5067", **ANSWERS)
     assert result["postcode"] is None and said == ["Gern, dann korrigieren wir das."]
+
+
+def test_the_number_question_names_the_numbers_a_contract_of_that_kind_has():
+    # Hand-test: a gym and an insurance were asked for "Rufnummer oder Vertragsnummer".
+    def asked(contract_type, **slots):
+        dispatcher = CollectingDispatcher()
+        asyncio.run(ActionAskContractReference().run(
+            dispatcher, tracker("", contract_type=contract_type, **slots), {}))
+        return " ".join(message.get("text") or "" for message in dispatcher.messages)
+
+    for known in ({"customer_number": "12345"}, {"customer_number": "none"}):
+        assert "Rufnummer oder Vertragsnummer" in asked("mobile", **known)
+        assert "Mitglieds- oder Vertragsnummer" in asked("gym", **known) and "Rufnummer" not in asked("gym", **known)
+        assert "Versicherungsscheinnummer" in asked("insurance", **known) and "Rufnummer" not in asked("insurance", **known)
+        assert "Wie lautet die Vertragsnummer" in asked("energy", **known)
+    assert "keine" in asked("gym", customer_number="12345") and "keine" not in asked("gym", customer_number="none")
+    assert "membership number or contract number" in asked("gym", customer_number="none", language="en")
+    # Told that a number is needed: the gym's numbers and a gym-like example, no phone number.
+    result, said = validate("contract_reference", "hab ich nicht", subject_kind="contract", contract_type="gym",
+                            customer_number="none")
+    assert "Mitglieds- oder Vertragsnummer" in said[0] and "0176" not in said[0]

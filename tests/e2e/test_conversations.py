@@ -278,7 +278,7 @@ def test_a_provider_address_equal_to_the_users_own_is_asked_about_before_the_let
         ("vollständiger Name", "Erika Mustermann"),
         ("Ihre Anschrift", "Hauptstr. 1, 99999 Kleinkleckersdorf"),
         ("Kundennummer", "K-123456"),
-        ("Rufnummer oder Vertragsnummer", "keine"),
+        ("Vertragsnummer, um die es geht", "keine"),
         ("Zu wann", "nächstmöglich"),
         ("Soll der Brief noch etwas enthalten", "nein"),
         ("E-Mail-Adresse", "nein"),
