@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple
 
 from cancellation.extraction import CONTRACT_TYPE_LABELS
 from cancellation.extras import EXTRA_LABELS, extras_text, fitting_extras
-from cancellation.interview import ASAP, SKIPPED
+from cancellation.interview import ASAP, SKIPPED, reference_numbers
 from cancellation.provider_notes import directory_notes
 from cancellation.providers import Provider, ProviderAddress
 from cancellation.special_interview import enclosure_names, summary_kind
@@ -88,8 +88,8 @@ def summary_text(
 ) -> str:
     """The summary in `language` (German by default); `escape` makes the user's values safe for
     the channel's markup. Labels and fixed values come from the catalogue (responses/summary.yml)."""
-    def row(label: str, value: Renderable) -> Message:
-        return say("utter_summary_row", label=say(f"utter_summary_label_{label}"), value=value)
+    def row(label: str, value: Renderable, named: Optional[Message] = None) -> Message:
+        return say("utter_summary_row", label=named or say(f"utter_summary_label_{label}"), value=value)
 
     def typed(value: Any) -> str:
         return escape(_shown(value))
@@ -101,7 +101,7 @@ def summary_text(
         row("name", typed(answers.get("full_name"))),
         row("address", escape(f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}")),
         row("customer_number", typed(answers.get("customer_number"))),
-        row("contract_reference", typed(answers.get("contract_reference"))),
+        row("contract_reference", typed(answers.get("contract_reference")), _reference_label(answers.get("contract_type"))),
         row("end", letter_end_message(answers)),
         row("extras", _extras(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")), language)),
         row("email", typed(answers.get("email"))),
@@ -137,6 +137,12 @@ def _subject(answers: Mapping[str, Any], escape: Callable[[str], str]) -> Messag
         return say("utter_summary_subject_option", option=escape(str(answers.get("option_name"))))
     kind = ContractType.parse(answers.get("contract_type")) or ContractType.OTHER
     return say(f"utter_summary_subject_{kind.value}")
+
+
+def _reference_label(contract_type: Any) -> Optional[Message]:
+    """The numbers a contract of this kind has (a gym: membership number), None for the usual label."""
+    numbers, _ = reference_numbers(contract_type)
+    return None if numbers.key == "utter_reference_numbers_phone" else numbers
 
 
 def letter_end_message(answers: Mapping[str, Any]) -> Message:

@@ -48,3 +48,11 @@ def test_a_special_termination_summary_names_the_end_the_letter_names():
     # A death case is an ordinary cancellation: its summary stays ordinary.
     answers = dict(answers, special_termination=_special("", None))
     assert "• Kündigung: zum nächstmöglichen Zeitpunkt" in summary_text(answers, None)
+
+
+def test_the_summary_labels_the_number_a_contract_of_that_kind_has():
+    # Hand-test: a gym was asked for "Rufnummer oder Vertragsnummer".
+    gym = dict(ANSWERS, contract_type="gym", contract_reference="M-4711")
+    assert "• Mitglieds- oder Vertragsnummer: M-4711" in summary_text(gym, None)
+    assert "• membership number or contract number: M-4711" in summary_text(gym, None, language="en")
+    assert "• Rufnummer/Vertragsnummer:" in summary_text(dict(ANSWERS, contract_type="mobile"), None)
