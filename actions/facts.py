@@ -28,6 +28,7 @@ def facts_as_slots(text: str, today: dt.date) -> Dict[str, Any]:
         "contract_number": facts.contract_number,
         "contract_reference": facts.phone_number or facts.contract_number,
         "email": facts.email,
+        "full_name": facts.full_name,
         "street": facts.street,
         "postcode": facts.postcode,
         "city": facts.city,

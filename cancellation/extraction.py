@@ -19,6 +19,7 @@ from cancellation.validation import (
     fold,
     parse_address,
     parse_email,
+    parse_full_name,
     parse_phone,
 )
 
@@ -56,6 +57,7 @@ class Facts:
     option_name: str | None = None
     contract_type: str | None = None
     provider: str | None = None  # provider key in the directory
+    full_name: str | None = None  # the signature under a pasted letter
 
 
 # --------------------------------------------------------------------------
@@ -108,6 +110,39 @@ def _email(text: str) -> str | None:
         except InvalidInput:
             continue
     return None
+
+
+# --------------------------------------------------------------------------
+# signature
+
+_CLOSING_RE = re.compile(
+    r"\b(?:(?:mit\s+)?(?:freundlichen|freundliche|viele|beste|liebe|herzliche|sonnige)\s+gr(?:ü|ue)(?:ß|ss)e(?:n)?|"
+    r"mfg|(?:kind|best|warm)\s+regards|sincerely|yours\s+(?:sincerely|faithfully|truly))\b",
+    re.IGNORECASE,
+)
+# A name's words, an initial ("J."), a title ("Dr."); "geb." or "Tel." after the name ends it.
+_SIGNATURE_WORD_RE = re.compile(r"^(?:[^\W\d_][\w'’-]*|[^\W\d_]\.|dr\.|prof\.)$", re.IGNORECASE)
+_NOT_A_SIGNATURE_WORD = frozenset("ihr ihre ihr team kundenservice your the team i ich".split())
+
+
+def _signature(text: str) -> str | None:
+    """The name under the last closing formula ("Mit freundlichen Grüßen, Klaus Peters"), if any."""
+    closing = None
+    for closing in _CLOSING_RE.finditer(text):
+        pass
+    if closing is None:
+        return None
+    words = []
+    for word in text[closing.end():].lstrip(" ,.;:!-\n").split()[:4]:
+        if not _SIGNATURE_WORD_RE.match(word) or fold(word) in _NOT_A_SIGNATURE_WORD:
+            break
+        words.append(word)
+    if not 2 <= len(words) <= 4:
+        return None
+    try:
+        return parse_full_name(" ".join(words))
+    except InvalidInput:
+        return None
 
 
 # --------------------------------------------------------------------------
@@ -362,4 +397,5 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
         option_name=option_name,
         contract_type=contract_type,
         provider=provider,
+        full_name=_signature(text),
     )

@@ -25,3 +25,11 @@ def test_a_year_less_end_date_counts_from_todays_german_date(monkeypatch) -> Non
     events = asyncio.run(ActionTakeOverFacts().run(CollectingDispatcher(), tracker, {}))
     # 31 March 2027 is yesterday in Germany: the next 31 March is in 2028.
     assert SlotSet("end_date", "2028-03-31") in events
+
+
+def test_a_pasted_letters_signature_is_taken_as_the_name() -> None:
+    # Hand-test: address and numbers of a pasted letter were taken, the name signed under it asked.
+    text = "Hiermit kündige ich meinen Vertrag bei Vodafone zum nächstmöglichen Termin. Mit freundlichen Grüßen, Klaus Peters"
+    tracker = Tracker("rest:letter", {}, {"text": text, "intent": {}}, [], False, None, {}, "action_listen")
+    events = asyncio.run(ActionTakeOverFacts().run(CollectingDispatcher(), tracker, {}))
+    assert SlotSet("full_name", "Klaus Peters") in events

@@ -169,3 +169,19 @@ def test_labels_cover_every_contract_type():
 @given(st.text(max_size=400))
 def test_extraction_never_raises(text):
     assert isinstance(extract_facts(text, TODAY), Facts)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (PASTED_LETTER, "Max Mustermann"),
+        ("Hiermit kündige ich meinen Vertrag zum 31.03.2027. Mit freundlichen Grüßen, Klaus Peters", "Klaus Peters"),
+        ("kündigung zum nächstmöglichen termin\nviele grüße\nanna-lena schmidt", "anna-lena schmidt"),
+        ("Please cancel my membership. Kind regards, John Smith", "John Smith"),
+        ("Mit freundlichen Grüßen", None),
+        ("Mit freundlichen Grüßen, Ihr Kundenservice-Team 2026", None),
+    ],
+)
+def test_the_signature_of_a_pasted_letter_is_the_senders_name(text, name):
+    # Hand-test: a pasted letter signed "Klaus Peters" gave address and numbers, but the name was asked.
+    assert extract_facts(text, TODAY).full_name == name
