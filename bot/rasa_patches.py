@@ -41,7 +41,11 @@ conversation_language (MessageProcessor._handle_message_with_tracker)
     language, or for a new conversation the channel's hint (Telegram's language_code, the web
     page's language). The slot is set right after the message is logged, so the replies of the
     same turn are in the new language; explicit requests get the intent `switch_language`
-    (bot/conversation_language.py, cancellation/language.py).
+    (bot/conversation_language.py, cancellation/language.py). The same hook lets context decide
+    a message's intent before the policies see it, where words cannot: a typed button title is
+    that button; inside a form "doch nicht kündigen" is `stop`, and in the letter interview a
+    bare answer to the open question is an answer and a lone "?" asks why
+    (`intent_in_context`, `typed_button`).
 
 incremental_past_states (DialogueStateTracker.past_states)
     The policies replay every event of the session to featurise the tracker, several times per
