@@ -142,7 +142,8 @@ def _subject(answers: Mapping[str, Any], escape: Callable[[str], str]) -> Messag
 def _reference_label(contract_type: Any) -> Optional[Message]:
     """The numbers a contract of this kind has (a gym: membership number), None for the usual label."""
     numbers, _ = reference_numbers(contract_type)
-    return None if numbers.key == "utter_reference_numbers_phone" else numbers
+    kind = numbers.key.removeprefix("utter_reference_numbers_")
+    return None if kind == "phone" else say(f"utter_summary_label_contract_reference_{kind}")
 
 
 def letter_end_message(answers: Mapping[str, Any]) -> Message:

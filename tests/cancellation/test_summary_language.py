@@ -53,6 +53,7 @@ def test_a_special_termination_summary_names_the_end_the_letter_names():
 def test_the_summary_labels_the_number_a_contract_of_that_kind_has():
     # Hand-test: a gym was asked for "Rufnummer oder Vertragsnummer".
     gym = dict(ANSWERS, contract_type="gym", contract_reference="M-4711")
-    assert "• Mitglieds- oder Vertragsnummer: M-4711" in summary_text(gym, None)
-    assert "• membership number or contract number: M-4711" in summary_text(gym, None, language="en")
+    assert "• Mitglieds-/Vertragsnummer: M-4711" in summary_text(gym, None)
+    assert "• Membership or contract number: M-4711" in summary_text(gym, None, language="en")
+    assert "• Versicherungsscheinnummer: 0176 12345678" in summary_text(dict(ANSWERS, contract_type="insurance"), None)
     assert "• Rufnummer/Vertragsnummer:" in summary_text(dict(ANSWERS, contract_type="mobile"), None)
