@@ -52,7 +52,7 @@ def test_restarting_both_servers_resumes_the_conversation(own_stack):
     own_stack.start_action_server()
     own_stack.start_rasa()
 
-    assert "Rufnummer" in chat.say("4711")  # the next question, nothing asked again
+    assert "Mitglieds- oder Vertragsnummer" in chat.say("4711")  # the next question, nothing asked again
     chat.say("keine")
     chat.say("nächstmöglich")
     chat.say("nein")

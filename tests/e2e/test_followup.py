@@ -23,7 +23,7 @@ INTERVIEW_ANSWERS = (
     ("Postleitzahl", "10115"),
     ("welchem Ort", "Berlin"),
     ("Kundennummer", "123456789"),
-    ("Rufnummer oder Vertragsnummer", "keine"),
+    ("Vertragsnummer, um die es geht", "keine"),  # any kind of contract: its own numbers
     ("Kundenkennzahl", "weiß ich nicht"),
     ("Geburtsdatum", "24.12.1980"),
     ("Zu wann", "nächstmöglich"),
