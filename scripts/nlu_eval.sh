@@ -29,6 +29,8 @@ DEV=tests/nlu/independent/dev.yml
 ENGLISH=tests/nlu/independent/english_test.yml
 HELDOUT=tests/nlu/heldout.yml
 export RASA_TELEMETRY_ENABLED=false
+FALLBACK_THRESHOLD="$("$PYTHON" -c 'import sys, yaml
+print(next(c["threshold"] for c in yaml.safe_load(open(sys.argv[1]))["pipeline"] if c["name"] == "FallbackClassifier"))' "$CONFIG")"
 
 crossval=0
 keep=0
@@ -56,7 +58,7 @@ fi
 
 summarise() {
   # $1: results directory, $2: title, $3: 1 = list misclassified messages
-  "$PYTHON" - "$1" "$2" "$3" <<'PY'
+  "$PYTHON" - "$1" "$2" "$3" "$FALLBACK_THRESHOLD" <<'PY'
 import collections
 import json
 import pathlib
@@ -80,6 +82,15 @@ errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
 pairs = collections.Counter(
     (e["intent"], (e["intent_prediction"] or {}).get("name") or "None") for e in errors
 )
+# Rasa scores the intent below a fallback; count what the FallbackClassifier's threshold would do
+# (its ambiguity rule is not counted, so "silently wrong" is an upper bound).
+successes_file = results / "intent_successes.json"
+successes = json.loads(successes_file.read_text()) if successes_file.exists() else []
+threshold = float(sys.argv[4])
+low = lambda e: (e["intent_prediction"] or {}).get("confidence", 0) < threshold
+right = f", {sum(map(low, successes))} right" if successes_file.exists() else ""
+print(f"below the fallback threshold {threshold} (clarifying question): {sum(map(low, errors))} wrong"
+      f"{right}; silently wrong: {sum(not low(e) for e in errors)}")
 if pairs:
     print("confusions (true -> predicted: count):")
     for (true, pred), n in pairs.most_common(25):
