@@ -166,7 +166,7 @@ def test_the_number_question_names_the_numbers_a_contract_of_that_kind_has():
     for known in ({"customer_number": "12345"}, {"customer_number": "none"}):
         assert "Rufnummer oder Vertragsnummer" in asked("mobile", **known)
         assert "Mitglieds- oder Vertragsnummer" in asked("gym", **known) and "Rufnummer" not in asked("gym", **known)
-        assert "Versicherungsscheinnummer" in asked("insurance", **known) and "Rufnummer" not in asked("insurance", **known)
+        assert "Versicherungsschein- oder Vertragsnummer" in asked("insurance", **known) and "Rufnummer" not in asked("insurance", **known)
         assert "Wie lautet die Vertragsnummer" in asked("energy", **known)
     assert "keine" in asked("gym", customer_number="12345") and "keine" not in asked("gym", customer_number="none")
     assert "membership number or contract number" in asked("gym", customer_number="none", language="en")
