@@ -84,7 +84,10 @@ def describe(entry: LogEntry, record: Optional[AttemptRecord] = None) -> str:
         called = payload.get("called_at")
         when = ""
         if called:
-            when = f" am {clock.local_time_text(dt.datetime.fromisoformat(str(called)))}"
+            # The chat learns the day of a call ("heute", "gestern"), never its time: the logged
+            # moment is when the user told us (or noon of that day), so only the day is stated.
+            day = clock.local(dt.datetime.fromisoformat(str(called))).strftime("%d.%m.%Y")
+            when = f" am {day} (Uhrzeit nicht angegeben)"
         return f"{reference}: Anruf bei {provider}{when} – {outcome}."
     if entry.event == Event.STATUS_CHANGED:
         text = (

@@ -51,7 +51,9 @@ def test_report_lists_letter_status_changes_and_calls_of_the_same_conversation(l
     assert kinds == ["Hotline-Anruf", "Brief erstellt", "Statusänderung"]
     assert first_call.reference in report.entries[0].description
     # 11:00 UTC is noon in Germany in November.
-    assert "am 25.11.2026, 12:00 Uhr – nicht erreicht" in report.entries[0].description
+    # The user named the day of the call, not its time: the report claims no minute.
+    assert "am 25.11.2026 (Uhrzeit nicht angegeben) – nicht erreicht" in report.entries[0].description
+    assert "12:00" not in report.entries[0].description
     assert "bestätigtes Vertragsende 14.03.2027" in report.entries[2].description
     assert report.status == "vom Anbieter bestätigt"
     assert report.requested_end_text.startswith("zum 14.03.2027")
