@@ -346,6 +346,9 @@ class ValidateCancellationForm(FormValidationAction):
     def validate_summary_confirmed(self, value, dispatcher, tracker, domain) -> Slots:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = str(value or "")
+        changed = new_subject(turn_of(text, tracker), text, dispatcher, tracker)
+        if changed is not None:  # "ach nein, doch den ganzen Vertrag": the subject, not a field
+            return changed
         if intent == "affirm" or is_confirmation(text):
             return {"summary_confirmed": CONFIRMED}
         with_value = corrected_with_value(text, dispatcher, tracker)

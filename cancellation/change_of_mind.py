@@ -32,7 +32,13 @@ _CHANGE_RE = re.compile(
     r"\b(?:doch|lieber|eher|stattdessen|statt|eigentlich|nein|nee|ne|ach|oh|oops|sorry|nur|"
     r"ganze[nrs]?|komplett\w*|gesamte[nrs]?|actually|rather|instead|only|just|whole|entire|no|wait)\b"
 )
-_ONLY_RE = re.compile(r"\b(?:nur|only|just)\b")
+# "nur die Option" names the meant subject; "nicht nur die Option" ("not only") does not.
+_ONLY_RE = re.compile(r"(?<!nicht )(?<!not )\b(?:nur|only|just)\b")
+# A subject named only to be refused: "keine Option!", "nicht den ganzen Vertrag", "not the option".
+_REFUSED_RE = re.compile(
+    r"\b(?:kein(?:e[nrs]?)?|nicht|not)\s+(?:(?:die|den|das|der|ein\w*|the|an?)\s+)?"
+    r"(?:(?:ganze[nrs]?|gesamte[nrs]?|komplette[nrs]?|whole|entire)\s+)?(?P<word>[\w-]+)"
+)
 # Questions whose answers may contain such words without meaning a change: company names
 # ("Abo-Service GmbH"), kinds of contract ("DSL mit TV-Paket").
 _DESCRIPTIVE_QUESTIONS = frozenset({"provider", "provider_address", "contract_type"})
@@ -58,11 +64,18 @@ def _first_named(folded: str) -> Optional[SubjectKind]:
     return SubjectKind.CONTRACT if contract else None
 
 
+def _without_refused_subject(match: re.Match) -> str:
+    word = match.group("word")
+    refused = _OPTION_RE.fullmatch(word) or _CONTRACT_RE.fullmatch(word)
+    return " " if refused else match.group(0)
+
+
 def named_subject(text: str) -> Optional[SubjectKind]:
     """The subject a message names: a single option or the whole contract, or None. Where both
     are named, the one after "nur"/"only" is meant ("nicht den ganzen Vertrag, nur die Option",
-    "not the option, only the contract"), else the one named first."""
-    folded = fold(text)
+    "not the option, only the contract"), else the one named first; a refused one ("keine Option!
+    den ganzen Vertrag", "den ganzen Vertrag, nicht nur die Option") is not meant."""
+    folded = _REFUSED_RE.sub(_without_refused_subject, fold(text))
     only = _ONLY_RE.search(folded)
     return (_first_named(folded[only.end():]) if only else None) or _first_named(folded)
 

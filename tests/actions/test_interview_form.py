@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -174,3 +176,27 @@ def test_the_number_question_names_the_numbers_a_contract_of_that_kind_has():
     result, said = validate("contract_reference", "hab ich nicht", subject_kind="contract", contract_type="gym",
                             customer_number="none")
     assert "Mitglieds- oder Vertragsnummer" in said[0] and "0176" not in said[0]
+
+
+@pytest.mark.parametrize("text", ["ach nein, doch den ganzen Vertrag",
+                                  "Ich will den ganzen Vertrag kündigen, nicht nur die Option",
+                                  "keine Option! den ganzen Vertrag"])
+def test_the_whole_contract_at_the_summary_switches_the_subject_and_keeps_the_other_answers(text):
+    # Hand-test item 1: the summary asked for an option name or stored the words as its name.
+    option = {**ANSWERS, "subject_kind": "option", "option_name": "Sky-Paket", "street": "Hauptstr. 5"}
+    for intent in ("deny", "change_field", None):
+        result, said = validate("summary_confirmed", text, intent=intent, **option)
+        assert result["subject_kind"] == "contract" and result["option_name"] is None
+        assert result["summary_confirmed"] is None and result["contract_type"] == "gym"
+        assert "street" not in result and "full_name" not in result
+        assert said == ["Gut, dann kündigen wir den ganzen Vertrag. Ihre übrigen Angaben bleiben."]
+
+
+def test_only_the_option_at_the_summary_switches_to_the_option_and_takes_its_name():
+    result, said = validate("summary_confirmed", "ach nein, doch nur die Option Sky-Paket", intent="deny", **ANSWERS)
+    assert result["subject_kind"] == "option" and result["summary_confirmed"] is None
+    assert "full_name" not in result
+    assert said == ["Gut, dann kündigen wir nur eine Option, und der Vertrag läuft weiter. Ihre übrigen Angaben bleiben."]
+    # Without a name the form asks for it.
+    result, _ = validate("summary_confirmed", "doch lieber nur die Option", intent="deny", **ANSWERS)
+    assert result["subject_kind"] == "option" and result["option_name"] is None
