@@ -67,3 +67,44 @@ def test_a_typed_button_title_works_like_tapping_the_button(chat: Chat):
     reply = chat.say("cancel now")
     # The interview starts, as after tapping it (its first question: contract or option).
     assert "whole contract or just a single option" in reply and "did not quite understand" not in reply
+
+
+def reach_the_option_summary(chat: Chat) -> str:
+    chat.say("wie werde ich die Datenoption los")
+    chat.say("Vodafone")
+    chat.say("Max Mustermann")
+    chat.say("Hauptstr. 12a, 50667 Köln")
+    chat.say("weiß ich nicht")
+    chat.say("0151 23456789")
+    chat.say("zum 31.12.2027")
+    chat.say("nein")
+    summary = chat.say("ohne E-Mail")
+    assert "Option „Datenoption“" in summary
+    return summary
+
+
+def test_at_the_summary_a_switch_between_option_and_contract_keeps_the_other_answers(chat: Chat):
+    # Hand-test item 1: the summary asked "Was möchten Sie ändern?", asked for the option's name
+    # after "den ganzen Vertrag", or stored "keine Option! den ganzen Vertrag" as the option.
+    reach_the_option_summary(chat)
+    reply = chat.say("ach nein, doch den ganzen Vertrag")
+    assert "den ganzen Vertrag" in reply and "Wie heißt die Option" not in reply
+    assert "Was möchten Sie ändern" not in reply
+    if "Art von Vertrag" in reply:
+        reply = chat.say("Handyvertrag")
+    while "Kündigung" not in reply or "Max Mustermann" not in reply:  # what the new subject needs
+        reply = chat.say("nein")
+    assert "Datenoption" not in reply and "Option „" not in reply
+    for kept in ("Max Mustermann", "Hauptstr. 12a", "50667 Köln", "0151", "31.12.2027"):
+        assert kept in reply, kept
+    # And back: only the option; its name is asked; the refusal of the option switches again.
+    reply = chat.say("doch nur die Option")
+    assert "nur eine Option" in reply and "Wie heißt die Option" in reply
+    reply = chat.say("keine Option! den ganzen Vertrag")
+    assert "den ganzen Vertrag" in reply and "keine Option!" not in reply
+    assert "Option „" not in reply
+    reply = chat.say("doch nur die Option")
+    summary = chat.say("Datenoption")
+    assert "Option „Datenoption“" in summary
+    reply = chat.say("Ich will den ganzen Vertrag kündigen, nicht nur die Option")
+    assert "den ganzen Vertrag" in reply and "Wie heißt die Option" not in reply
