@@ -237,10 +237,15 @@ _CONTRACT_TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+# "am neuen Ort gibt es kein Glasfaser", "ohne Festnetz": a kind named as missing is not the contract.
+_NEGATED_BEFORE_RE = re.compile(r"\b(?:kein\w*|nicht|ohne|no|not|without)\s+(?:(?:mehr|das|den|die|any)\s+)?$")
+
+
 def _contract_type(folded: str) -> str | None:
     for contract_type, pattern in _CONTRACT_TYPE_PATTERNS:
-        if re.search(pattern, folded):
-            return contract_type
+        for match in re.finditer(pattern, folded):
+            if not _NEGATED_BEFORE_RE.search(folded[: match.start()]):
+                return contract_type
     return None
 
 

@@ -124,6 +124,19 @@ def test_contract_cancellations(text, contract_type):
     assert facts.option_name is None
 
 
+@pytest.mark.parametrize(
+    "text, contract_type",
+    [
+        # Hand-test item 12: "kein Glasfaser" at the new home made the DSL contract a fibre one.
+        ("Ich ziehe um, am neuen Ort gibt es kein Glasfaser. Ich habe Festnetz und Internet bei der Telekom", "dsl"),
+        ("am neuen Ort gibt es kein Glasfaser", None),
+        ("Ich habe keinen Handyvertrag, nur Festnetz", "landline"),
+    ],
+)
+def test_a_kind_of_contract_named_as_missing_is_not_the_contract(text, contract_type):
+    assert extract_facts(text, TODAY).contract_type == contract_type
+
+
 def test_references_after_their_labels():
     facts = extract_facts(
         "Kd.-Nr. K-778899, Vertrags-Nr.: 2024/55-1, Handynummer +49 151 12345678, mail anna@example.de", TODAY
