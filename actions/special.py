@@ -150,11 +150,18 @@ class ValidateSpecialForm(FormValidationAction):
         missing = next_question(ground, facts, context)
         if missing is None:
             return {"special_fact": FACT_DONE}
-        try:
-            facts.update(parse_fact(missing.question, str(value or ""), context.today))
-        except InvalidAnswer as error:
-            tell(dispatcher, tracker, error.message, buttons_of(error.message.key, tracker))
-            return {"special_fact": None}
+        # Whatever question it answers, a message's other facts are taken too ("mein Vater",
+        # "dort gibt es kein Glasfaser"): they are not asked again.
+        stated = facts_from_message(SpecialGround.parse(ground), str(value or ""))
+        stated = {key: fact for key, fact in stated.items() if key not in facts}
+        facts.update(stated)
+        if missing.question.key not in stated:
+            try:
+                facts.update(parse_fact(missing.question, str(value or ""), context.today))
+            except InvalidAnswer as error:
+                if not stated:
+                    tell(dispatcher, tracker, error.message, buttons_of(error.message.key, tracker))
+                    return {"special_fact": None}
         done = next_question(ground, facts, context) is None
         # None makes the form ask again, i.e. the next fact.
         return {"special_facts": facts, "special_fact": FACT_DONE if done else None}

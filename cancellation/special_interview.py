@@ -15,10 +15,13 @@ from cancellation.extraction import extract_facts
 from cancellation.replies import classify_reply, fold, is_unknown_answer
 from cancellation.special import SpecialAssessment
 from cancellation.special.assessment import LetterMode
+from cancellation.special.death import relationship_from
 from cancellation.special.facts import (
     ABROAD,
+    AVAILABLE_AT_NEW_ADDRESS,
     CONTRACTED_SPEED,
     NEW_ADDRESS,
+    RELATIONSHIP,
     FactKind,
     Question,
 )
@@ -122,8 +125,29 @@ def mentions_abroad(text: str) -> bool:
     return bool(_ABROAD.search(fold(text or "")))
 
 
+# "am neuen Ort gibt es kein Glasfaser", "dort ist DSL nicht verfügbar": the service is not offered
+# at the new home (the fact § 60 Abs. 2 TKG turns on, cancellation/special/relocation.py).
+_NEW_PLACE = re.compile(
+    r"\bneue[nmrs]?\s+(?:ort|wohnort|wohnung|adresse|anschrift|haus|zuhause)\b|\bdort\b|\bda\s+(?:gibt|ist|sind|bietet|wird)\b|"
+    r"\bnew\s+(?:place|address|home|flat|house)\b|\bthere\b"
+)
+_NOT_OFFERED = re.compile(
+    r"\bgibt\s+es\s+(?:\w+\s+){0,3}?kein\w*|\bkein\w*\s+(?:\w+\s+)?(?:verfuegbar|anschluss|ausbau|netz|empfang)\w*|"
+    r"\bnicht\s+(?:\w+\s+)?(?:verfuegbar|angeboten|erhaeltlich|moeglich|ausgebaut)|"
+    r"\bbietet\s+(?:\w+\s+){0,4}?(?:nicht|kein\w*)\b|"
+    r"\bnot\s+(?:be\s+)?(?:available|offered)|\bisn'?t\s+available|\bno\s+(?:\w+\s+)?(?:coverage|available)|"
+    r"\bdoes(?:n'?t|\s+not)\s+offer"
+)
+
+
+def not_offered_at_new_home(text: str) -> bool:
+    folded = fold(text or "").replace("\u2019", "'")
+    return bool(_NEW_PLACE.search(folded) and _NOT_OFFERED.search(folded))
+
+
 def facts_from_message(ground: Optional[SpecialGround], text: str) -> Dict[str, Any]:
-    """Facts a message states, so they are not asked again (issue 11)."""
+    """Facts a message states, so they are not asked again (issue 11): in the first message and
+    in every answer (actions/special.py), whatever question it answers."""
     facts: Dict[str, Any] = {}
     if ground is SpecialGround.SLOW_INTERNET:
         speed = contracted_speed_in(text)
@@ -131,6 +155,11 @@ def facts_from_message(ground: Optional[SpecialGround], text: str) -> Dict[str, 
             facts[CONTRACTED_SPEED.key] = speed
     if ground is SpecialGround.RELOCATION and mentions_abroad(text):
         facts[ABROAD] = Reply.YES.value
+    if ground is SpecialGround.RELOCATION and not_offered_at_new_home(text):
+        facts[AVAILABLE_AT_NEW_ADDRESS.key] = Reply.NO.value
+    relationship = relationship_from(text) if ground is SpecialGround.DEATH else None
+    if relationship:
+        facts[RELATIONSHIP.key] = relationship
     return facts
 
 

@@ -9,6 +9,7 @@ a relative, and the user is told to check the inheritance first.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from cancellation.replies import fold
 from cancellation.special.assessment import LetterMode, SpecialAssessment, statement
@@ -29,6 +30,40 @@ GROUND = SpecialGround.DEATH
 # "ich bin die Tochter" -> "Tochter": the letter prints the relationship in brackets.
 _LEAD = re.compile(r"^(?:ich\s+bin\s+|i\s+am\s+|i\s*'?m\s+)?(?:(?:die|der|das|sein|seine|ihr|ihre|his|her|the)\s+)?",
                    re.IGNORECASE)
+
+
+# "mein Vater ist gestorben": who died says how the writer is related (issue: the relationship was
+# asked again). The noun of the deceased, the writer's relationship, and the deceased's gender.
+_RELATIVES = (
+    (r"vater|papa|vati|father|dad", "Kind", True),
+    (r"mutter|mama|mutti|mother|mum|mom", "Kind", False),
+    (r"(?:ehe)?mann|husband", "Ehepartnerin bzw. Ehepartner", True),
+    (r"(?:ehe)?frau|wife", "Ehepartnerin bzw. Ehepartner", False),
+    (r"lebensgefaehrte|lebenspartner|partner", "Lebenspartnerin bzw. Lebenspartner", True),
+    (r"lebensgefaehrtin|lebenspartnerin|partnerin", "Lebenspartnerin bzw. Lebenspartner", False),
+    (r"bruder|brother", "Geschwister", True),
+    (r"schwester|sister", "Geschwister", False),
+    (r"opa|grossvater|grandfather|grandpa", "Enkelkind", True),
+    (r"oma|grossmutter|grandmother|grandma", "Enkelkind", False),
+    (r"sohn|son", "Elternteil", True),
+    (r"tochter|daughter", "Elternteil", False),
+)
+_POSSESSIVE = r"\b(?:mein|meine|meinem|meinen|meiner|meines|my)\s+(?:(?:liebe[rn]?|geliebte[rn]?|late)\s+)?"
+
+
+def relationship_from(text: str) -> Optional[str]:
+    """The writer's relationship as the letter prints it when a message names the deceased as a
+    relative ("Mein Vater ist gestorben" -> "Kind des Verstorbenen"), else None."""
+    folded = fold(text or "")
+    found = [
+        (match.start(), relationship, male)
+        for pattern, relationship, male in _RELATIVES
+        for match in re.finditer(_POSSESSIVE + r"(?:" + pattern + r")\b", folded)
+    ]
+    if not found:
+        return None
+    _, relationship, male = min(found)
+    return f"{relationship} des Verstorbenen" if male else f"{relationship} der Verstorbenen"
 
 
 def relationship_word(text: str) -> str:

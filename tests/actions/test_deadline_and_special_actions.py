@@ -185,3 +185,32 @@ def test_a_cancellation_that_names_a_reason_offers_the_special_path_with_what_it
 
     messages, slots = events_of(ActionOfferSpecial(), "Ich will meinen Handyvertrag bei o2 kündigen")
     assert messages == [] and slots["special_offered"] is False
+
+
+def test_a_relative_named_in_the_first_message_is_not_asked_for_again():
+    # Hand-test item 12: "Mein Vater ist gestorben" -> "In welchem Verhältnis standen Sie zu ihr?".
+    _, offered = events_of(ActionOfferSpecial(), "Mein Vater ist letzte Woche gestorben, ich will seinen Handyvertrag kündigen")
+    _, slots = events_of(ActionStartSpecial(), "/affirm", special_offer=offered["special_offer"])
+    asked, facts = _run_special_form("death", ("Hans Muster", "01.11.2026", "ja"), special_facts=slots["special_facts"])
+    assert not any("Verhältnis" in question for question in asked)
+    assert facts["relationship"] == "Kind des Verstorbenen"
+    messages, slots = events_of(ActionAssessSpecial(), special_ground="death", special_facts=facts)
+    preamble = " ".join(str(part) for part in slots["special_termination"].values())
+    assert "Kind des Verstorbenen" in preamble
+
+
+def test_a_fact_stated_in_another_answer_is_not_asked_for_again():
+    # Hand-test item 12: "… am neuen Ort gibt es kein Glasfaser" -> asked whether it is available.
+    asked, facts = _run_special_form(
+        "relocation", ("15.02.2027", "Lindenweg 3, 04109 Leipzig, am neuen Ort gibt es kein Glasfaser"),
+        contract_type="fibre",
+    )
+    assert not any("neuen Anschrift an" in question for question in asked)
+    assert facts["available_at_new_address"] == "no"
+    # Said as the answer to the availability question itself, in other words.
+    asked, facts = _run_special_form(
+        "relocation", ("15.02.2027", "Lindenweg 3, 04109 Leipzig", "dort gibt es kein Glasfaser"),
+        contract_type="fibre",
+    )
+    assert facts["available_at_new_address"] == "no"
+    assert facts["new_address"] == "Lindenweg 3, 04109 Leipzig"

@@ -178,3 +178,23 @@ def test_the_special_termination_is_kept_with_the_personal_data_for_a_reminder()
     slot = assess("relocation", facts, CONTEXT).as_slot()
     assert personal_data(dict(ANSWERS, special_termination=slot))["special_termination"] == slot
     assert "special_termination" not in personal_data(dict(ANSWERS, special_termination=None))
+
+
+@pytest.mark.parametrize(
+    "ground, text, expected",
+    [
+        ("death", "Mein Vater ist gestorben", {"relationship": "Kind des Verstorbenen"}),
+        ("death", "meine Mutter ist letzte Woche verstorben", {"relationship": "Kind der Verstorbenen"}),
+        ("death", "Mein Mann ist verstorben", {"relationship": "Ehepartnerin bzw. Ehepartner des Verstorbenen"}),
+        ("death", "my late father died", {"relationship": "Kind des Verstorbenen"}),
+        ("death", "Der Vertragsinhaber ist gestorben", {}),
+        ("relocation", "Ich ziehe um, am neuen Ort gibt es kein Glasfaser", {"available_at_new_address": "no"}),
+        ("relocation", "ich ziehe nach Leipzig, dort ist DSL nicht verfügbar", {"available_at_new_address": "no"}),
+        ("relocation", "the provider does not offer it at my new address", {"available_at_new_address": "no"}),
+        ("relocation", "Ich ziehe um und kündige, da ich nicht mehr dort wohnen werde", {}),
+        ("relocation", "wir ziehen um, da gibt es auch Glasfaser", {}),
+        ("relocation", "Ich ziehe nach Hamburg", {}),
+    ],
+)
+def test_facts_a_message_states_are_taken(ground, text, expected):
+    assert facts_from_message(SpecialGround(ground), text) == expected
