@@ -79,11 +79,16 @@ class ValidateDeadlineForm(FormValidationAction):
     def _parse(
         slot: Text, value: Any, parse: Callable[[str], Any], dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Slots:
+        text = str(value or "")
+        # What the answer says besides ("Fitnessstudio" at the term question) is taken too.
+        beside = di.facts_beside(text, slot, {**_answers(tracker), di.CONTRACT_TYPE: tracker.get_slot(di.CONTRACT_TYPE)},
+                                 clock.today())
         try:
-            return {slot: parse(str(value or ""))}
+            return {**beside, slot: parse(text)}
         except InvalidInput as error:
-            dispatcher.utter_message(text=_error_text(error, tracker))
-            return {slot: None}
+            if not beside:  # else the question is simply asked again, with what was taken
+                dispatcher.utter_message(text=_error_text(error, tracker))
+            return {**beside, slot: None}
 
     def validate_deadline_start(self, value, dispatcher, tracker, domain) -> Slots:
         return self._parse(di.START, value, lambda text: answers_of.parse_start(text, clock.today()), dispatcher, tracker)
@@ -121,6 +126,18 @@ class ValidateDeadlineForm(FormValidationAction):
             return concluded_on.isoformat()
 
         return self._parse(di.CONCLUDED, value, parse, dispatcher, tracker)
+
+
+class ActionAskDeadlineTermMonths(Action):
+    """The term question; its first button fits the kind of contract (di.term_question)."""
+
+    def name(self) -> Text:
+        return "action_ask_deadline_term_months"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        key = di.term_question(_answers(tracker))
+        _say(dispatcher, tracker, say(key), buttons_of=key)
+        return []
 
 
 class ActionAnswerDeadline(Action):

@@ -32,6 +32,7 @@ from cancellation.deadlines import (
     compute_deadline,
     rule_set_for,
 )
+from cancellation.extraction import extract_facts
 from cancellation.posting import (
     SendingMethod,
     Urgency,
@@ -54,6 +55,7 @@ EXTENSION = "deadline_extension_months"
 BASIC_SUPPLY = "deadline_basic_supply"  # energy: basic supply (§ 20 StromGVV / GasGVV) or not
 DEADLINE_SLOTS = (START, TERM, NOTICE, SECTOR, SENDING, CONCLUDED, EXTENSION, BASIC_SUPPLY)
 END_DATE = "end_date"  # the letter's end date (the letter interview's slot)
+CONTRACT_TYPE = "contract_type"  # the letter interview's kind of contract
 
 # A contract is usually concluded at most a few months before it starts.
 CONCLUSION_LOOKBACK_DAYS = 183
@@ -195,6 +197,29 @@ def opening_answers(
             answers[BASIC_SUPPLY] = UNKNOWN  # answered at once: the note on basic supply says what applies
         answers[SENDING] = ASSUMED_SENDING.value
     return {name: value for name, value in answers.items() if value is not None}
+
+
+def facts_beside(text: str, asked: str, answers: Mapping[str, Any], today: dt.date) -> Dict[str, Any]:
+    """What an answer says besides the asked question's answer, for questions not answered yet:
+    "Fitnessstudio" at the minimum-term question is the kind of contract (a hand-test saw it
+    ignored and asked later), "seit März 2025, 24 Monate" at another question the start and term.
+    Amounts said at the term or notice question stay with that question: which of the two an
+    amount is can only be told from the question asked."""
+    facts = question_facts(text, today)
+    found: Dict[str, Any] = {START: facts.get("start")}
+    if asked not in (TERM, NOTICE):
+        found.update({TERM: facts.get("term"), NOTICE: facts.get("notice")})
+    contract_type = extract_facts(text, today).contract_type
+    sector = sector_from(contract_type)
+    if sector is not None:
+        found.update({SECTOR: sector.value, CONTRACT_TYPE: contract_type})
+    return {name: value for name, value in found.items() if value is not None and name != asked and answers.get(name) is None}
+
+
+def term_question(answers: Mapping[str, Any]) -> str:
+    """The term question's response: insurance contracts usually run a year, so 12 months first."""
+    insurance = answers.get(SECTOR) == Sector.INSURANCE.value
+    return "utter_ask_deadline_term_months_insurance" if insurance else "utter_ask_deadline_term_months"
 
 
 # --- the answer --------------------------------------------------------------------------------

@@ -10,7 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from cancellation import clock
 
-from actions.deadline import ActionAnswerDeadline, ActionStartDeadline, ValidateDeadlineForm
+from actions.deadline import (
+    ActionAnswerDeadline,
+    ActionAskDeadlineTermMonths,
+    ActionStartDeadline,
+    ValidateDeadlineForm,
+)
 from actions.special import (
     ActionAskFullName,
     ActionAskSpecialFact,
@@ -214,3 +219,34 @@ def test_a_fact_stated_in_another_answer_is_not_asked_for_again():
     )
     assert facts["available_at_new_address"] == "no"
     assert facts["new_address"] == "Lindenweg 3, 04109 Leipzig"
+
+
+def test_a_kind_of_contract_said_at_another_deadline_question_is_taken():
+    # Hand-test item 12: "Fitnessstudio" at the minimum-term question was ignored, the kind asked later.
+    dispatcher = CollectingDispatcher()
+    form = ValidateDeadlineForm()
+    result = form.validate_deadline_term_months("Fitnessstudio", dispatcher, tracker(deadline_start="2025-03-15"), {})
+    assert result == {"deadline_term_months": None, "deadline_sector": "other", "contract_type": "gym"}
+    assert dispatcher.messages == []  # the term is asked again, no error about the word
+    result = form.validate_deadline_term_months("24 Monate, ist ein Fitnessstudio", dispatcher, tracker(), {})
+    assert result == {"deadline_term_months": 24, "deadline_sector": "other", "contract_type": "gym"}
+    result = form.validate_deadline_start("seit 01.03.2025, Handyvertrag mit 24 Monaten Laufzeit", dispatcher, tracker(), {})
+    assert result["deadline_start"] == "2025-03-01" and result["deadline_term_months"] == 24
+    assert result["deadline_sector"] == "telecom"
+    # Known answers are not overwritten by what a later answer mentions.
+    result = form.validate_deadline_term_months("24 Monate, wie beim Handyvertrag", dispatcher,
+                                                tracker(deadline_sector="other", contract_type="gym"), {})
+    assert result == {"deadline_term_months": 24}
+
+
+def test_the_term_question_offers_a_year_first_for_insurance():
+    # Hand-test item 12: "Kfz-Versicherung … jährlich" was offered "24 Monate" first.
+    messages, _ = events_of(ActionAskDeadlineTermMonths(), deadline_sector="insurance")
+    assert "Versicherung" in messages[0]["text"]
+    assert [button["title"] for button in messages[0]["buttons"]][0] == "1 Jahr"
+    assert messages[0]["buttons"][0]["payload"] == "12 Monate"
+    messages, _ = events_of(ActionAskDeadlineTermMonths(), deadline_sector="insurance", language="en")
+    assert messages[0]["buttons"][0]["title"] == "1 year"
+    messages, _ = events_of(ActionAskDeadlineTermMonths(), deadline_sector="telecom")
+    assert messages[0]["text"].startswith("Wie lange ist die Mindestlaufzeit")
+    assert messages[0]["buttons"][0]["title"] == "24 Monate"
