@@ -56,7 +56,9 @@ class ActionStartDeadline(Action):
         if facts.contract_type:
             events.append(SlotSet("contract_type", facts.contract_type))
         provider = services.directory().get(facts.provider) if facts.provider else None
-        if provider is None and tracker.get_slot("provider_key"):
+        if provider is None and facts.provider_name:  # "bei der Lokalzeitung Nordkurier": not asked again
+            events += [SlotSet("provider", facts.provider_name), SlotSet("provider_key", None)]
+        elif provider is None and tracker.get_slot("provider_key"):
             provider = services.directory().get(tracker.get_slot("provider_key"))
         elif provider is not None:
             events += [SlotSet("provider", provider.name), SlotSet("provider_key", provider.key)]

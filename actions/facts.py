@@ -40,7 +40,11 @@ def facts_as_slots(text: str, today: dt.date) -> Dict[str, Any]:
     provider = services.directory().get(facts.provider) if facts.provider else None
     if provider is not None:
         slots.update(provider=provider.name, provider_key=provider.key)
-    return {name: value for name, value in slots.items() if value is not None}
+    known = {name: value for name, value in slots.items() if value is not None}
+    if provider is None and facts.provider_name:
+        # "bei der Lokalzeitung Nordkurier": not asked again; no directory entry (its address is asked).
+        known.update(provider=facts.provider_name, provider_key=None)
+    return known
 
 
 class ActionTakeOverFacts(Action):

@@ -58,6 +58,7 @@ class Facts:
     contract_type: str | None = None
     provider: str | None = None  # provider key in the directory
     full_name: str | None = None  # the signature under a pasted letter
+    provider_name: str | None = None  # a provider not in the directory, as written ("Lokalzeitung Nordkurier")
 
 
 # --------------------------------------------------------------------------
@@ -364,6 +365,40 @@ def squeeze_whitespace(text: str) -> str:
     )
 
 
+# "Zeitungsabo bei der Lokalzeitung Nordkurier": a company the directory does not know, named after
+# "bei": capitalised words (German nouns are capitalised too, so a few are no company).
+_NAMED_AFTER_BEI_RE = re.compile(
+    r"\bbei\s+(?:der|dem|den|die|einer|einem)?\s*"
+    r"(?P<name>[A-ZÄÖÜ][\w&.'\-]*(?:\s+(?:[A-ZÄÖÜ0-9][\w&.'\-]*|&|und|u\.|Co\.?))*)"
+)
+_NOT_A_COMPANY_RE = re.compile(
+    r"\b(?:\w*kuendigung\w*|frage\w*|hilfe|suche|erstellung|problem\w*|umzug|tod|todesfall|"
+    r"vertrag\w*|anbieter\w*|firma|gesellschaft|mir|uns|ihnen|ihm|ihr|post|e-?mail|ende|beginn|"
+    r"laufzeit|frist\w*|mindestlaufzeit|ihre[mnr]?|meine[mnr]?|kunden\w*|mitglied\w*|preis\w*|bedarf|gelegenheit|\w*fragen|seit|ab|bis)\b"
+)
+_ABSTRACT_NOUN_RE = re.compile(r"(?:ung|heit|keit|schaft|tion|tum)$")
+MAX_NAMED_PROVIDER_WORDS = 4
+
+
+def _named_provider(text: str) -> str | None:
+    """An unknown provider named after "bei", or None. The name ends before a word that names no
+    company ("bei Muckibude Mitglied" -> "Muckibude"); a kind of contract alone is no name."""
+    match = _NAMED_AFTER_BEI_RE.search(text)
+    if match is None:
+        return None
+    words: list[str] = []
+    for word in match.group("name").split():
+        if _NOT_A_COMPANY_RE.fullmatch(fold(word).strip(".,")):
+            break
+        words.append(word)
+    name = " ".join(words).strip(" .-&")
+    if not name or len(words) > MAX_NAMED_PROVIDER_WORDS or name.split()[-1] in ("und", "u.", "&"):
+        return None
+    if len(words) == 1 and (_contract_type(fold(name)) is not None or _ABSTRACT_NOUN_RE.search(fold(name))):
+        return None  # "bei Glasfaser", "bei Preiserhöhung"
+    return name
+
+
 def extract_facts(text: str, today: date, directory: Directory | None = None) -> Facts:
     """Facts clearly stated in `text`; every field not stated stays None/False."""
     if not isinstance(text, str) or not text.strip():
@@ -403,4 +438,5 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
         contract_type=contract_type,
         provider=provider,
         full_name=_signature(text),
+        provider_name=None if match else _named_provider(text),
     )

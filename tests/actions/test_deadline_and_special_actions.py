@@ -250,3 +250,11 @@ def test_the_term_question_offers_a_year_first_for_insurance():
     messages, _ = events_of(ActionAskDeadlineTermMonths(), deadline_sector="telecom")
     assert messages[0]["text"].startswith("Wie lange ist die Mindestlaufzeit")
     assert messages[0]["buttons"][0]["title"] == "24 Monate"
+
+
+def test_an_unknown_provider_named_in_the_deadline_question_is_kept_for_the_letter():
+    # Hand-test item 12: "Zeitungsabo bei der Lokalzeitung Nordkurier" -> "Bei welchem Anbieter…?".
+    _, slots = events_of(ActionStartDeadline(), "Ich habe ein Zeitungsabo bei der Lokalzeitung Nordkurier, "
+                                                "bis wann kann ich kündigen?", provider_key="o2")
+    assert slots["provider"] == "Lokalzeitung Nordkurier" and slots["provider_key"] is None
+    assert slots["contract_type"] == "press"

@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.facts import ActionTakeOverFacts
 from actions.form import ActionAskContractReference, ValidateCancellationForm
 from actions.navigation import ActionChangeField, ActionGoBack, ActionResumeInterview
 
@@ -200,3 +201,11 @@ def test_only_the_option_at_the_summary_switches_to_the_option_and_takes_its_nam
     # Without a name the form asks for it.
     result, _ = validate("summary_confirmed", "doch lieber nur die Option", intent="deny", **ANSWERS)
     assert result["subject_kind"] == "option" and result["option_name"] is None
+
+
+def test_an_unknown_provider_named_in_the_first_message_is_not_asked_for():
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionTakeOverFacts().run(
+        dispatcher, tracker("Ich will mein Zeitungsabo bei der Lokalzeitung Nordkurier kündigen", provider_key="o2"), {}))
+    slots = {event["name"]: event["value"] for event in events}
+    assert slots["provider"] == "Lokalzeitung Nordkurier" and slots["provider_key"] is None

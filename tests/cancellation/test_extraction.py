@@ -137,6 +137,27 @@ def test_a_kind_of_contract_named_as_missing_is_not_the_contract(text, contract_
     assert extract_facts(text, TODAY).contract_type == contract_type
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # Hand-test item 12: the provider was asked again after "bei der Lokalzeitung Nordkurier".
+        ("Ich habe ein Zeitungsabo bei der Lokalzeitung Nordkurier, bis wann kann ich kündigen?",
+         "Lokalzeitung Nordkurier"),
+        ("Ich will mein Abo bei Stadtwerke Kleinkleckersdorf kündigen", "Stadtwerke Kleinkleckersdorf"),
+        ("Ich bin bei Muckibude Plus Mitglied", "Muckibude Plus"),
+        ("Kündigen bei Stadtwerke München GmbH", "Stadtwerke München GmbH"),
+        ("Hilfe bei der Kündigung meines Handyvertrags", None),
+        ("Kann ich bei Umzug kündigen?", None),
+        ("Sonderkündigung bei Preiserhöhung", None),
+        ("Was gilt bei Tod des Inhabers?", None),
+        ("Ich will bei der Zeitung kündigen", None),
+        ("bis wann muss ich bei o2 kündigen?", None),  # a known provider: its key, not a name
+    ],
+)
+def test_a_provider_the_directory_does_not_know_is_taken_by_name(text, name):
+    assert extract_facts(text, TODAY).provider_name == name
+
+
 def test_references_after_their_labels():
     facts = extract_facts(
         "Kd.-Nr. K-778899, Vertrags-Nr.: 2024/55-1, Handynummer +49 151 12345678, mail anna@example.de", TODAY
