@@ -24,6 +24,7 @@ INTERVIEW_SLOTS = (
     "street",
     "postcode",
     "city",
+    "country",
     "customer_number",
     "contract_reference",
     "phone_number",
@@ -38,11 +39,13 @@ INTERVIEW_SLOTS = (
     "special_termination",
 )
 # Answers about the person, kept for a second letter in the same conversation.
-PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "email", "date_of_birth")
+PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "country", "email", "date_of_birth")
 # Slots that belong to another one and are cleared with it.
 DEPENDENT_SLOTS = {
     "provider": ("provider_key", "provider_address"),
     "contract_reference": ("phone_number", "contract_number"),
+    # A new address is asked from its street on: an earlier answer's country abroad goes with it.
+    "street": ("country",),
 }
 
 CHANNEL_NAMES = {"socketio": "web", "telegram": "telegram", "rest": "rest"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -23,6 +23,7 @@ from cancellation.subject import parse_contract_type, parse_option_name, parse_s
 from cancellation.extraction import extract_facts, known_option_name
 from cancellation import clock
 from cancellation.change_of_mind import change_of_mind
+from cancellation.countries import is_foreign, split_country
 from cancellation.extras import (
     extras_question,
     offered_extras,
@@ -52,6 +53,7 @@ Slots = Dict[Text, Any]
 
 # After this many unusable answers to the same question the bot adds a way out.
 PATIENCE = 2
+ADDRESS_SLOTS = ("street", "postcode", "city", "country")
 
 
 def _today() -> dt.date:
@@ -131,6 +133,12 @@ def turn_of(text: str, tracker: Tracker) -> Optional[ChangeOfMind]:
     return change_of_mind(
         text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
     )
+
+
+def _address_slots(parts: validation.AddressParts, names: Tuple[str, ...] = ADDRESS_SLOTS) -> Slots:
+    """The parts of an address answer that were found, as slots (the country only abroad)."""
+    found = {"street": parts.street, "postcode": parts.postcode, "city": parts.city, "country": parts.country}
+    return {name: found[name] for name in names if found[name]}
 
 
 class ValidateCancellationForm(FormValidationAction):
@@ -239,8 +247,7 @@ class ValidateCancellationForm(FormValidationAction):
             except InvalidInput:
                 parts = None
             if parts is not None and parts.street:
-                found = {"street": parts.street, "postcode": parts.postcode, "city": parts.city}
-                return {slot: part for slot, part in found.items() if part}
+                return _address_slots(parts)
             return {"street": validation.parse_street(text)}
 
         return self._parse("street", value, parse, dispatcher, tracker)
@@ -252,15 +259,19 @@ class ValidateCancellationForm(FormValidationAction):
             except InvalidInput:
                 parts = None
             if parts is not None and parts.postcode and parts.city:
-                return {"postcode": parts.postcode, "city": parts.city}
-            return {"postcode": validation.parse_postcode(text)}
+                return _address_slots(parts, ("postcode", "city", "country"))
+            return {"postcode": validation.parse_postcode(text, tracker.get_slot("country"))}
 
         return self._parse("postcode", value, parse, dispatcher, tracker)
 
     def validate_city(self, value, dispatcher, tracker, domain) -> Slots:
-        return self._parse(
-            "city", value, lambda text: {"city": validation.parse_city(text)}, dispatcher, tracker
-        )
+        def parse(text: str) -> Slots:
+            # "Bozen, Italien": the city of an address abroad, with its country.
+            city, country = split_country(text)
+            found = {"city": validation.parse_city(city)}
+            return {**found, "country": country} if is_foreign(country) else found
+
+        return self._parse("city", value, parse, dispatcher, tracker)
 
     def validate_customer_number(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping, Optional, Tuple
 
 from letters import LetterData, PostalAddress
 
+from cancellation.countries import printed
 from cancellation.extras import ADVERTISING, PORTING, SEPA, fitting_extras
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.providers import Provider
@@ -59,7 +60,8 @@ def build_letter_data(
     return LetterData(
         reference=reference,
         sender=PostalAddress(
-            lines=(name,), street=str(answers["street"]), postcode=str(answers["postcode"]), city=city
+            lines=(name,), street=str(answers["street"]), postcode=str(answers["postcode"]), city=city,
+            country=printed(answers.get("country")),
         ),
         recipient=recipient_address(answers, provider),
         place=city,
@@ -87,7 +89,7 @@ def personal_data(answers: Mapping[str, Any]) -> dict:
     # With what a reminder needs to repeat the first letter: the special termination (it holds
     # personal facts too: a new address, a deceased relative) and the option's name.
     keys = (
-        "full_name", "street", "postcode", "city", "email", "customer_number", "phone_number",
+        "full_name", "street", "postcode", "city", "country", "email", "customer_number", "phone_number",
         "contract_number", "provider_address", "customer_password", "date_of_birth", "special_termination",
         "option_name",
     )

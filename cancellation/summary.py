@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple
 
+from cancellation.countries import is_foreign
 from cancellation.extraction import CONTRACT_TYPE_LABELS
 from cancellation.extras import EXTRA_LABELS, extras_text, fitting_extras
 from cancellation.interview import ASAP, SKIPPED, reference_numbers
@@ -15,6 +16,13 @@ from cancellation.special_interview import enclosure_names, summary_kind
 from cancellation.replies import street_key
 from cancellation.texts import Message, Renderable, render, say
 from cancellation.vocabulary import ContractType, Language
+
+
+def _address_text(answers: Mapping[str, Any]) -> str:
+    """ "Via Roma 3, 39100 Bozen, Italien": the user's address as the letter prints it."""
+    text = f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}"
+    country = answers.get("country")
+    return f"{text}, {country}" if is_foreign(country) else text
 
 
 def end_date_text(value: Optional[str]) -> str:
@@ -99,7 +107,7 @@ def summary_text(
         row("provider", typed(answers.get("provider"))),
         row("provider_address", escape(", ".join(recipient_lines(answers, provider)))),
         row("name", typed(answers.get("full_name"))),
-        row("address", escape(f"{_shown(answers.get('street'))}, {_shown(answers.get('postcode'))} {_shown(answers.get('city'))}")),
+        row("address", escape(_address_text(answers))),
         row("customer_number", typed(answers.get("customer_number"))),
         row("contract_reference", typed(answers.get("contract_reference")), _reference_label(answers.get("contract_type"))),
         row("end", letter_end_message(answers)),

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 import phonenumbers
 
+from cancellation.countries import FOREIGN_POSTCODE, foreign_postcode, is_foreign, split_country
 from cancellation.replies import classify_reply, gives_no_value
 from cancellation.texts import Message, say
 
@@ -44,6 +45,7 @@ class AddressParts:
     street: str | None
     postcode: str | None
     city: str | None
+    country: str | None = None  # the German name of a country abroad (cancellation/countries.py)
 
 
 @dataclass(frozen=True)
@@ -279,10 +281,17 @@ _POSTCODE_MESSAGE = say("utter_invalid_postcode")
 _POSTCODE_PREFIX_RE = re.compile(r"^(?:plz|postleitzahl|d\s*-|de\s*-)\s*:?\s*", re.IGNORECASE)
 
 
-def parse_postcode(text: str) -> str:
-    """A German postcode: exactly five digits ("PLZ 10115" accepted)."""
+def parse_postcode(text: str, country: str | None = None) -> str:
+    """A German postcode: exactly five digits ("PLZ 10115" accepted); for an address abroad
+    (`country`, see cancellation/countries.py) that country's way of writing one."""
     raw = _require_text(text, MAX_ANSWER_CHARS, "10115")
     candidate = _POSTCODE_PREFIX_RE.sub("", raw).strip()
+    if is_foreign(country):
+        match = _FOREIGN_POSTCODE_CITY_RE.match(candidate)
+        found = foreign_postcode(candidate) or (match.group("postcode").upper() if match else None)
+        if not found:
+            raise InvalidInput(say("utter_invalid_postcode_abroad", country=country))
+        return found
     if re.fullmatch(r"[0-9]{2} ?[0-9]{3}", candidate):
         candidate = candidate.replace(" ", "")
     else:
@@ -366,6 +375,9 @@ _ADDRESS_MESSAGE = say("utter_invalid_address")
 _POSTCODE_CITY_RE = re.compile(
     r"(?<![0-9])(?:(?:D|DE)\s*-\s*)?(?P<postcode>[0-9]{5})(?![0-9])\s*(?P<city>[^,;\n0-9]*)"
 )
+_FOREIGN_POSTCODE_CITY_RE = re.compile(
+    rf"(?<![0-9A-Za-z])(?P<postcode>{FOREIGN_POSTCODE})(?![0-9])\s*(?P<city>[^,;\n0-9]*)", re.IGNORECASE
+)
 _STREET_WORD_RE = re.compile(
     r"(?:stra(?:ß|ss)e|str\.?|weg|platz|allee|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|graben|"
     r"wall|zeile|stieg|kamp|twiete|hof|berg|feld|garten|park|tor)$",
@@ -394,14 +406,15 @@ def _split_city(city_part: str) -> tuple[str | None, str]:
 def parse_address(text: str) -> AddressParts:
     """Street, postcode and city from a whole address answer; missing parts are None."""
     lines = _keep_lines(text, MAX_ADDRESS_CHARS, "Musterstraße 5, 10115 Berlin")
-    joined = "\n".join(lines)
+    joined, country = split_country("\n".join(lines))
+    abroad = is_foreign(country)
     postcode = city = street = None
     leftovers: list[str] = []
 
-    match = _POSTCODE_CITY_RE.search(joined)
+    match = (_FOREIGN_POSTCODE_CITY_RE if abroad else _POSTCODE_CITY_RE).search(joined)
     if match:
-        postcode = match.group("postcode")
-        if postcode.startswith("00"):
+        postcode = match.group("postcode").upper() if abroad else match.group("postcode")
+        if postcode.startswith("00") and not abroad:
             postcode = None
         city_text, rest_after_city = _split_city(match.group("city").strip(" ,;"))
         if city_text:
@@ -439,7 +452,7 @@ def parse_address(text: str) -> AddressParts:
                     continue
     if street is None and postcode is None and city is None:
         raise InvalidInput(_ADDRESS_MESSAGE)
-    return AddressParts(street=street, postcode=postcode, city=city)
+    return AddressParts(street=street, postcode=postcode, city=city, country=country if abroad else None)
 
 
 # --------------------------------------------------------------------------

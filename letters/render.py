@@ -86,7 +86,7 @@ def _first(lines: Tuple[str, ...]) -> str:
 
 
 def _sender_detail_line(sender: PostalAddress) -> str:
-    parts = list(sender.lines[1:]) + [sender.street, f"{sender.postcode} {sender.city}".strip()]
+    parts = list(sender.lines[1:]) + [sender.street, f"{sender.postcode} {sender.city}".strip(), sender.country]
     return " · ".join(part for part in parts if part)
 
 
@@ -126,7 +126,9 @@ def _address_field(data: LetterData, styles: _Styles) -> List[Op]:
     width = din.ADDRESS_FIELD_WIDTH - din.ADDRESS_FIELD_TEXT_INSET - 2.0
     top = din.ADDRESS_FIELD_TOP
     sender_city = f"{data.sender.postcode} {data.sender.city}".strip()
-    return_line = " · ".join(part for part in (sender_name(data), data.sender.street, sender_city) if part)
+    return_line = " · ".join(
+        part for part in (sender_name(data), data.sender.street, sender_city, data.sender.country) if part
+    )
     ops: List[Op] = []
     return_text = fit_line(return_line, styles.return_line, width)
     return_baseline = top + 4.0

@@ -209,3 +209,17 @@ def test_an_unknown_provider_named_in_the_first_message_is_not_asked_for():
         dispatcher, tracker("Ich will mein Zeitungsabo bei der Lokalzeitung Nordkurier kündigen", provider_key="o2"), {}))
     slots = {event["name"]: event["value"] for event in events}
     assert slots["provider"] == "Lokalzeitung Nordkurier" and slots["provider_key"] is None
+
+
+def test_an_address_abroad_is_taken_with_its_country_and_its_own_postcode():
+    result, said = validate("street", "Via Roma 3, 39100 Bozen, Italien", subject_kind="contract")
+    assert {key: result[key] for key in ("street", "postcode", "city", "country")} == {
+        "street": "Via Roma 3", "postcode": "39100", "city": "Bozen", "country": "Italien"
+    }
+    assert said == []
+    result, said = validate("postcode", "1010", country="Österreich", subject_kind="contract")
+    assert result["postcode"] == "1010" and said == []
+    result, said = validate("city", "Wien, Österreich", subject_kind="contract")
+    assert (result["city"], result["country"]) == ("Wien", "Österreich")
+    result, said = validate("postcode", "1010", subject_kind="contract")  # in Germany: five digits
+    assert result["postcode"] is None and "im Ausland" in said[0]

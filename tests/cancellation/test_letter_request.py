@@ -100,3 +100,17 @@ def test_summary_of_a_death_case_says_the_letter_cancels_ordinarily():
     assert "ordentlich zum nächstmöglichen Zeitpunkt, mit der Bitte, den Vertrag wegen des Todesfalls" in text
     assert "außerordentlich" not in text
     assert "Hans Muster" in text and "Sterbeurkunde" in text
+
+
+def test_a_sender_abroad_gets_the_country_line_in_the_letter_and_the_summary():
+    # Found by an independent hand-test: "Via Roma 3, 39100 Bozen, Italien" lost its country, so
+    # the provider's answer could not reach the user.
+    answers = dict(ANSWERS, street="Via Roma 3", postcode="39100", city="Bozen", country="Italien")
+    provider = load_directory().get("o2")
+    data = build_letter_data(answers, provider, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
+    assert (data.sender.postcode, data.sender.city, data.sender.country) == ("39100", "Bozen", "ITALIEN")
+    assert data.place == "Bozen"
+    assert "Via Roma 3, 39100 Bozen, Italien" in summary_text(answers, provider)
+    assert personal_data(answers)["country"] == "Italien"
+    home = build_letter_data(ANSWERS, provider, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
+    assert home.sender.country == ""

@@ -101,7 +101,10 @@ def test_bad_postcodes(answer):
 
 
 def test_postcode_message_is_the_documented_one():
-    assert message_of(parse_postcode, "1011") == "Eine Postleitzahl hat fünf Ziffern, zum Beispiel 10115."
+    assert message_of(parse_postcode, "1011") == (
+        "Eine Postleitzahl hat fünf Ziffern, zum Beispiel 10115. Wohnen Sie im Ausland, schreiben Sie "
+        "bitte die ganze Anschrift mit dem Land, zum Beispiel „Hauptstraße 5, 1010 Wien, Österreich“."
+    )
 
 
 @pytest.mark.parametrize(

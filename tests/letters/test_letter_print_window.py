@@ -74,3 +74,12 @@ def test_a_long_company_name_wraps_in_the_window_instead_of_losing_its_legal_for
     assert texts[-2:] == ["Postfach 1234", "85773 Unterföhring"]
     for entry in drawn:
         assert right_edge(entry) <= WINDOW_RIGHT, entry[0]
+
+
+def test_a_sender_abroad_has_the_country_in_the_return_line_and_the_letterhead(make_letter):
+    sender = PostalAddress(("Max Mustermann",), "Via Roma 3", "39100", "Bozen", "ITALIEN")
+    pdf = letters.render(make_letter(sender=sender, place="Bozen"))
+    above = [entry[0] for entry in window_lines(pdf) if entry[2] <= RECIPIENT_TOP]
+    assert any(line.endswith("39100 Bozen · ITALIEN") for line in above), above
+    head = [entry[0] for entry in positioned_text(pdf) if entry[2] < WINDOW_TOP]
+    assert "Via Roma 3 · 39100 Bozen · ITALIEN" in head, head
