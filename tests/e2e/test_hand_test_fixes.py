@@ -66,3 +66,25 @@ def test_an_english_conversation_stays_english_after_a_german_stock_answer(chat:
     assert "customer number" in chat.text
     reply = chat.say("ich weiß nicht")  # item 13: was a switch back to German
     assert "membership number or contract number" in reply and "Vertragsnummer" not in reply
+
+
+def test_a_sender_abroad_gets_a_letter_with_the_country(chat: Chat):
+    # Item 3: "Via Roma 3, 39100 Bozen, Italien" lost its country in the summary and the letter.
+    from tests.e2e.pdftext import pdf_text
+    from tests.e2e.test_conversations import download_letter
+
+    chat.say("Ich möchte meinen Fitnessstudio-Vertrag kündigen")
+    answer_routine(chat, "vollständiger Name")
+    chat.say("Giulia Rossi")
+    answer_routine(chat, "Ihre Anschrift")
+    reply = chat.say("Via Roma 3, 39100 Bozen, Italien")
+    assert "Postleitzahl" not in reply  # postcode and town came with the address
+    answer_routine(chat, "Kundennummer")
+    chat.say("K-778812")
+    answer_routine(chat, "Zu wann")
+    chat.say("zum nächstmöglichen Zeitpunkt")
+    summary = answer_routine(chat, "Bitte prüfen Sie Ihre Angaben")
+    assert "Via Roma 3, 39100 Bozen, Italien" in summary
+    reply = chat.say("ja")
+    text = pdf_text(download_letter(chat) if "letters/" in reply else b"")
+    assert "Via Roma 3 · 39100 Bozen · ITALIEN" in text, reply
