@@ -145,11 +145,14 @@ class EvidenceWrites:
                         event = Event.REMINDER_CREATED
                     return self._insert(session, head, attempt, about, event, personal, pdf=pdf)
             except IntegrityError:
-                # Only a concurrent writer that slipped past the checks above gets here.
+                # A concurrent writer that slipped past the checks above: it took this
+                # idempotency key (its record is the answer) or this reference (try another).
                 if idempotency_key is not None:
                     existing = self._by_idempotency_key(idempotency_key)
                     if existing is not None:
                         return existing
+                if not self._exists(reference):
+                    raise  # any other constraint: a real error, not hidden behind new references
         raise RuntimeError("no free attempt reference found; retry later")
 
     def log_hotline_attempt(
@@ -189,7 +192,8 @@ class EvidenceWrites:
                     return self._insert(session, head, attempt, about, Event.HOTLINE_CALL, None,
                                         extra_payload=details)
             except IntegrityError:
-                continue
+                if not self._exists(reference):
+                    raise  # not a reference taken meanwhile: a real error
         raise RuntimeError("no free attempt reference found; retry later")
 
     def set_status(

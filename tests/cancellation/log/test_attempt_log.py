@@ -220,3 +220,22 @@ def test_list_attempts_newest_first_with_limit(attempt_log):
     references = [create_letter(attempt_log).reference for _ in range(3)]
     assert [r.reference for r in attempt_log.reads.list_attempts()] == references[::-1]
     assert [r.reference for r in attempt_log.reads.list_attempts(limit=2)] == references[:0:-1]
+
+
+def test_a_database_error_that_is_no_reference_collision_is_not_hidden_by_retries(make_letter, monkeypatch):
+    """A letter insert that fails for another reason (here: a person id already taken, as after
+    a bulk import that did not advance PostgreSQL's sequences) raises that error at once; retrying
+    with new references hid it behind 'no free attempt reference found'."""
+    from sqlalchemy.exc import IntegrityError
+
+    from cancellation.log import evidence_writes
+
+    rendered = []
+
+    def person_id_taken(*args, **kwargs):
+        raise IntegrityError("INSERT INTO persons", {}, Exception("duplicate key value (id)=(1)"))
+
+    monkeypatch.setattr(evidence_writes, "_person_for", person_id_taken)
+    with pytest.raises(IntegrityError):
+        make_letter(render=lambda reference: rendered.append(reference) or b"%PDF-1.4 x")
+    assert len(rendered) == 1
