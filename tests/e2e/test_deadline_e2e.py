@@ -106,3 +106,37 @@ def test_energy_in_basic_supply_ends_two_weeks_after_receipt(chat: Chat):
     assert "zwei Wochen" in answer and "§ 20 Abs. 1 StromGVV/GasGVV" in answer
     assert "§ 309" not in answer and "TKG" not in answer
     assert f"„zum {format_date(end)}, hilfsweise zum nächstmöglichen Zeitpunkt“" in answer
+
+
+def test_what_an_answer_says_besides_is_not_asked_again(chat: Chat):
+    # Hand-test item 12: "Fitnessstudio" at the term question was ignored and the kind asked later.
+    assert "Seit wann läuft der Vertrag" in chat.say("bis wann muss ich kündigen?")
+    assert "Mindestlaufzeit" in chat.say("01.03.2025")
+    assert "Mindestlaufzeit" in chat.say("Fitnessstudio")  # the term is asked again, the kind is kept
+    assert "Kündigungsfrist" in chat.say("24 Monate")
+    reply = chat.say("1 Monat")
+    assert "Art von Vertrag" not in reply and "Wie schicken Sie" in reply
+
+
+def test_insurance_is_offered_a_year_as_its_term_first(chat: Chat):
+    # Hand-test item 12: "Kfz-Versicherung … jährlich" was offered "24 Monate" first.
+    chat.say("Bis wann kann ich meine Kfz-Versicherung kündigen? Sie verlängert sich jährlich.")
+    assert "Laufzeit" in chat.say("01.01.2024")
+    assert chat.buttons[0]["title"] == "1 Jahr"
+
+
+def test_an_unknown_provider_named_in_the_deadline_question_is_not_asked_again(chat: Chat):
+    # Hand-test item 12: "Zeitungsabo bei der Lokalzeitung Nordkurier" -> "Bei welchem Anbieter…?".
+    chat.say("Ich habe ein Zeitungsabo bei der Lokalzeitung Nordkurier, bis wann kann ich kündigen?")
+    chat.say("weiß ich nicht")
+    assert {"title": "Jetzt kündigen", "payload": "/cancel"} in chat.buttons
+    chat.say("/cancel")
+    for _ in range(4):
+        assert "Bei welchem Anbieter" not in chat.text
+        if "Anschrift von Lokalzeitung Nordkurier" in chat.text:
+            break
+        chat.say("ganzer Vertrag" if "ganzen Vertrag" in chat.text else "Erika Muster")
+    assert "Anschrift von Lokalzeitung Nordkurier" in chat.text
+    chat.say("Nordkurier Mediengruppe, Friedrich-Engels-Ring 29, 17033 Neubrandenburg")
+    summary = answer_until_summary(chat)
+    assert "Lokalzeitung Nordkurier" in summary or "Nordkurier Mediengruppe" in summary

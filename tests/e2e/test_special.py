@@ -75,18 +75,32 @@ def test_death_asks_the_writers_own_name_and_never_calls_the_writer_heir(chat: C
     reply = _accept_offer(chat, reply)
     assert "verstorbene Person" in reply
     chat.say("Hans Muster")
-    chat.say(format_date(today() - dt.timedelta(days=20)))
-    chat.say("Sohn")
+    # "Mein Vater" said how the writer is related: not asked again (hand-test item 12).
+    assert "Sterbeurkunde" in chat.say(format_date(today() - dt.timedelta(days=20)))
     assessed = chat.say("ja")
     assert "§§ 1943, 1944 BGB" in assessed
     assert "Ihr eigener vollständiger Name" in assessed and "Hans Muster" in assessed
     answer_until_summary(chat)
     reference_in(chat.say("ja"))
     text = pdf_text(download_letter(chat))
-    assert "Hans Muster ist am" in text and "als Angehörige bzw. Angehöriger (Sohn)" in text
+    assert "Hans Muster ist am" in text and "als Angehörige bzw. Angehöriger (Kind des Verstorbenen)" in text
     assert "Mit freundlichen Grüßen Erika Muster" in text
     assert "Erbe" not in text and "Erbin" not in text
     assert "Anlagen Kopie der Sterbeurkunde" in text
+
+
+def test_a_move_to_a_place_without_the_service_is_not_asked_about_it_again(chat: Chat):
+    # Hand-test item 12: "am neuen Ort gibt es kein Glasfaser" -> asked whether it is available;
+    # "Festnetz und Internet" became a fibre contract.
+    move = today() + dt.timedelta(days=70)
+    reply = chat.say("Ich ziehe um, am neuen Ort gibt es kein Glasfaser. Ich will Festnetz und Internet bei Vodafone kündigen")
+    reply = _accept_offer(chat, reply)
+    assert "An welchem Tag ziehen Sie um" in reply
+    assert "neue Anschrift" in chat.say(format_date(move))
+    assessed = chat.say("Lindenweg 3, 99999 Irgendwo")
+    assert "Bietet Ihr Anbieter" not in assessed and "§ 60" in assessed
+    summary = answer_until_summary(chat)
+    assert "Glasfaser" not in summary
 
 
 def test_a_slow_cable_complaint_is_not_asked_what_it_already_said(chat: Chat):
