@@ -11,9 +11,9 @@ Layout (all on 127.0.0.1; ports from the environment, defaults in `ClusterConfig
 
 Every process shares DATABASE_URL (PostgreSQL: tracker store and attempt log) and REDIS_URL
 (Rasa's lock store, so a conversation is handled by one replica at a time). HAProxy checks every
-backend each second, sends requests round robin, keeps a web chat (`/socket.io/`) on the replica
-that holds its socket (a cookie), and retries a request whose backend died before answering on
-another one. A process that dies is started again. The supervisor writes its state (pids, ports)
+backend each second, keeps a REST conversation on one replica (a hash of its sender) and a web
+chat (`/socket.io/`) on the replica that holds its socket (a cookie), spreads the rest round
+robin, and retries a request whose backend died before answering on another one. A process that dies is started again. The supervisor writes its state (pids, ports)
 to `<CLUSTER_DIR>/cluster.json`; logs are `<CLUSTER_DIR>/<name>.log`.
 """
 
@@ -324,7 +324,13 @@ def haproxy_config(config: ClusterConfig, members: Sequence[Member]) -> str:
         "    default_backend rasa",
         "",
         "backend rasa",
-        "    balance roundrobin",
+        # A REST conversation stays on one replica while it is up (hash of the body's sender;
+        # consistent, so a replica going down moves only its own conversations): the replica
+        # keeps the conversation's tracker between turns (bot/stores/tracker.py) and no turn
+        # waits for another replica's lock. Requests without a JSON sender (Telegram webhook,
+        # downloads) are spread round robin.
+        "    balance hash req.body,json_query('$.sender')",
+        "    hash-type consistent",
         f"    option httpchk GET {HEALTH_PATHS['rasa']}",
         "    http-check expect status 200",
     ]

@@ -66,6 +66,7 @@ class Cluster:
     output: Path
     latencies: List[float] = field(default_factory=list)  # seconds per REST turn, for reports
     resends: List[str] = field(default_factory=list)  # conversations that resent after an error
+    turns: Dict[str, int] = field(default_factory=dict)  # REST turns per sender in converse()
 
     @property
     def base_url(self) -> str:
@@ -134,14 +135,17 @@ class Cluster:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
 
-    def converse(self, sender: str, after_turn: Optional[Callable[[int], None]] = None) -> str:
+    def converse(
+        self, sender: str, after_turn: Optional[Callable[[int], None]] = None,
+        first_replies: Optional[List[dict]] = None,
+    ) -> str:
         """A whole o2 cancellation over REST through the balancer; returns the letter's URL once
         the link served a PDF. Any failed request fails the conversation. The one thing a client
         does again is what the bot asks a user to do after its "technisches Problem" message
         (an action call cut off by a kill): send the last message once more, at most once."""
-        replies: List[dict] = []
+        replies: List[dict] = first_replies or []
         resent = False
-        for turn in range(40):
+        for turn in range(1 if first_replies else 0, 40):
             message = next_message(CANCELLATION, turn, _text(replies))
             if message is None:
                 break
@@ -149,6 +153,7 @@ class Cluster:
             try:
                 replies = self.say(sender, message)
                 self.latencies.append(time.monotonic() - started)
+                self.turns[sender] = self.turns.get(sender, 0) + 1
             except urllib.error.HTTPError as error:
                 raise AssertionError(
                     f"{sender}, turn {turn}: {message!r} -> HTTP {error.code} after "
@@ -158,6 +163,7 @@ class Cluster:
                 resent = True
                 self.resends.append(sender)
                 replies = self.say(sender, message)
+                self.turns[sender] += 1
             assert replies, f"{sender}: no answer to {message!r}"
             if after_turn:
                 after_turn(turn)
@@ -345,18 +351,44 @@ async def _web_chats(base_url: str, count: int) -> List[tuple]:
 # -- the tests -------------------------------------------------------------------------------
 
 
+def _two_conversations_per_replica(cluster: Cluster) -> Dict[str, List[tuple]]:
+    """Start conversations until each replica holds two: the balancer hashes the sender, so the
+    replica that served a conversation's first turn is its replica."""
+    placed: Dict[str, List[tuple]] = {"rasa-1": [], "rasa-2": []}
+    first = next_message(CANCELLATION, 0, "")
+    for index in range(40):
+        if all(len(started) >= 2 for started in placed.values()):
+            break
+        sender = f"cluster-rest-{uuid.uuid4().hex[:8]}-{index}"
+        before = {name: cluster.turns_served(name) for name in placed}
+        replies = cluster.say(sender, first)
+        grew = [name for name in placed if cluster.turns_served(name) > before[name]]
+        assert len(grew) == 1, grew
+        placed[grew[0]].append((sender, replies))
+    assert all(len(started) >= 2 for started in placed.values()), placed
+    return {name: started[:2] for name, started in placed.items()}
+
+
 def test_rest_and_web_chat_conversations_reach_letters_on_both_replicas(cluster: Cluster) -> None:
+    placed = _two_conversations_per_replica(cluster)
     before = {name: cluster.turns_served(name) for name in ("rasa-1", "rasa-2")}
-    senders = [f"cluster-rest-{uuid.uuid4().hex[:8]}-{i}" for i in range(4)]
-    with ThreadPoolExecutor(len(senders)) as pool:
-        links = list(pool.map(cluster.converse, senders))
+    started = [item for items in placed.values() for item in items]
+    senders = [sender for sender, _ in started]
+    with ThreadPoolExecutor(len(started)) as pool:
+        links = list(pool.map(lambda item: cluster.converse(item[0], first_replies=item[1]), started))
     assert len(set(links)) == len(senders)
+    # Every further turn of a conversation was served by the replica of its first turn.
+    rest_served = {name: cluster.turns_served(name) - before[name] for name in before}
+    assert rest_served == {
+        name: sum(cluster.turns[sender] for sender, _ in items) for name, items in placed.items()
+    }
+    before = {name: cluster.turns_served(name) for name in before}
 
     web = asyncio.run(_web_chats(cluster.base_url, 2))
     # Each web chat stayed on one replica (its cookie), and round robin gave them different ones.
     assert sorted(replica for replica, _ in web) == ["rasa-1", "rasa-2"]
 
-    served = {name: cluster.turns_served(name) - before[name] for name in before}
+    served = {name: cluster.turns_served(name) - before[name] + rest_served[name] for name in before}
     total = sum(served.values())
     assert total >= 6 * 9
     for name, turns in served.items():
