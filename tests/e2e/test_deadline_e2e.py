@@ -120,7 +120,7 @@ def test_what_an_answer_says_besides_is_not_asked_again(chat: Chat):
 
 def test_insurance_is_offered_a_year_as_its_term_first(chat: Chat):
     # Hand-test item 12: "Kfz-Versicherung … jährlich" was offered "24 Monate" first.
-    chat.say("Bis wann kann ich meine Kfz-Versicherung kündigen? Sie verlängert sich jährlich.")
+    assert "Seit wann läuft der Vertrag" in chat.say("Bis wann kann ich meine Kfz-Versicherung kündigen?")
     assert "Laufzeit" in chat.say("01.01.2024")
     assert chat.buttons[0]["title"] == "1 Jahr"
 
