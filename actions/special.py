@@ -18,6 +18,7 @@ from cancellation.special_interview import (
     assessment_messages,
     detect_ground,
     facts_from_message,
+    facts_from_request,
     ground_label,
     parse_fact,
     parse_ground,
@@ -71,7 +72,7 @@ class ActionOfferSpecial(Action):
             return [SlotSet("special_offered", False), SlotSet("special_offer", None)]
         tell(dispatcher, tracker, say("utter_special_offer", ground=ground_label(ground)),
              buttons_of("utter_special_offer", tracker))
-        offer = {"ground": ground.value, "facts": facts_from_message(ground, text)}
+        offer = {"ground": ground.value, "facts": facts_from_request(ground, text, _today())}
         return [SlotSet("special_offered", True), SlotSet("special_offer", offer)]
 
 
@@ -94,7 +95,7 @@ class ActionStartSpecial(Action):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         ground = detect_ground(text)
-        facts = facts_from_message(ground, text)
+        facts = facts_from_request(ground, text, _today())
         offer = tracker.get_slot("special_offer") or {}
         if ground is None and offer:
             ground = SpecialGround.parse(offer.get("ground"))  # type: ignore[assignment]

@@ -19,6 +19,7 @@ from cancellation.special.death import relationship_from
 from cancellation.special.facts import (
     ABROAD,
     AVAILABLE_AT_NEW_ADDRESS,
+    CHANGE_EFFECTIVE,
     CONTRACTED_SPEED,
     NEW_ADDRESS,
     RELATIONSHIP,
@@ -26,7 +27,7 @@ from cancellation.special.facts import (
     Question,
 )
 from cancellation.texts import Message, Renderable, say
-from cancellation.validation import InvalidInput, parse_past_or_future_date
+from cancellation.validation import InvalidInput, parse_month_start, parse_past_or_future_date
 from cancellation.vocabulary import ContractType, Reply, Sector, SpecialGround
 from letters.wording import clauses
 
@@ -145,6 +146,34 @@ def not_offered_at_new_home(text: str) -> bool:
     return bool(_NEW_PLACE.search(folded) and _NOT_OFFERED.search(folded))
 
 
+# "ab 1. Januar", "ab dem 15.01.2027", "seit Februar", "from 1 March": the day something starts.
+# Not "zum 31.03.": that is the end the user wants.
+_STARTING = re.compile(r"\b(?:ab|seit|from|since|as of|starting|effective)\b(?P<rest>.{1,30})")
+
+
+def _starting_day(text: str, today: dt.date) -> Optional[dt.date]:
+    for match in _STARTING.finditer(fold(text or "")):
+        try:
+            return parse_past_or_future_date(match["rest"], today)
+        except InvalidInput:
+            continue
+    return parse_month_start(text, today)
+
+
+def facts_from_request(ground: Optional[SpecialGround], text: str, today: dt.date) -> Dict[str, Any]:
+    """Facts of the message that asks for the special path (hand-test item 4): those of every
+    answer, and for a price change the day it takes effect ("…, ab 1. Januar. Kann ich da raus?").
+
+    Only here: in an answer a date answers the question asked (when the notice came, say).
+    """
+    facts = facts_from_message(ground, text)
+    if ground is SpecialGround.PRICE_CHANGE:
+        effective = _starting_day(text, today)
+        if effective is not None:
+            facts[CHANGE_EFFECTIVE.key] = effective.isoformat()
+    return facts
+
+
 def facts_from_message(ground: Optional[SpecialGround], text: str) -> Dict[str, Any]:
     """Facts a message states, so they are not asked again (issue 11): in the first message and
     in every answer (actions/special.py), whatever question it answers."""
@@ -189,6 +218,13 @@ def _sector_answer(text: str, today: dt.date) -> Dict[str, Any]:
     return {"sector": Sector.OTHER.value}
 
 
+def _example_date(question: Question, today: dt.date) -> dt.date:
+    """An example that fits the question: a coming day, or a recent one for what already happened."""
+    if question.kind is FactKind.PAST_DATE:
+        return today.replace(day=1)
+    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 def parse_fact(question: Question, text: str, today: dt.date) -> Dict[str, Any]:
     """One answer as the facts it gives: dates as ISO strings, yes/no as Reply values."""
     answer = " ".join(str(text or "").split())
@@ -196,7 +232,11 @@ def parse_fact(question: Question, text: str, today: dt.date) -> Dict[str, Any]:
         try:
             day = parse_past_or_future_date(answer, today)
         except InvalidInput:
-            raise InvalidAnswer(say("utter_special_invalid_date")) from None
+            # "ab Februar": when a change or a move starts, a month means its first day.
+            start = parse_month_start(answer, today) if question.kind is FactKind.DATE else None
+            if start is None:
+                raise InvalidAnswer(say("utter_special_invalid_date", example=_example_date(question, today))) from None
+            day = start
         if question.kind is FactKind.PAST_DATE and day > today:
             raise InvalidAnswer(say("utter_special_date_in_future", day=day))
         return {question.key: day.isoformat()}

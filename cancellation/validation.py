@@ -789,3 +789,26 @@ def parse_past_or_future_date(text: str, today: date, *, max_years_back: int = M
     if result.year < today.year - max_years_back or result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
         raise InvalidInput(say("utter_invalid_date_far", date=result, example=EXAMPLE_ANY_DATE))
     return result
+
+
+_MONTH_START_RE = re.compile(
+    r"\b(?:ab|seit|zum|im|per|from|as of|since|in)\s+(?:dem\s+|anfang\s+|beginning of\s+)?(?P<month>"
+    + _MONTH_NAMES + r")\b\.?(?:\s*(?P<y>[0-9]{4}))?"
+)
+
+
+def parse_month_start(text: str, today: date) -> date | None:
+    """The first day of a month named without a day ("ab Februar", "from March 2027"), or None.
+
+    Said of when something starts (a price change, a move); without a year the occurrence nearest
+    to `today`. A message with a day in it is for `parse_past_or_future_date`.
+    """
+    match = _MONTH_START_RE.search(fold(str(text or "")))
+    if match is None:
+        return None
+    month = _MONTHS[match["month"]]
+    year = _full_year(match["y"])
+    if year is not None:
+        return date(year, month, 1)
+    candidates = [date(candidate, month, 1) for candidate in (today.year - 1, today.year, today.year + 1)]
+    return min(candidates, key=lambda day: abs((day - today).days))

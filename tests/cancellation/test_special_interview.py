@@ -12,6 +12,7 @@ from cancellation.special_interview import (
     contracted_speed_in,
     detect_ground,
     facts_from_message,
+    facts_from_request,
     mentions_abroad,
     parse_fact,
     parse_ground,
@@ -92,6 +93,44 @@ def test_a_complaint_names_the_speed_and_moving_abroad_so_they_are_not_asked():
     assert facts_from_message(SpecialGround.RELOCATION, "ich ziehe nach Österreich") == {"abroad": "yes"}
     assert facts_from_message(SpecialGround.RELOCATION, "ich ziehe nach Hamburg") == {}
     assert mentions_abroad("Ringstraße 5, 1010 Wien, Austria")
+
+
+@pytest.mark.parametrize("text, effective", [
+    ("Mein Stromanbieter E.ON hat die Preise erhöht, ab 1. Januar. Kann ich da raus?", "2027-01-01"),
+    ("o2 erhöht die Preise ab Februar, kann ich kündigen?", "2027-02-01"),
+    ("Vodafone wird ab dem 15.01.2027 teurer", "2027-01-15"),
+    ("my provider raised the price from 1 March", "2027-03-01"),
+    ("Telekom erhöht die Preise", None),
+    ("Ich will zum 31.03. kündigen, wegen der Preiserhöhung", None),  # the end wanted, not the change
+    ("Am 1.11. kam eine Preiserhöhung von Vodafone", None),  # the day the notice came
+])
+def test_the_day_a_price_change_takes_effect_is_taken_from_the_message(text, effective):
+    # hand-test item 4: "ab 1. Januar" / "ab Februar" was asked again; in an answer a date
+    # answers the question asked, so only the request's own facts include it
+    assert "change_effective" not in facts_from_message(SpecialGround.PRICE_CHANGE, text)
+    facts = facts_from_request(SpecialGround.PRICE_CHANGE, text, TODAY)
+    assert facts.get("change_effective") == effective
+
+
+def test_a_month_without_a_day_is_the_first_of_that_month_when_a_change_or_move_starts():
+    for question in (QUESTIONS["change_effective"], QUESTIONS["move_date"]):
+        assert parse_fact(question, "hab ich doch gesagt, ab februar", TODAY) == {question.key: "2027-02-01"}
+        assert parse_fact(question, "ab März 2027", TODAY) == {question.key: "2027-03-01"}
+
+
+def test_the_example_in_a_date_question_is_never_in_the_past():
+    # hand-test item 4: "Bitte nennen Sie ein Datum, zum Beispiel 15.03.2026" in December 2026
+    for today in (TODAY, dt.date(2027, 12, 31), dt.date(2030, 6, 1)):
+        with pytest.raises(InvalidAnswer) as error:
+            parse_fact(QUESTIONS["change_effective"], "irgendwann", today)
+        shown = render(error.value.message)
+        day, month, year = (int(part) for part in shown.split("zum Beispiel ")[1].rstrip(".").split("."))
+        assert dt.date(year, month, day) > today
+        with pytest.raises(InvalidAnswer) as error:
+            parse_fact(QUESTIONS["notice_received"], "irgendwann", today)
+        shown = render(error.value.message)
+        day, month, year = (int(part) for part in shown.split("zum Beispiel ")[1].rstrip(".").split("."))
+        assert today - dt.timedelta(days=31) <= dt.date(year, month, day) <= today  # a past date for a past event
 
 
 def test_dates_replies_and_text_are_normalised():
