@@ -77,9 +77,15 @@ class ActionLogHotlineCalls(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         pending = tracker.get_slot("hotline_calls")
+        _, letter = _conversation_letter(tracker)
+        letter_exists = letter is not None
         if pending:
             report = CallReport(**{**pending, "day": dt.date.fromisoformat(pending["day"])})
         else:
+            # Said once, when the calls are reported: after a letter, no new one is offered.
+            dispatcher.utter_message(
+                response="utter_hotline_empathy_letter_exists" if letter_exists else "utter_hotline_empathy"
+            )
             report = parse_call_report(tracker.latest_message.get("text") or "", _today())
         provider = tracker.get_slot("provider")
         if not provider:
@@ -111,7 +117,11 @@ class ActionLogHotlineCalls(Action):
             dispatcher.utter_message(response="utter_technical_problem")
         if references:
             tell(dispatcher, tracker, calls_summary(report, str(provider), tuple(references)))
-        return [SlotSet("hotline_calls", None), SlotSet("hotline_provider_needed", False)]
+        return [
+            SlotSet("hotline_calls", None),
+            SlotSet("hotline_provider_needed", False),
+            SlotSet("hotline_letter_exists", letter_exists),
+        ]
 
 
 class ValidateHotlineForm(FormValidationAction):

@@ -94,3 +94,23 @@ def test_hotline_calls_wait_for_the_provider_then_are_logged(log):
     assert len(calls) == 3 and all(call.kind == "hotline_call" for call in calls)
     assert "3 erfolglose Anrufe bei o2" in messages[0]["text"]
     assert {event["name"]: event["value"] for event in events}["hotline_provider_needed"] is False
+
+
+def test_calls_reported_after_the_letter_are_logged_without_offering_another_letter(log):
+    # hand-test item 9: "Ich habe heute zweimal vergeblich bei o2 angerufen" after the letter began a new one
+    letter = first_letter(log)
+    messages, events = run(ActionLogHotlineCalls(), "Ich habe heute zweimal vergeblich bei o2 angerufen", provider="o2")
+    slots = {event["name"]: event["value"] for event in events}
+    assert slots["hotline_letter_exists"] is True  # the rules do not start the letter interview
+    text = "\n".join(message.get("text") or "" for message in messages)
+    said = [message.get("response") for message in messages]
+    assert "utter_hotline_empathy_letter_exists" in said and "utter_hotline_empathy" not in said
+    assert "2 erfolglose Anrufe bei o2" in text
+    calls = [r for r in log.reads.attempts_for_conversation(SENDER) if r.kind == "hotline_call"]
+    assert len(calls) == 2 and letter.reference not in [call.reference for call in calls]
+
+
+def test_calls_reported_before_any_letter_lead_to_the_letter(log):
+    messages, events = run(ActionLogHotlineCalls(), "zweimal vergeblich angerufen", provider="o2")
+    assert {event["name"]: event["value"] for event in events}["hotline_letter_exists"] is False
+    assert messages[0]["response"] == "utter_hotline_empathy"  # "... das erstellen wir jetzt gemeinsam"
