@@ -35,7 +35,8 @@ from cancellation.vocabulary import AttemptKind, ContractType, Status
 from actions import services
 from actions.answers import answers_of, channel_of
 from actions.downloads import hand_out
-from actions.speech import language, tell
+from actions.facts import facts_as_slots
+from actions.speech import buttons_of, language, tell
 
 logger = logging.getLogger(__name__)
 NO_LETTER = "utter_followup_no_letter"
@@ -200,8 +201,12 @@ class ActionConfirmationMissing(Action):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         records, letter = _conversation_letter(tracker)
         if letter is None:
-            dispatcher.utter_message(response=NO_LETTER)
-            return []
+            # Cancelled elsewhere ("vor 3 Wochen bei 1&1 gekündigt"): the law and a letter; the
+            # provider and other facts named are kept for it.
+            tell(dispatcher, tracker, followup.help_for_a_cancellation_made_elsewhere(),
+                 buttons_of(followup.ELSEWHERE_OFFER, tracker))
+            text = tracker.latest_message.get("text") or ""
+            return [SlotSet(name, value) for name, value in facts_as_slots(text, _today()).items()]
         today = _today()
         if today < followup.reminder_due_on(letter):
             tell(dispatcher, tracker, followup.waiting_message(letter))

@@ -118,6 +118,27 @@ def escalation_advice(telecom: bool) -> List[Message]:
     return [say("utter_followup_escalation"), *(say("utter_followup_bullet", text=line) for line in advice)]
 
 
+# The last message carries the offer's buttons (a new letter).
+ELSEWHERE_OFFER = "utter_followup_elsewhere_offer"
+
+
+def help_for_a_cancellation_made_elsewhere() -> List[Message]:
+    """No confirmation for a cancellation this conversation has no letter of (by phone, online, by
+    the user's own letter; hand-test item 10): what the law says and the safe next step.
+
+    Sources (LEGAL.md, "Form and proof"): receipt makes a cancellation effective and must be proven
+    (§ 130 Abs. 1 BGB), a confirmation is not needed for it; after the cancellation button the business
+    confirms at once in Textform (§ 312k BGB); a phone "Kündigungsvormerkung" is no cancellation
+    (Verbraucherzentralen Bayern, NRW); Einwurf-Einschreiben as proof of receipt.
+    """
+    return [
+        say("utter_followup_elsewhere_effect"),
+        say("utter_followup_bullet", text=say("utter_followup_elsewhere_button")),
+        say("utter_followup_bullet", text=say("utter_followup_elsewhere_phone")),
+        say(ELSEWHERE_OFFER),
+    ]
+
+
 def _option_name(subject: str) -> Optional[str]:
     match = re.match(r"^Option „(.*)“$", subject)
     return match.group(1) if match else None

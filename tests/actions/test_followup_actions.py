@@ -13,6 +13,7 @@ import actions.followup as followup_actions
 from actions import services
 from actions.followup import ActionConfirmationMissing, ActionLogHotlineCalls, ActionOfferEvidence
 from cancellation.log import AttemptLog
+from cancellation.texts import render, say
 
 SENDER = "conversation-1"
 
@@ -114,3 +115,19 @@ def test_calls_reported_before_any_letter_lead_to_the_letter(log):
     messages, events = run(ActionLogHotlineCalls(), "zweimal vergeblich angerufen", provider="o2")
     assert {event["name"]: event["value"] for event in events}["hotline_letter_exists"] is False
     assert messages[0]["response"] == "utter_hotline_empathy"  # "... das erstellen wir jetzt gemeinsam"
+
+
+def test_no_confirmation_for_a_cancellation_made_elsewhere_gets_the_law_and_a_letter_offer(log):
+    # hand-test item 10: "Ich habe vor 3 Wochen bei 1&1 gekündigt ..." got only "Jetzt kündigen"
+    messages, events = run(ActionConfirmationMissing(), "Ich habe vor 3 Wochen bei 1&1 gekündigt und es kam keine Bestätigung")
+    text = "\n".join(render(say(message["response"])) if message.get("response") else message.get("text") or ""
+                     for message in messages)
+    assert "§ 130 Abs. 1 BGB" in text  # receipt, not the confirmation, makes it effective
+    assert "§ 312k BGB" in text  # confirmation duty after the cancellation button
+    assert "Kündigungsvormerkung" in text  # a phone "registration" is no cancellation
+    assert "Einwurf-Einschreiben" in text
+    buttons = [button["payload"] for message in messages for button in message.get("buttons") or ()]
+    assert "/cancel" in buttons
+    slots = {event["name"]: event["value"] for event in events}
+    assert slots["provider"] == "1&1"  # the letter is not asked for the provider again
+    assert log.reads.attempts_for_conversation(SENDER) == []

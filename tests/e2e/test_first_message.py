@@ -1,0 +1,89 @@
+"""Hand-test items 4 and 9 over REST: facts of the first message kept, the special path offered from
+inside the interview, calls after a letter logged without a new letter, the evidence report asked for
+inside the interview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cancellation.clock import today
+from cancellation.deadlines import format_date
+from tests.e2e.conftest import Chat, attempts_json
+from tests.e2e.test_conversations import reference_in
+from tests.e2e.test_followup import answer_until_summary, letter_for_o2
+from tests.e2e.test_special import _accept_offer
+
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember")
+SPECIAL_ANSWERS = (
+    ("haben Sie die Mitteilung über", lambda: format_date(today() - dt.timedelta(days=5))),
+    ("Was ändert sich", lambda: "Arbeitspreis steigt von 32 auf 39 Cent je kWh"),
+    ("Grundversorgung", lambda: "nein"),
+    ("Haben Sie die Mitteilung noch", lambda: "ja"),
+)
+
+
+def _first_of_next_month() -> dt.date:
+    return (today().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _answer_special_questions(chat: Chat) -> str:
+    for _ in range(len(SPECIAL_ANSWERS) + 1):
+        assert "Ab welchem Tag" not in chat.text, "the day the change takes effect was asked again"
+        answer = next((said for asked, said in SPECIAL_ANSWERS if asked in chat.text), None)
+        if answer is None:
+            return chat.text
+        chat.say(answer())
+    return chat.text
+
+
+def test_a_price_rise_with_its_day_in_the_first_message_is_not_asked_again(chat: Chat):
+    effective = _first_of_next_month()
+    reply = chat.say(f"Mein Stromanbieter E.ON hat die Preise erhöht, ab 1. {MONTHS[effective.month - 1]}. "
+                     "Kann ich da raus?")
+    assert "nicht sicher verstanden" not in reply
+    _accept_offer(chat, reply)
+    assessed = _answer_special_questions(chat)
+    assert "§ 41 Abs. 5 EnWG" in assessed and f"zum {format_date(effective)}" in assessed
+    assert "Bei welchem Anbieter" not in assessed and "Art von Vertrag" not in assessed  # E.ON, energy
+
+
+def test_a_special_reason_inside_the_interview_starts_its_questions_and_a_month_is_a_day(chat: Chat):
+    chat.say("Ich will meinen Handyvertrag bei o2 kündigen")
+    reply = chat.say("wegen der Preiserhöhung so schnell es geht")
+    assert "abbrechen" not in reply and "Sonderkündigung" in reply
+    assert "haben Sie die Mitteilung über" in reply
+    asked = chat.say(format_date(today() - dt.timedelta(days=3)))
+    assert "Ab welchem Tag" in asked
+    month = _first_of_next_month()
+    reply = chat.say(f"hab ich doch gesagt, ab {MONTHS[month.month - 1].lower()}")
+    assert "Bitte nennen Sie ein Datum" not in reply and "Was ändert sich" in reply
+
+
+def test_a_wrong_date_gets_an_example_that_is_not_in_the_past(chat: Chat):
+    _accept_offer(chat, chat.say("o2 erhöht die Preise, kann ich sonderkündigen?"))
+    chat.say(format_date(today() - dt.timedelta(days=3)))
+    reply = chat.say("irgendwann demnächst")
+    example = reply.split("zum Beispiel ")[1][:10]
+    assert dt.datetime.strptime(example, "%d.%m.%Y").date() > today()
+
+
+def test_calls_after_the_letter_are_logged_and_no_new_letter_begins(chat: Chat):
+    reference = letter_for_o2(chat)
+    reply = chat.say("Ich habe heute zweimal vergeblich bei o2 angerufen")
+    assert "2 erfolglose Anrufe bei o2" in reply
+    assert "erstellen wir jetzt" not in reply and "ganzen Vertrag" not in reply
+    calls = [row for row in attempts_json(chat.stack) if row["kind"] == "hotline_call"]
+    assert len(calls) == 2
+    offer = chat.say("Kann ich einen Nachweis über alles bekommen?")
+    assert reference in offer and "/letters/" in offer
+
+
+def test_evidence_asked_inside_the_interview_gives_the_link_and_the_question_again(chat: Chat):
+    reference = letter_for_o2(chat)
+    question = chat.say("Ich möchte auch meinen DSL-Vertrag bei Vodafone kündigen")
+    reply = chat.say("Nachweis")
+    assert reference in reply and "abbrechen" not in reply
+    assert question.splitlines()[-1] in reply  # the open question again
+    assert "Bitte prüfen Sie Ihre Angaben" in answer_until_summary(chat)
+    reference_in(chat.say("ja"))
