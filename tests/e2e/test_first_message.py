@@ -1,6 +1,6 @@
-"""Hand-test items 4 and 9 over REST: facts of the first message kept, the special path offered from
-inside the interview, calls after a letter logged without a new letter, the evidence report asked for
-inside the interview."""
+"""Hand-test items 4, 9 and 10 over REST: facts of the first message kept, the special path offered
+from inside the interview, calls after a letter logged without a new letter, the evidence report asked
+for inside the interview, help for a cancellation made elsewhere that was never confirmed."""
 
 from __future__ import annotations
 
@@ -87,3 +87,12 @@ def test_evidence_asked_inside_the_interview_gives_the_link_and_the_question_aga
     assert question.splitlines()[-1] in reply  # the open question again
     assert "Bitte prüfen Sie Ihre Angaben" in answer_until_summary(chat)
     reference_in(chat.say("ja"))
+
+
+def test_a_cancellation_made_elsewhere_without_confirmation_gets_the_law_and_a_letter(chat: Chat):
+    reply = chat.say("Ich habe vor 3 Wochen bei 1&1 gekündigt und es kam keine Bestätigung")
+    assert "§ 130 Abs. 1 BGB" in reply and "§ 312k BGB" in reply and "Einwurf-Einschreiben" in reply
+    assert "/cancel" in [button["payload"] for button in chat.buttons]
+    question = chat.say("/cancel")
+    assert "Bei welchem Anbieter" not in question  # 1&1 was named
+    assert "1&1" in answer_until_summary(chat)
