@@ -37,6 +37,8 @@ INTERVIEW_SLOTS = (
     "summary_confirmed",
     # The assessed Sonderkündigung (actions/special.py), a dict; None for an ordinary cancellation.
     "special_termination",
+    # A cancellation made elsewhere and never confirmed (action_confirmation_missing), a dict.
+    "earlier_cancellation",
 )
 # Answers about the person, kept for a second letter in the same conversation.
 PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "country", "email", "date_of_birth")

@@ -206,7 +206,11 @@ class ActionConfirmationMissing(Action):
             tell(dispatcher, tracker, followup.help_for_a_cancellation_made_elsewhere(),
                  buttons_of(followup.ELSEWHERE_OFFER, tracker))
             text = tracker.latest_message.get("text") or ""
-            return [SlotSet(name, value) for name, value in facts_as_slots(text, _today()).items()]
+            slots = facts_as_slots(text, _today())
+            # The letter refers to that cancellation when it goes to the same provider.
+            slots["earlier_cancellation"] = followup.earlier_cancellation_slot(
+                text, _today(), slots.get("provider_key"), slots.get("provider"))
+            return [SlotSet(name, value) for name, value in slots.items()]
         today = _today()
         if today < followup.reminder_due_on(letter):
             tell(dispatcher, tracker, followup.waiting_message(letter))

@@ -11,12 +11,15 @@ from letters import LetterData
 
 from cancellation.advice import sending_advice
 from cancellation.extraction import CONTRACT_TYPE_LABELS
+from cancellation.deadlines import add_months
 from cancellation.interview import ASAP
 from cancellation.letter_request import build_letter_data
 from cancellation.log.records import AttemptRecord
 from cancellation.providers import Provider
+from cancellation.replies import fold
 from cancellation.special.facts import provider_sector
 from cancellation.texts import Message, say
+from cancellation.validation import InvalidInput, parse_past_or_future_date
 from cancellation.vocabulary import AttemptKind, ContractType, Sector, SubjectKind
 
 # A provider should confirm promptly; after two weeks a reminder is reasonable (letters.wording
@@ -116,6 +119,42 @@ def escalation_advice(telecom: bool) -> List[Message]:
     # does not settle whether the money is owed.
     advice.append(say("utter_escalation_chargeback"))
     return [say("utter_followup_escalation"), *(say("utter_followup_bullet", text=line) for line in advice)]
+
+
+_AGO_UNITS = {"tag": 1, "tage": 1, "tagen": 1, "woche": 7, "wochen": 7, "monat": 30, "monaten": 30,
+              "day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30}
+_AGO_NUMBERS = {"ein": 1, "einem": 1, "einer": 1, "a": 1, "one": 1, "zwei": 2, "two": 2, "drei": 3, "three": 3,
+                "vier": 4, "four": 4, "fuenf": 5, "five": 5, "sechs": 6, "six": 6}
+_AGO = re.compile(
+    r"\bvor\s+(?P<n>\d{1,3}|" + "|".join(_AGO_NUMBERS) + r")\s+(?P<unit>tag(?:en?)?|wochen?|monat(?:en)?)\b"
+    r"|\b(?P<n_en>\d{1,3}|a|one|two|three|four|five|six)\s+(?P<unit_en>days?|weeks?|months?)\s+ago\b"
+)
+
+
+def earlier_cancellation_day(text: str, today: dt.date) -> Optional[dt.date]:
+    """When a cancellation made elsewhere was made: "vor 3 Wochen", "vor einem Monat", "am 10.11.";
+    None when the message does not say or names a day to come."""
+    folded = fold(text or "")
+    match = _AGO.search(folded)
+    if match:
+        number = match["n"] or match["n_en"]
+        count = int(number) if number.isdigit() else _AGO_NUMBERS[number]
+        unit = match["unit"] or match["unit_en"]
+        if unit.startswith(("monat", "month")):
+            return add_months(today, -count)
+        return today - dt.timedelta(days=count * _AGO_UNITS[unit])
+    try:
+        day = parse_past_or_future_date(text, today)
+    except InvalidInput:
+        return None
+    return day if day <= today else None
+
+
+def earlier_cancellation_slot(text: str, today: dt.date, provider_key: Optional[str],
+                              provider: Optional[str]) -> dict:
+    """What the letter needs of a cancellation made elsewhere (letter_request.earlier_cancellation)."""
+    day = earlier_cancellation_day(text, today)
+    return {"on": day.isoformat() if day else None, "provider_key": provider_key, "provider": provider}
 
 
 # The last message carries the offer's buttons (a new letter).

@@ -22,6 +22,10 @@ def explain_letter(data: LetterData) -> List[Message]:
         lines.append(say("utter_letter_explained_death", holder=data.holder_name))
     elif data.special is not None and data.special.terms:
         lines.append(say("utter_letter_explained_special"))
+    earlier = data.earlier_cancellation
+    if earlier is not None:
+        on = say("utter_letter_explained_earlier_on", day=earlier.on) if earlier.on else ""
+        lines.append(say("utter_letter_explained_earlier", on=on))
     if data.subject_kind == "option":
         lines.append(say("utter_letter_explained_option", option=data.subject_label, recipient=recipient))
     else:

@@ -3,7 +3,7 @@
 Importing the package is cheap: reportlab and the fonts are loaded on the first render.
 """
 
-from letters.model import LetterData, PostalAddress, SpecialTermination, Statement
+from letters.model import EarlierCancellation, LetterData, PostalAddress, SpecialTermination, Statement
 from letters.render import render
 
-__all__ = ["render", "LetterData", "PostalAddress", "SpecialTermination", "Statement"]
+__all__ = ["render", "EarlierCancellation", "LetterData", "PostalAddress", "SpecialTermination", "Statement"]

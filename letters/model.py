@@ -60,6 +60,14 @@ class SpecialTermination:
 
 
 @dataclass(frozen=True)
+class EarlierCancellation:
+    """A cancellation the user made before and elsewhere (by phone, online, by own letter) that was
+    never confirmed: the letter refers to it and cancels again, as a reminder does."""
+
+    on: Optional[dt.date] = None  # None: the user did not say when
+
+
+@dataclass(frozen=True)
 class LetterData:
     reference: str  # e.g. "KB-2026-7F3K9Q", printed in the footer and the information block
     sender: PostalAddress  # lines == (full name,)
@@ -86,4 +94,5 @@ class LetterData:
     customer_password: Optional[str] = None  # o2 "Kundenkennzahl" and the like
     # reminder letter (no confirmation received)
     reminder_of: Optional[Tuple[str, dt.date]] = None  # (reference, date of the first letter)
+    earlier_cancellation: Optional[EarlierCancellation] = None  # not made with us
     extra_paragraphs: Tuple[str, ...] = field(default=())

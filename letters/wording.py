@@ -119,6 +119,9 @@ def compose(data: LetterData) -> LetterText:
         subject.append(clause("subject.death", holder=data.holder_name))
     if data.reminder_of:
         subject.append(clause("subject.reminder", date=data.reminder_of[1]))
+    earlier = data.earlier_cancellation
+    if earlier is not None:
+        subject.append(clause("subject.earlier", date=earlier.on) if earlier.on else clause("subject.earlier_undated"))
 
     body: list = []
     special = data.special
@@ -126,7 +129,9 @@ def compose(data: LetterData) -> LetterText:
         body.append(_statements(special.preamble))
     if data.reminder_of:
         body.append(_reminder_paragraph(data, *data.reminder_of))
-    body.append(_declaration(data, repeated=bool(data.reminder_of)))
+    if earlier is not None:
+        body.append(_earlier_paragraph(data, earlier.on))
+    body.append(_declaration(data, repeated=_repeats(data)))
     body.append(_identification(data))
     body.append(_confirmation_request(data))
     if data.revoke_sepa_mandate:
@@ -206,6 +211,16 @@ def _reminder_paragraph(data: LetterData, first_reference: str, first_date: dt.d
     return clause("reminder.paragraph", date=first_date, reference=first_reference, what=what)
 
 
+def _earlier_paragraph(data: LetterData, on: Optional[dt.date]) -> str:
+    what = clauses()["reminder"][_kind(data)]
+    return clause("earlier.paragraph", date=on, what=what) if on else clause("earlier.paragraph_undated", what=what)
+
+
+def _repeats(data: LetterData) -> bool:
+    """A reminder or a cancellation made elsewhere: the letter cancels again and sets a deadline."""
+    return bool(data.reminder_of) or data.earlier_cancellation is not None
+
+
 def _identification(data: LetterData) -> Fields:
     labels = clauses()["identification"]
     death = is_death_case(data)
@@ -220,7 +235,7 @@ def _identification(data: LetterData) -> Fields:
 
 
 def reminder_deadline(data: LetterData) -> Optional[dt.date]:
-    if not data.reminder_of:
+    if not _repeats(data):
         return None
     return data.letter_date + dt.timedelta(days=REMINDER_DEADLINE_DAYS)
 

@@ -130,4 +130,5 @@ def test_no_confirmation_for_a_cancellation_made_elsewhere_gets_the_law_and_a_le
     assert "/cancel" in buttons
     slots = {event["name"]: event["value"] for event in events}
     assert slots["provider"] == "1&1"  # the letter is not asked for the provider again
+    assert slots["earlier_cancellation"]["provider"] == "1&1" and slots["earlier_cancellation"]["on"]  # "vor 3 Wochen"
     assert log.reads.attempts_for_conversation(SENDER) == []

@@ -1,7 +1,10 @@
 import datetime as dt
 
+import pytest
+
 from cancellation.followup import (
     confirmation_message,
+    earlier_cancellation_day,
     escalation_advice,
     is_telecom,
     latest_letter,
@@ -144,3 +147,16 @@ def test_the_next_steps_give_each_piece_of_advice_once():
     for language in ("de", "en"):
         steps = text_of(next_steps(load_directory().get("o2")), language)
         assert steps.count("Einlieferungsbeleg" if language == "de" else "posting receipt") == 1, language
+
+
+@pytest.mark.parametrize("text, on", [
+    ("Ich habe vor 3 Wochen bei 1&1 gekündigt und es kam keine Bestätigung", dt.date(2026, 11, 5)),
+    ("vor zwei Wochen telefonisch gekündigt, keine Bestätigung", dt.date(2026, 11, 12)),
+    ("vor einem Monat online gekündigt", dt.date(2026, 10, 26)),
+    ("am 10.11. gekündigt, nichts gekommen", dt.date(2026, 11, 10)),
+    ("ich habe gekündigt, aber keine Bestätigung", None),
+    ("am 10.12. gekündigt", None),  # a day to come is no cancellation made
+])
+def test_the_day_of_a_cancellation_made_elsewhere(text, on):
+    # hand-test item 10: the new letter names it ("am 05.11.2026 habe ich ... bereits gekündigt")
+    assert earlier_cancellation_day(text, dt.date(2026, 11, 26)) == on

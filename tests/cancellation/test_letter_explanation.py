@@ -59,3 +59,12 @@ def test_the_extras_of_a_mobile_contract():
     assert "advertising" in text
     letter = pdf_text(render_pdf(data))
     assert "SEPA-Lastschriftmandat" in letter and "59 TKG" in letter
+
+
+def test_a_letter_after_a_cancellation_made_elsewhere_says_it_cancels_again():
+    answers = dict(ANSWERS, earlier_cancellation={"on": "2026-11-05", "provider_key": "o2", "provider": "o2"})
+    data = build_letter_data(answers, load_directory().get("o2"), reference="KB-2026-ABCDEF", today=TODAY)
+    text = render(explain_letter(data), "en")
+    assert "refers to your earlier cancellation of 5 November 2026" in text and "cancels again" in text
+    letter = pdf_text(render_pdf(data))
+    assert "habe ich den Vertrag bereits gekündigt" in letter and "nochmals" in letter

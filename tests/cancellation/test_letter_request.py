@@ -114,3 +114,18 @@ def test_a_sender_abroad_gets_the_country_line_in_the_letter_and_the_summary():
     assert personal_data(answers)["country"] == "Italien"
     home = build_letter_data(ANSWERS, provider, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
     assert home.sender.country == ""
+
+
+def test_a_cancellation_made_elsewhere_is_referred_to_only_in_a_letter_to_that_provider():
+    # hand-test item 10: "vor 3 Wochen bei o2 gekündigt, keine Bestätigung", then the letter
+    earlier = {"on": "2026-11-05", "provider_key": "o2", "provider": "o2"}
+    today = dt.date(2026, 11, 26)
+    o2 = load_directory().get("o2")
+    data = build_letter_data(dict(ANSWERS, earlier_cancellation=earlier), o2, reference="KB-2026-ABCDEF", today=today)
+    assert data.earlier_cancellation is not None and data.earlier_cancellation.on == dt.date(2026, 11, 5)
+    unnamed = build_letter_data(dict(ANSWERS, earlier_cancellation={"on": None, "provider_key": None, "provider": None}),
+                                o2, reference="KB-2026-ABCDEF", today=today)
+    assert unnamed.earlier_cancellation is not None and unnamed.earlier_cancellation.on is None
+    other = dict(ANSWERS, provider="Vodafone", provider_key="vodafone", earlier_cancellation=earlier)
+    assert build_letter_data(other, o2, reference="KB-2026-ABCDEF", today=today).earlier_cancellation is None
+    assert build_letter_data(ANSWERS, o2, reference="KB-2026-ABCDEF", today=today).earlier_cancellation is None

@@ -9,7 +9,8 @@ import datetime as dt
 from cancellation.clock import today
 from cancellation.deadlines import format_date
 from tests.e2e.conftest import Chat, attempts_json
-from tests.e2e.test_conversations import reference_in
+from tests.e2e.pdftext import pdf_text
+from tests.e2e.test_conversations import download_letter, reference_in
 from tests.e2e.test_followup import answer_until_summary, letter_for_o2
 from tests.e2e.test_special import _accept_offer
 
@@ -96,3 +97,9 @@ def test_a_cancellation_made_elsewhere_without_confirmation_gets_the_law_and_a_l
     question = chat.say("/cancel")
     assert "Bei welchem Anbieter" not in question  # 1&1 was named
     assert "1&1" in answer_until_summary(chat)
+    reference_in(chat.say("ja"))
+    earlier = format_date(today() - dt.timedelta(days=21))
+    text = pdf_text(download_letter(chat))
+    assert f"Wiederholung meiner Kündigung vom {earlier}" in text
+    assert f"am {earlier} habe ich den Vertrag bereits gekündigt" in text
+    assert "Vorsorglich kündige ich hiermit nochmals" in text

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from letters import PostalAddress, SpecialTermination, Statement, render
+from letters import EarlierCancellation, PostalAddress, SpecialTermination, Statement, render
 from letters.wording import clauses, compose
 
 NOTICE = Statement(
@@ -178,7 +178,7 @@ def test_a_different_holder_name_alone_is_not_a_death_case(make_letter, pdf_tool
 def test_every_clause_the_letter_names_exists_with_its_placeholders():
     # The clause names cancellation.special uses are checked in tests/cancellation/test_special.py.
     for section in ("subject", "declaration", "special_terms", "statements", "enclosures", "identification",
-                    "confirmation", "reminder", "extras"):
+                    "confirmation", "reminder", "earlier", "extras"):
         assert clauses()[section], section
 
 
@@ -220,6 +220,20 @@ def test_reminder_refers_to_the_first_letter_and_sets_fourteen_days(make_letter,
     assert "Vorsorglich kündige ich hiermit nochmals den oben genannten Vertrag fristgerecht zum " \
         "nächstmöglichen Zeitpunkt." in text
     assert "innerhalb von 14 Tagen, also bis zum 10.12.2026, schriftlich" in text
+
+
+def test_a_cancellation_made_elsewhere_is_repeated_with_its_day_and_fourteen_days(make_letter, pdf_tools):
+    # hand-test item 10: cancelled by phone or online, never confirmed; the new letter refers to it
+    text = text_of(make_letter(earlier_cancellation=EarlierCancellation(on=dt.date(2026, 11, 11))), pdf_tools)
+    assert "Wiederholung meiner Kündigung vom 11.11.2026" in text
+    assert "am 11.11.2026 habe ich den Vertrag bereits gekündigt. Eine Bestätigung habe ich bis heute " \
+        "nicht erhalten." in text
+    assert "Vorsorglich kündige ich hiermit nochmals den oben genannten Vertrag" in text
+    assert "innerhalb von 14 Tagen, also bis zum 10.12.2026, schriftlich" in text
+    assert "Erstes Schreiben" not in text and "(Vorgangsnummer" not in text  # no letter of ours to cite
+    undated = text_of(make_letter(earlier_cancellation=EarlierCancellation()), pdf_tools)
+    assert "Wiederholung meiner Kündigung" in undated and "Kündigung vom" not in undated
+    assert "ich habe den Vertrag bereits gekündigt." in undated  # lower case after the salutation
 
 
 def test_extra_paragraphs_and_enclosures_come_in_order(make_letter, pdf_tools):
