@@ -76,6 +76,8 @@ def test_calls_after_the_letter_are_logged_and_no_new_letter_begins(chat: Chat):
     assert "erstellen wir jetzt" not in reply and "ganzen Vertrag" not in reply
     calls = [row for row in attempts_json(chat.stack) if row["kind"] == "hotline_call"]
     assert len(calls) == 2
+    reply = chat.say("den Brief hab ich doch schon")
+    assert "ganzen Vertrag" not in reply and "Bei welchem Anbieter" not in reply  # no new letter form
     offer = chat.say("Kann ich einen Nachweis über alles bekommen?")
     assert reference in offer and "/letters/" in offer
 
