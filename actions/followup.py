@@ -96,6 +96,7 @@ class ActionLogHotlineCalls(Action):
                 SlotSet("hotline_calls", stored),
                 SlotSet("hotline_provider", None),
                 SlotSet("hotline_provider_needed", True),
+                SlotSet("hotline_letter_exists", None),  # decided when the calls are logged
             ]
         log = services.attempt_log()
         references = []
