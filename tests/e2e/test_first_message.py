@@ -31,6 +31,8 @@ def _first_of_next_month() -> dt.date:
 def _answer_special_questions(chat: Chat) -> str:
     for _ in range(len(SPECIAL_ANSWERS) + 1):
         assert "Ab welchem Tag" not in chat.text, "the day the change takes effect was asked again"
+        if "§" in chat.text:  # the assessment cites the law; no question of the special path does
+            return chat.text
         answer = next((said for asked, said in SPECIAL_ANSWERS if asked in chat.text), None)
         if answer is None:
             return chat.text
