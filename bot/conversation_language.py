@@ -124,6 +124,10 @@ def intent_in_context(text: Any, tracker: Any) -> Optional[str]:
         )
         if turn is ChangeOfMind.NO_CANCELLATION:
             return STOP_INTENT
+        if turn is not None and tracker.active_loop_name == INTERVIEW:
+            # Option <-> whole contract: the interview's validator switches the subject; a
+            # classifier's `stop` or `deny` would halt the form or ask what to change instead.
+            return ANSWER_INTENT
     if isinstance(text, str) and tracker.active_loop_name == INTERVIEW:
         if only_question_marks(text):
             return WHY_INTENT

@@ -181,3 +181,17 @@ def test_a_typed_button_title_is_the_button(domain) -> None:
     # Only the buttons of the bot's last turn count.
     asyncio.run(handle(FakeProcessor(domain, nlu_intent="delete_data"), UserMessage("Ja, alles löschen"), tracker))
     assert tracker.latest_message.text == "Ja, alles löschen"
+
+
+@pytest.mark.parametrize("asked", ["summary_confirmed", "street", "option_name"])
+@pytest.mark.parametrize("intent", ["stop", "deny", "cancel"])
+def test_a_change_between_option_and_contract_in_the_interview_is_an_answer_whatever_the_classifier_says(
+    domain, asked, intent
+) -> None:
+    # The clean-clone run at the end of the session: after new training data the classifier read
+    # "ach nein, doch den ganzen Vertrag" at the summary as `stop`, and the interview was halted
+    # instead of switching to the whole contract. The interview's validator decides such a change.
+    tracker = interview_tracker(domain, asked)
+    tracker.update(SlotSet("subject_kind", "option"))
+    asyncio.run(handle(FakeProcessor(domain, nlu_intent=intent), UserMessage("ach nein, doch den ganzen Vertrag"), tracker))
+    assert tracker.latest_message.intent["name"] == "inform"
