@@ -128,11 +128,10 @@ _NOT_A_SIGNATURE_WORD = frozenset("ihr ihre ihr team kundenservice your the team
 
 def _signature(text: str) -> str | None:
     """The name under the last closing formula ("Mit freundlichen Grüßen, Klaus Peters"), if any."""
-    closing = None
-    for closing in _CLOSING_RE.finditer(text):
-        pass
-    if closing is None:
+    closings = list(_CLOSING_RE.finditer(text))
+    if not closings:
         return None
+    closing = closings[-1]
     words = []
     for word in text[closing.end():].lstrip(" ,.;:!-\n").split()[:4]:
         if not _SIGNATURE_WORD_RE.match(word) or fold(word) in _NOT_A_SIGNATURE_WORD:
