@@ -1,12 +1,11 @@
 """The conversation's language follows the user: applied to every user message before Rasa predicts.
 
 Installed as the `conversation_language` patch (bot/rasa_patches.py) on
-`MessageProcessor._handle_message_with_tracker`, the step that logs a user message on the tracker:
+`MessageProcessor._handle_message_with_tracker`, the step that logs a user message on the tracker.
+What a message means in its context (an explicit language request is the intent
+`switch_language`, a typed button title is the button, ...) is decided before, while it is
+parsed: bot/context_intents.py.
 
-- An explicit request ("English please", "auf Deutsch bitte", cancellation/language.py) is
-  classified as the intent `switch_language` whatever the NLU model thinks, so the rules in
-  data/rules_language.yml acknowledge it and re-ask the open question instead of taking the
-  words as an answer.
 - Right after the user message, the `language` slot is set when `next_language` says the message
   (or, for a conversation without a language yet, the channel's hint: Telegram's
   `language_code`, the web page's language) changes it. A tapped button's payload (German in
@@ -19,21 +18,6 @@ Installed as the `conversation_language` patch (bot/rasa_patches.py) on
   switches the widget's texts (placeholder, title, button names); Telegram keeps it for its own
   sentences (letter captions, errors before Rasa is reached).
 
-- Context decides meaning: inside any form (the letter interview, the special-termination,
-  deadline, hotline and confirmation questions) a message that says the user does not want to
-  cancel after all ("doch nicht kündigen", "I changed my mind"; cancellation/change_of_mind.py) is
-  the intent `stop`, whatever the classifier read into its words ("kündigen" looks like a
-  cancellation request), so each form's stop rule ends it and the answers are kept. Outside a form
-  the classifier's intent stands.
-
-- Inside the letter interview an unmistakable answer to the open question is the intent `inform`
-  ("zum naechstmoeglichen zeitpunkt" without umlauts looked like a question about sending), and
-  a lone "?" is `ask_why` (the open question is explained, then asked again)
-  (cancellation/open_question.py).
-
-- A button's title typed instead of tapped ("Ja, alles löschen") is the button: the message
-  becomes the button's payload, exactly as if it had been tapped.
-
 Why here and not in a rule or action: a language change can come with any message (an English
 answer inside a form, a first message) and must be in effect before the first reply of the
 same turn; a rule for every intent and form state could not do that. The slot does not
@@ -44,39 +28,19 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable, FrozenSet, Optional
+from typing import Any, Awaitable, Callable, Optional
 
-from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import SlotSet
 
-from cancellation.change_of_mind import change_of_mind
-from cancellation.language import explicit_request, next_language
-from cancellation.open_question import answers_open_question, only_question_marks
-from cancellation.replies import fold
-from cancellation.texts import LANGUAGE_SLOT, catalogue, language_of
-from cancellation.vocabulary import ChangeOfMind, Language
+from bot.context_intents import button_payloads
+from cancellation.language import next_language
+from cancellation.texts import LANGUAGE_SLOT, language_of
+from cancellation.vocabulary import Language
 
 logger = logging.getLogger(__name__)
 
-SWITCH_INTENT = "switch_language"
-STOP_INTENT = "stop"
-ANSWER_INTENT = "inform"
-WHY_INTENT = "ask_why"
-INTERVIEW = "cancellation_form"
 # The output channel's method that hears the conversation's language (see the module docstring).
 LANGUAGE_LISTENER = "follow_language"
-
-
-@functools.lru_cache(maxsize=1)
-def button_payloads() -> FrozenSet[str]:
-    """What a tapped button sends. Payloads are German in both languages ("Ich möchte einen
-    Vertrag kündigen"): tapping a button is no sign of the language a user reads."""
-    texts = catalogue()
-    return frozenset(
-        button["payload"].strip()
-        for name in texts.names
-        for language in texts.languages(name)
-        for button in texts.buttons(name, language)
-    )
 
 
 def language_after(current: Any, text: Any, metadata: Any) -> Optional[Language]:
@@ -93,14 +57,6 @@ def language_following_handler(
 
     @functools.wraps(original)
     async def _handle_message_with_tracker(self: Any, message: Any, tracker: Any) -> None:
-        payload = None if message.parse_data else typed_button(message.text, tracker)
-        if payload is not None:
-            message.text = payload
-        intent = None if message.parse_data else intent_in_context(message.text, tracker)
-        if intent is not None:
-            parse_data = await self.parse_message(message, tracker)
-            parse_data["intent"] = {"name": intent, "confidence": 1.0}
-            message.parse_data = parse_data
         await original(self, message, tracker)
         try:
             language = language_after(tracker.get_slot(LANGUAGE_SLOT), message.text, message.metadata)
@@ -112,48 +68,6 @@ def language_following_handler(
         await tell_channel(message, language_of(tracker.get_slot(LANGUAGE_SLOT)), language is not None)
 
     return _handle_message_with_tracker
-
-
-def intent_in_context(text: Any, tracker: Any) -> Optional[str]:
-    """The intent a message has in this conversation whatever its words suggest, or None."""
-    if explicit_request(text) is not None:
-        return SWITCH_INTENT
-    if isinstance(text, str) and tracker.active_loop_name:
-        turn = change_of_mind(
-            text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
-        )
-        if turn is ChangeOfMind.NO_CANCELLATION:
-            return STOP_INTENT
-        if turn is not None and tracker.active_loop_name == INTERVIEW:
-            # Option <-> whole contract: the interview's validator switches the subject; a
-            # classifier's `stop` or `deny` would halt the form or ask what to change instead.
-            return ANSWER_INTENT
-    if isinstance(text, str) and tracker.active_loop_name == INTERVIEW:
-        if only_question_marks(text):
-            return WHY_INTENT
-        if answers_open_question(text, tracker.get_slot("requested_slot")):
-            return ANSWER_INTENT
-    return None
-
-
-def _title_key(text: str) -> str:
-    return " ".join(fold(text).replace("„", " ").replace("“", " ").strip(" .!\"'").split())
-
-
-def typed_button(text: Any, tracker: Any) -> Optional[str]:
-    """The payload of the button whose title the user typed (buttons of the bot's last turn)."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    typed = _title_key(text)
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            return None
-        if isinstance(event, BotUttered):
-            for button in (event.data or {}).get("buttons") or []:
-                title, payload = button.get("title"), button.get("payload")
-                if isinstance(title, str) and isinstance(payload, str) and _title_key(title) == typed:
-                    return payload
-    return None
 
 
 async def tell_channel(message: Any, language: Language, changed: bool) -> None:

@@ -40,12 +40,15 @@ conversation_language (MessageProcessor._handle_message_with_tracker)
     request ("English please", "auf Deutsch bitte") or a message clearly written in the other
     language, or for a new conversation the channel's hint (Telegram's language_code, the web
     page's language). The slot is set right after the message is logged, so the replies of the
-    same turn are in the new language; explicit requests get the intent `switch_language`
-    (bot/conversation_language.py, cancellation/language.py). The same hook lets context decide
-    a message's intent before the policies see it, where words cannot: a typed button title is
-    that button; inside a form "doch nicht kündigen" is `stop`, and in the letter interview a
-    bare answer to the open question is an answer and a lone "?" asks why
-    (`intent_in_context`, `typed_button`).
+    same turn are in the new language (bot/conversation_language.py, cancellation/language.py).
+
+context_intents (MessageProcessor.parse_message)
+    Context decides a message's intent before the policies see it, where words cannot: a typed
+    button title is that button; an explicit language request is `switch_language`; inside a
+    form "doch nicht kündigen" is `stop`, and in the letter interview a change between option and
+    whole contract or a bare answer to the open question is an answer and a lone "?" asks why
+    (bot/context_intents.py). Only calls that pass the conversation's tracker (the one that
+    logs a user message) are affected.
 
 incremental_past_states (DialogueStateTracker.past_states)
     The policies replay every event of the session to featurise the tracker, several times per
@@ -98,6 +101,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import metrics
+from bot.context_intents import context_parser
 from bot.conversation_language import language_following_handler
 from bot.stores.lock import ticket_keeping_acquire
 from bot.tracker_states import incremental_past_states
@@ -259,6 +263,12 @@ PATCHES: Tuple[Patch, ...] = (
         target="rasa.core.processor:MessageProcessor._handle_message_with_tracker",
         build=language_following_handler,
         reason="switch the conversation's language with the user's before the turn's replies",
+    ),
+    Patch(
+        name="context_intents",
+        target="rasa.core.processor:MessageProcessor.parse_message",
+        build=context_parser,
+        reason="let the open form, question and buttons decide a message's intent where its words cannot",
     ),
     Patch(
         name="incremental_past_states",

@@ -3,7 +3,7 @@
 The intent classifier sees words, not the question: "zum naechstmoeglichen zeitpunkt" typed without
 umlauts looked like a question about sending the letter, so the form was interrupted with sending
 advice and the question asked again (hand-test). A message that is an unmistakable answer to the
-open question is that answer; bot/conversation_language.py applies this before Rasa predicts.
+open question is that answer; bot/context_intents.py applies this before Rasa predicts.
 
 Only questions whose answers have a shape of their own are listed: a name or a city could be any
 words, and there a question such as "warum brauchen Sie das?" must stay a question.
