@@ -28,6 +28,7 @@ from bot.channels.ratelimits import MessageLimiter
 from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.config import WEBHOOK, TelegramConfig
 from bot.channels.telegram.handler import Outcome, UpdateHandler
+from bot.channels.telegram.language import ConversationLanguages, TrackerStoreLookup
 from bot.channels.telegram.leader import DatabaseLease, Leadership, Lease, RedisLease, lease_name
 from bot.channels.telegram.ledger import AsyncLedger, TelegramLedger, ledger_from_env
 from bot.channels.telegram.output import TelegramOutput
@@ -77,6 +78,7 @@ class TelegramInput(InputChannel):
         ledger_factory: Callable[[], TelegramLedger] = ledger_from_env,
         registration_delays: tuple[float, ...] = WEBHOOK_REGISTRATION_DELAYS,
         lease_factory: LeaseFactory = default_lease,
+        tracker_store: TrackerStoreLookup | None = None,
     ) -> None:
         self.config = config
         self._ledger_factory = ledger_factory
@@ -87,9 +89,17 @@ class TelegramInput(InputChannel):
         self._handler: UpdateHandler | None = None
         self._leadership: Leadership | None = None
         self._background: list[asyncio.Task[None]] = []
+        self._app: Any = None
+        self._tracker_store = tracker_store or self._agents_tracker_store
 
     def __repr__(self) -> str:
         return f"TelegramInput({self.config!r})"
+
+    def _agents_tracker_store(self) -> Any:
+        """The tracker store of the Rasa agent serving this process (loaded before the server
+        starts; None before that and outside a Rasa server)."""
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        return getattr(agent, "tracker_store", None)
 
     def get_output_channel(self) -> Optional[TelegramOutput]:
         # Rasa uses this for /conversations/<id>/trigger_intent; one shared instance.
@@ -107,7 +117,8 @@ class TelegramInput(InputChannel):
         owner = process_owner()
         ledger = AsyncLedger(self._ledger_factory())
         client = BotApiClient(config.access_token, config.api_base_url)
-        output = TelegramOutput(client, ledger)
+        languages = ConversationLanguages(ledger, self._tracker_store)
+        output = TelegramOutput(client, ledger, languages=languages)
         handler = UpdateHandler(
             bot_id=config.bot_id,
             client=client,
@@ -118,6 +129,7 @@ class TelegramInput(InputChannel):
             owner=owner,
             claim_seconds=config.claim_timeout_seconds,
             limiter=MessageLimiter.from_env(),
+            languages=languages,
         )
         self._client, self._output, self._handler = client, output, handler
         expected_secret = config.secret_token.encode("utf-8")
@@ -159,6 +171,7 @@ class TelegramInput(InputChannel):
 
         @telegram.listener("after_server_start")
         async def start(app: Any, loop: Any) -> None:
+            self._app = app
             if config.mode == WEBHOOK:
                 work = self._register_webhook_with_retries()
             else:

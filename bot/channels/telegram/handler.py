@@ -20,12 +20,13 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.ratelimits import MessageLimiter
 from bot.channels.telegram.api import BotApiClient, BotApiError
+from bot.channels.telegram.language import ConversationLanguages
 from bot.channels.telegram.ledger import AsyncLedger, Claim, Outbox, Verdict
 from bot.channels.telegram.output import ReplyBuffer, TelegramOutput
 from bot.channels.telegram.updates import MAX_TEXT_CHARACTERS, IncomingUpdate, parse_update
 from cancellation.settings import RateLimits
 from cancellation.texts import text as catalogue_text
-from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
+from cancellation.vocabulary import Language
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # How often a caller that waits for another holder's claim looks again.
 BUSY_POLL_SECONDS = 0.25
-
-
-def language_key(sender_id: str) -> str:
-    """Channel-state key of a conversation's language (what Rasa last reported for it)."""
-    return f"language:{sender_id}"
 
 
 class Outcome(str, enum.Enum):
@@ -61,6 +57,7 @@ class UpdateHandler:
         claim_seconds: float,
         max_attempts: int = MAX_ATTEMPTS,
         limiter: MessageLimiter | None = None,
+        languages: ConversationLanguages | None = None,
     ) -> None:
         # Per conversation only: every update comes from Telegram's servers.
         self._limiter = limiter or MessageLimiter(RateLimits())
@@ -73,6 +70,7 @@ class UpdateHandler:
         self._owner = owner
         self._claim_seconds = claim_seconds
         self._max_attempts = max_attempts
+        self._languages = languages or ConversationLanguages(ledger)
         # Strong references: the event loop keeps only weak ones to running tasks.
         self._tasks: set[asyncio.Task[Any]] = set()
         # One lock per chat with updates in hand, and how many updates hold or wait for it.
@@ -155,20 +153,13 @@ class UpdateHandler:
         return await self._deliver(claim, outbox, first, self._output.in_language(language))
 
     async def _conversation_language(self, update: IncomingUpdate) -> Language:
-        """The conversation's language as Rasa last reported it (kept in the channel state, so
-        every replica knows it), else Telegram's app language, else German. Read only when Rasa
-        is not asked this turn (errors, resumed replies): Rasa reports it on every turn."""
-        try:
-            stored = await self._ledger.get_state(language_key(update.sender_id))
-        except Exception:
-            logger.exception("Telegram: could not read the conversation's language")
-            stored = None
-        found = Language.parse(stored) or Language.parse(update.language_hint)
-        return found or DEFAULT_LANGUAGE  # type: ignore[return-value]
+        """The conversation's language when Rasa is not asked this turn (errors, resumed
+        replies): its `language` slot, else Telegram's app language (language.py)."""
+        return await self._languages.of(update.sender_id, update.language_hint)
 
     async def _process(self, update: IncomingUpdate, claim: Claim) -> tuple[Outbox, Language]:
-        hint = Language.parse(update.language_hint) or DEFAULT_LANGUAGE
-        buffer = ReplyBuffer(self._output.in_language(hint))  # type: ignore[arg-type]
+        # Replies that arrive after the turn are sent in the conversation's language of then.
+        buffer = ReplyBuffer(self._output.outside_turn(update.language_hint))
         try:
             if claim.attempt > self._max_attempts:
                 logger.error(
@@ -223,10 +214,7 @@ class UpdateHandler:
         if buffer.language is None:
             return await self._conversation_language(update)
         if buffer.language_changed:
-            try:
-                await self._ledger.set_state(language_key(update.sender_id), buffer.language.value)
-            except Exception:
-                logger.exception("Telegram: could not keep the conversation's language")
+            await self._languages.remember(update.sender_id, buffer.language)
         return buffer.language
 
     async def _deliver(

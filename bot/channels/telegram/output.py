@@ -18,10 +18,11 @@ from rasa.core.channels.channel import OutputChannel
 from bot.channels.telegram.api import BotApiClient, BotApiError
 from bot.channels.telegram.format import plain_text, split_message
 from bot.channels.telegram.keyboard import inline_keyboard
+from bot.channels.telegram.language import ConversationLanguages
 from bot.channels.telegram.ledger import AsyncLedger
 from bot.channels.telegram.updates import chat_id_of
 from cancellation.texts import text as catalogue_text
-from cancellation.vocabulary import DEFAULT_LANGUAGE, Language
+from cancellation.vocabulary import Language
 
 logger = logging.getLogger(__name__)
 
@@ -31,21 +32,41 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
 
 class TelegramOutput(OutputChannel):
-    """Sends right away. `language` is for the channel's own sentences (a letter's caption)."""
+    """Sends right away. The channel's own sentences (a letter's caption, "Please choose:") are in
+    `language` when the turn's language is known (`in_language`), otherwise in the recipient's
+    conversation language, looked up when sending (`outside_turn`, and the shared instance Rasa
+    gets from `get_output_channel()`; language.py)."""
 
     @classmethod
     def name(cls) -> Text:
         return CHANNEL_NAME
 
     def __init__(
-        self, client: BotApiClient, ledger: AsyncLedger, language: Language = DEFAULT_LANGUAGE
+        self,
+        client: BotApiClient,
+        ledger: AsyncLedger,
+        language: Language | None = None,
+        languages: ConversationLanguages | None = None,
+        hint: str | None = None,
     ) -> None:
         self._client = client
         self._ledger = ledger
         self.language = language
+        self._languages = languages or ConversationLanguages(ledger)
+        self._hint = hint
 
     def in_language(self, language: Language) -> "TelegramOutput":
-        return TelegramOutput(self._client, self._ledger, language)
+        """Sends in the language Rasa reported for this turn."""
+        return TelegramOutput(self._client, self._ledger, language, self._languages)
+
+    def outside_turn(self, hint: str | None) -> "TelegramOutput":
+        """Sends in the conversation's language at the time of sending; `hint`: the app's."""
+        return TelegramOutput(self._client, self._ledger, None, self._languages, hint)
+
+    async def language_for(self, recipient_id: Text) -> Language:
+        if self.language is not None:
+            return self.language
+        return await self._languages.of(str(recipient_id), self._hint)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for chunk in split_message(plain_text(text)):
@@ -67,7 +88,7 @@ class TelegramOutput(OutputChannel):
             logger.exception("Telegram: could not store long button payloads; sending text only")
             reply_markup = None
         chunks = split_message(plain_text(text or "")) or [
-            catalogue_text("utter_telegram_choose", self.language)
+            catalogue_text("utter_telegram_choose", await self.language_for(recipient_id))
         ]
         for chunk in chunks[:-1]:
             await self._send(recipient_id, chunk)
@@ -96,7 +117,8 @@ class TelegramOutput(OutputChannel):
         except Exception:
             logger.exception("Telegram: could not load the letter PDF %s", reference)
             pdf = None
-        missing = catalogue_text("utter_telegram_letter_missing", self.language, reference=reference)
+        language = await self.language_for(recipient_id)
+        missing = catalogue_text("utter_telegram_letter_missing", language, reference=reference)
         if not pdf:
             await self._send(recipient_id, missing)
             return
@@ -106,7 +128,7 @@ class TelegramOutput(OutputChannel):
                 letter_filename(letter.get("filename"), reference),
                 pdf,
                 caption=catalogue_text(
-                    "utter_telegram_letter_caption", self.language, reference=reference
+                    "utter_telegram_letter_caption", language, reference=reference
                 ),
             )
         except BotApiError as error:

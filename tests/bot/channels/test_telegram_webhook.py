@@ -6,6 +6,8 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
+
 from bot.channels.telegram.channel import MAX_WEBHOOK_BODY_BYTES, TelegramInput
 from bot.channels.telegram.config import TelegramConfig
 from bot.channels.telegram.ledger import Outbox, TelegramLedger
@@ -479,3 +481,82 @@ def test_the_channels_own_texts_follow_the_conversation_language_not_the_app_lan
     choose, too_long = api.sent_texts(CHAT)
     assert choose == "Please choose:"
     assert "very long" in too_long
+
+
+class StoredConversations:
+    """Rasa's tracker store as the channel reads it: each conversation's `language` slot and the
+    app language its latest message carried."""
+
+    def __init__(self, languages: dict[str, str | None], app_language: str = "de") -> None:
+        self.languages = languages
+        self.app_language = app_language
+
+    async def retrieve(self, sender_id: str) -> Any:
+        from rasa.shared.core.events import SlotSet, UserUttered
+        from rasa.shared.core.slots import TextSlot
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        if sender_id not in self.languages:
+            return None
+        events = [UserUttered("hallo", metadata={"language_hint": self.app_language}), SlotSet("language", self.languages[sender_id])]
+        return DialogueStateTracker.from_events(sender_id, events, slots=[TextSlot("language", mappings=[])])
+
+
+class LateRasa(Collector):
+    """Keeps the turn's output channel and answers through it after the turn ended (a reminder)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.channels: list[Any] = []
+
+    async def __call__(self, message: Any) -> None:
+        self.channels.append(message.output_channel)
+        await super().__call__(message)
+
+
+BUTTONS = {"text": "", "buttons": [{"title": "Ja", "payload": "/affirm"}]}
+CHOOSE = {"en": "Please choose:", "de": "Bitte wählen Sie:"}
+TOO_LONG = {"en": "very long", "de": "sehr lang"}
+
+
+@pytest.mark.parametrize("conversation, app", [("en", "de"), ("de", "en")])
+def test_what_the_channel_sends_on_its_own_follows_the_conversation_not_the_app_language(
+    api: FakeBotApi, ledger: SqliteLedger, conversation: str, app: str
+) -> None:
+    # The conversation was switched (its `language` slot), the app still says the other language,
+    # and this channel state holds no copy of it (another replica, or its copy was lost).
+    rasa = LateRasa()
+    channel = TelegramInput(config_for(api), lambda: ledger, registration_delays=(0,),
+                            tracker_store=lambda: StoredConversations({f"tg:{CHAT}": conversation}))
+
+    async def scenario() -> None:
+        async with serving(channel, rasa) as url:
+            # Answered before Rasa is asked.
+            assert await post(url, text_update(CHAT, "x" * 5000, 95, language_code=app)) == 200
+            assert await post(url, text_update(CHAT, "hallo", 96, language_code=app)) == 200
+            # A reply after that turn ended, through the turn's channel.
+            await rasa.channels[-1].send_response(f"tg:{CHAT}", dict(BUTTONS))
+            # A message Rasa sends outside any user message (trigger_intent).
+            await channel.get_output_channel().send_response(f"tg:{CHAT}", dict(BUTTONS))
+
+    run(scenario())
+    too_long, late, triggered = api.sent_texts(CHAT)
+    assert TOO_LONG[conversation] in too_long
+    assert late == triggered == CHOOSE[conversation]
+
+
+def test_a_conversation_without_a_language_hears_the_app_language(
+    api: FakeBotApi, ledger: SqliteLedger
+) -> None:
+    channel = TelegramInput(config_for(api), lambda: ledger, registration_delays=(0,),
+                            tracker_store=lambda: StoredConversations({f"tg:{CHAT}": None}, app_language="en"))
+
+    async def scenario() -> None:
+        async with serving(channel, Collector()) as url:
+            assert await post(url, text_update(CHAT, "x" * 5000, 97, language_code="en")) == 200
+            # No app language at hand: the one the conversation's latest message carried.
+            await channel.get_output_channel().send_response(f"tg:{CHAT}", dict(BUTTONS))
+
+    run(scenario())
+    too_long, triggered = api.sent_texts(CHAT)
+    assert TOO_LONG["en"] in too_long and triggered == CHOOSE["en"]
