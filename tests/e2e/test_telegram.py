@@ -193,3 +193,20 @@ def test_an_overlong_message_is_answered_with_please_shorter(
     assert "4000 Zeichen" in reply
     # The conversation goes on normally afterwards.
     say(api, stack, chat, "/start", expect="Was möchten Sie kündigen?")
+
+
+def test_an_english_conversation_in_a_german_app_is_answered_in_english_before_rasa(
+    telegram: tuple[FakeBotApi, Stack],
+) -> None:
+    api, stack = telegram
+    chat = 880005
+    say(api, stack, chat, "English please", expect="continue in English")
+    # The channel's own copy of the language is gone stale (lost write, another replica): the
+    # conversation's language slot in the tracker store decides, not the app's "de".
+    ledger = TelegramLedger.from_url(stack.database_url)
+    try:
+        ledger.set_channel_state(f"language:tg:{chat}", "de")
+    finally:
+        ledger.dispose()
+    reply = say(api, stack, chat, "I want to cancel. " * 300, expect="shorter")
+    assert "4000 characters" in reply
