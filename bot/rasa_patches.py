@@ -71,6 +71,10 @@ recent_turns_to_action_server (RemoteAction._action_call_format)
     `actions/form.py:_repeated`), so only the events since the user's previous message are
     sent (`RECENT_USER_MESSAGES`); slots, latest message, active loop and latest action are sent
     as before. An action that needs older events must keep what it needs in a slot.
+    The domain goes without its responses: they are 240 of its 260 kB as JSON, which Rasa
+    serialised and the action server parsed with every call (about a tenth of a turn's CPU), and
+    nothing on the action server reads them (rasa_sdk's forms read "slots" and "forms"; our
+    actions render the catalogue themselves and let Rasa render `utter_*` responses).
 
 turn_metrics (Agent.handle_message)
     Every user message is timed and counted for the Prometheus metrics (bot/metrics.py); the
@@ -224,6 +228,27 @@ def recent_turns(events: Sequence[Event], user_messages: int = RECENT_USER_MESSA
     return list(events)
 
 
+# What the action server reads of the domain: rasa_sdk's forms read "slots" and "forms"; our
+# actions render their texts from the catalogue files themselves (cancellation/texts.py).
+_DOMAIN_KEYS_NOT_SENT = ("responses",)
+
+
+# (domain object, its slim dict): one model's domain is loaded once per process. Keyed by identity:
+# Domain.__hash__ fingerprints the whole domain, far dearer than what the cache saves.
+_slim_domain: List[Any] = [None, None]
+
+
+def domain_for_action_server(domain: Any) -> Dict[Text, Any]:
+    """The domain as Rasa sends it to the action server, without the responses (computed once per
+    domain object: a loaded domain does not change)."""
+    cached_domain, slim = _slim_domain
+    if cached_domain is not domain:
+        slim = {key: value for key, value in domain.as_dict().items()
+                if key not in _DOMAIN_KEYS_NOT_SENT}
+        _slim_domain[:] = [domain, slim]
+    return slim
+
+
 def _recent_turns_call_format(original: Callable[..., Dict[Text, Any]]) -> Callable[..., Any]:
     def _action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> Dict[Text, Any]:
         state = tracker.current_state(EventVerbosity.NONE)
@@ -234,10 +259,10 @@ def _recent_turns_call_format(original: Callable[..., Dict[Text, Any]]) -> Calla
             "tracker": state,
             "version": rasa.__version__,
         }
-        # As Rasa 3.6.21 decides whether to send the domain.
+        # As Rasa 3.6.21 decides whether to send the domain; without its responses.
         if (not self._is_selective_domain_enabled()
                 or domain.does_custom_action_explicitly_need_domain(self.name())):
-            result["domain"] = domain.as_dict()
+            result["domain"] = domain_for_action_server(domain)
         return result
 
     return _action_call_format

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import sys
 import types
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_no_module_but_the_registry_changes_framework_internals():
     assert stragglers == []
 
 
-def test_the_action_server_gets_the_last_two_turns_events_and_every_slot():
+def test_the_action_server_gets_the_last_two_turns_events_every_slot_and_no_responses():
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
@@ -168,3 +169,9 @@ def test_the_action_server_gets_the_last_two_turns_events_and_every_slot():
     assert state["latest_input_channel"] == "rest"
     assert call["next_action"] == "validate_cancellation_form" and call["sender_id"] == "rest:turns"
     assert "domain" in call  # validate_* actions read the form's slots from it
+    sent = call["domain"]
+    assert sent["forms"] == domain.as_dict()["forms"] and sent["slots"] == domain.as_dict()["slots"]
+    assert sent["intents"] == domain.as_dict()["intents"]
+    # The responses (240 of the domain's 260 kB) are not sent: nothing there reads them.
+    assert "responses" not in sent and domain.as_dict()["responses"]
+    assert len(json.dumps(sent)) < len(json.dumps(domain.as_dict())) / 5
