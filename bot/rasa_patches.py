@@ -76,6 +76,15 @@ recent_turns_to_action_server (RemoteAction._action_call_format)
     nothing on the action server reads them (rasa_sdk's forms read "slots" and "forms"; our
     actions render the catalogue themselves and let Rasa render `utter_*` responses).
 
+replayed_tracker_copy (DialogueStateTracker.copy), incremental_applied_events
+(DialogueStateTracker.applied_events), deferred_state_formatting (Policy.format_tracker_states)
+    The rest of what made a turn cost more the longer the conversation: Rasa replays every event
+    onto a new tracker for each copy (before every action, again in forms), rebuilds the list of
+    applied events a dozen times per turn, and RulePolicy formats all dialogue states for a debug
+    line even when debug logging is off. The replayed tracker and the applied events are kept
+    and extended by the new events only; the formatting happens only if the line is written
+    (bot/tracker_replay.py; each gives exactly Rasa's result).
+
 turn_metrics (Agent.handle_message)
     Every user message is timed and counted for the Prometheus metrics (bot/metrics.py); the
     retry patch above counts the calls to the action server. `RasaPatchesChannel` also starts
@@ -108,6 +117,11 @@ from bot import metrics
 from bot.context_intents import context_parser
 from bot.conversation_language import language_following_handler
 from bot.stores.lock import ticket_keeping_acquire
+from bot.tracker_replay import (
+    deferred_state_formatting,
+    incremental_applied_events,
+    replayed_tracker_copy,
+)
 from bot.tracker_states import incremental_past_states
 from cancellation import texts
 from cancellation.settings import MetricsEndpoint, SettingsError
@@ -314,6 +328,24 @@ PATCHES: Tuple[Patch, ...] = (
         reason="send the action server the last two turns' events, not the whole session's",
     ),
     Patch(
+        name="replayed_tracker_copy",
+        target="rasa.shared.core.trackers:DialogueStateTracker.copy",
+        build=replayed_tracker_copy,
+        reason="copy a tracker from its kept replay, not by replaying every event again",
+    ),
+    Patch(
+        name="incremental_applied_events",
+        target="rasa.shared.core.trackers:DialogueStateTracker.applied_events",
+        build=incremental_applied_events,
+        reason="extend the applied events by the new events, not rebuild them from the start",
+    ),
+    Patch(
+        name="deferred_state_formatting",
+        target="rasa.core.policies.policy:Policy.format_tracker_states",
+        build=deferred_state_formatting,
+        reason="format RulePolicy's dialogue states for the debug log only when it is written",
+    ),
+    Patch(
         name="turn_metrics",
         target="rasa.core.agent:Agent.handle_message",
         build=metrics.timed_handle_message,
@@ -381,7 +413,9 @@ def install(
         if getattr(current, MARK, None) == patch.name:
             continue
         replacement = patch.build(current)
-        setattr(replacement, MARK, patch.name)
+        # A static method is read back from its class as the plain function: mark that.
+        marked = replacement.__func__ if isinstance(replacement, staticmethod) else replacement
+        setattr(marked, MARK, patch.name)
         setattr(owner, attribute, replacement)
         logger.debug("Rasa patch %s installed on %s", patch.name, patch.target)
     return installed(patches)

@@ -5,6 +5,7 @@ ports, and stops it afterwards; the machine should be otherwise quiet (each line
     python -m scripts.bench_scale throughput [--users 20]        1 vs 2 replicas, saturated
     python -m scripts.bench_scale users [--levels 100,200,300]   locust users with think time
     python -m scripts.bench_scale growth [--attempts 100000]     turn 40 vs 2; full vs empty DB
+    python -m scripts.bench_scale growth --only-long             turn 40 vs 2 only, one cluster
 
 Prints one JSON line per measurement.
 """
@@ -377,6 +378,30 @@ def _filled(url: str, attempts: int, conversations: int, events_each: int) -> No
           "s": round(time.monotonic() - started)})
 
 
+def _long_conversations(running: RunningCluster, samples: int) -> None:
+    """(1) turn 40 vs turn 2 of one conversation."""
+    timings = Timings()
+    for _ in range(samples):
+        long_conversation(running, 40, timings)
+    early_wall, early_cpu = timings.of((2, 3, 4))
+    late_wall, late_cpu = timings.of((38, 39, 40))
+    emit({"part": "growth", "measure": "turn 40 vs turn 2 (one conversation)",
+          "turn_2_4_ms_median": _median(early_wall),
+          "turn_38_40_ms_median": _median(late_wall),
+          "ratio": round(statistics.median(late_wall) / statistics.median(early_wall), 2),
+          "turn_2_4_cpu_ms_mean": _mean(early_cpu),
+          "turn_38_40_cpu_ms_mean": _mean(late_cpu),
+          "cpu_ratio": round(statistics.fmean(late_cpu) / statistics.fmean(early_cpu), 2),
+          "conversations": samples})
+
+
+def growth_long_only(samples: int) -> None:
+    """Only (1), on one cluster with an empty database: no fill, no second cluster."""
+    with scratch_schema() as empty_url, cluster(1, empty_url) as empty_cluster:
+        _warm_up(empty_cluster)
+        _long_conversations(empty_cluster, samples)
+
+
 def growth(attempts: int, conversations: int, events_each: int, samples: int, long: bool = True) -> None:
     """Two clusters at once, one on an empty database and one on a filled one, and the
     conversations alternate between them, so both see the same machine load (this machine is
@@ -389,19 +414,7 @@ def growth(attempts: int, conversations: int, events_each: int, samples: int, lo
             _warm_up(empty_cluster)
             _warm_up(full_cluster)
             if long:  # (1) turn 40 vs turn 2 of one conversation, on the empty database
-                timings = Timings()
-                for _ in range(samples):
-                    long_conversation(empty_cluster, 40, timings)
-                early_wall, early_cpu = timings.of((2, 3, 4))
-                late_wall, late_cpu = timings.of((38, 39, 40))
-                emit({"part": "growth", "measure": "turn 40 vs turn 2 (one conversation)",
-                      "turn_2_4_ms_median": _median(early_wall),
-                      "turn_38_40_ms_median": _median(late_wall),
-                      "ratio": round(statistics.median(late_wall) / statistics.median(early_wall), 2),
-                      "turn_2_4_cpu_ms_mean": _mean(early_cpu),
-                      "turn_38_40_cpu_ms_mean": _mean(late_cpu),
-                      "cpu_ratio": round(statistics.fmean(late_cpu) / statistics.fmean(early_cpu), 2),
-                      "conversations": samples})
+                _long_conversations(empty_cluster, samples)
             # (2) the same conversations on the empty and the filled database, alternating
             empty, full = Timings(), Timings()
             for _ in range(samples):
@@ -437,11 +450,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     three.add_argument("--events-per-conversation", type=int, default=20)
     three.add_argument("--samples", type=int, default=5)
     three.add_argument("--skip-long", action="store_true", help="skip turn 40 vs turn 2")
+    three.add_argument("--only-long", action="store_true",
+                       help="only turn 40 vs turn 2, on one cluster with an empty database")
     args = parser.parse_args(argv)
     if args.part == "throughput":
         throughput(args.users, args.conversations_per_user)
     elif args.part == "users":
         users(args.levels, args.duration, args.spawn_rate)
+    elif args.only_long:
+        growth_long_only(args.samples)
     else:
         growth(args.attempts, args.conversations, args.events_per_conversation, args.samples,
                long=not args.skip_long)
