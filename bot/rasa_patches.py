@@ -76,10 +76,12 @@ recent_turns_to_action_server (RemoteAction._action_call_format)
     nothing on the action server reads them (rasa_sdk's forms read "slots" and "forms"; our
     actions render the catalogue themselves and let Rasa render `utter_*` responses).
 
-replayed_tracker_copy (DialogueStateTracker.copy), incremental_applied_events
-(DialogueStateTracker.applied_events), deferred_state_formatting (Policy.format_tracker_states)
+replayed_tracker_copy (DialogueStateTracker.copy), replayed_form_tracker
+(FormAction._temporary_tracker), incremental_applied_events (DialogueStateTracker.applied_events),
+deferred_state_formatting (Policy.format_tracker_states)
     The rest of what made a turn cost more the longer the conversation: Rasa replays every event
-    onto a new tracker for each copy (before every action, again in forms), rebuilds the list of
+    onto a new tracker for each copy (before every action, again in forms, and forms build
+    further trackers from all events before validating and asking), rebuilds the list of
     applied events a dozen times per turn, and RulePolicy formats all dialogue states for a debug
     line even when debug logging is off. The replayed tracker and the applied events are kept
     and extended by the new events only; the formatting happens only if the line is written
@@ -120,6 +122,7 @@ from bot.stores.lock import ticket_keeping_acquire
 from bot.tracker_replay import (
     deferred_state_formatting,
     incremental_applied_events,
+    replayed_form_tracker,
     replayed_tracker_copy,
 )
 from bot.tracker_states import incremental_past_states
@@ -332,6 +335,12 @@ PATCHES: Tuple[Patch, ...] = (
         target="rasa.shared.core.trackers:DialogueStateTracker.copy",
         build=replayed_tracker_copy,
         reason="copy a tracker from its kept replay, not by replaying every event again",
+    ),
+    Patch(
+        name="replayed_form_tracker",
+        target="rasa.core.actions.forms:FormAction._temporary_tracker",
+        build=replayed_form_tracker,
+        reason="build a form's trackers from the kept replay plus the form's new events",
     ),
     Patch(
         name="incremental_applied_events",

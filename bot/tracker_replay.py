@@ -18,6 +18,14 @@ installed by bot/rasa_patches.py.
     whose replay acts outside the tracker or is not idempotent (`StoryExported` writes a file,
     `EntitiesAdded` appends to the user message on every replay).
 
+`FormAction._temporary_tracker` (patch `replayed_form_tracker`)
+    Before each validation and each question a form builds yet another tracker from all events
+    since the last restart plus the form's own new events (`DialogueStateTracker.from_events`
+    with the domain's slots). The replacement starts from a clone of the kept replay instead and
+    applies only the form's new events; where that could differ from Rasa's (a restart in the
+    conversation: Rasa's tracker starts after it; slots defined differently from the domain's;
+    a rule tracker or bounded history) Rasa's method runs.
+
 `DialogueStateTracker.applied_events` (patch `incremental_applied_events`)
     The events not undone by a later revert, restart or a form's repeated execution: Rasa
     rebuilds the list from the first event on each call, and a turn calls it a dozen times
@@ -44,6 +52,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Text
 
+from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
@@ -52,6 +61,7 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
+    SlotSet,
     StoryExported,
     UserUttered,
     UserUtteranceReverted,
@@ -150,6 +160,50 @@ def replayed_tracker_copy(original: Callable[[DialogueStateTracker], DialogueSta
         return duplicate
 
     return copy
+
+
+# -- replayed_form_tracker ------------------------------------------------------------------
+
+# What setting and resetting a slot changes; everything else of a slot is its definition.
+_SLOT_VALUE_ATTRIBUTES = frozenset({"_value", "_has_been_set"})
+
+
+def _definition(slot: Any) -> Dict[Text, Any]:
+    return {key: value for key, value in vars(slot).items() if key not in _SLOT_VALUE_ATTRIBUTES}
+
+
+def _defined_as_in_domain(slots: Dict[Text, Any], domain_slots: Sequence[Any]) -> bool:
+    """Would a new tracker with the domain's slots start with the same slots as this one?"""
+    if len(slots) != len(domain_slots):
+        return False
+    for slot in domain_slots:
+        own = slots.get(slot.name)
+        if type(own) is not type(slot) or _definition(own) != _definition(slot):
+            return False
+    return True
+
+
+def replayed_form_tracker(original: Callable[..., DialogueStateTracker]
+                          ) -> Callable[..., DialogueStateTracker]:
+    @functools.wraps(original)
+    def _temporary_tracker(self: Any, current_tracker: DialogueStateTracker,
+                           additional_events: List[Event], domain: Any) -> DialogueStateTracker:
+        if (not _replayable(current_tracker) or current_tracker.is_rule_tracker
+                or not current_tracker.sender_id
+                or current_tracker.idx_after_latest_restart() != 0
+                or not _defined_as_in_domain(current_tracker.slots, domain.slots)):
+            return original(self, current_tracker, additional_events, domain)
+        shadow = _current_shadow(current_tracker)
+        if shadow is None:
+            return original(self, current_tracker, additional_events, domain)
+        temporary = _clone(shadow.tracker)
+        # As Rasa 3.6.21: the requested slot of this form, the form's execution, its new events.
+        for event in [SlotSet(REQUESTED_SLOT, self.get_slot_to_fill(current_tracker)),
+                      ActionExecuted(self.name()), *additional_events]:
+            temporary.update(event)
+        return temporary
+
+    return _temporary_tracker
 
 
 # -- incremental_applied_events --------------------------------------------------------------

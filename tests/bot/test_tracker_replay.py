@@ -13,6 +13,7 @@ import logging
 
 import pytest
 import structlog
+from rasa.core.actions.forms import FormAction
 from rasa.core.policies.policy import Policy
 from rasa.shared.core.events import ActiveLoop, EntitiesAdded, LoopInterrupted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -22,6 +23,7 @@ from bot.tracker_replay import (
     FormattedStates,
     deferred_state_formatting,
     incremental_applied_events,
+    replayed_form_tracker,
     replayed_tracker_copy,
 )
 from tests.bot.story_trackers import DOMAIN, FORM_HAPPY_PATH, REWINDING, listen, story_trackers, user
@@ -35,6 +37,8 @@ def _unpatched(function):
 
 RASA_APPLIED = _unpatched(DialogueStateTracker.applied_events)
 RASA_FORMAT = _unpatched(Policy.format_tracker_states)
+RASA_FORM_TRACKER = _unpatched(FormAction._temporary_tracker)
+form_tracker = replayed_form_tracker(RASA_FORM_TRACKER)
 fast_copy = replayed_tracker_copy(_unpatched(DialogueStateTracker.copy))
 applied_events = incremental_applied_events(RASA_APPLIED)
 
@@ -45,21 +49,22 @@ def rasa_unpatched(monkeypatch):
     monkeypatch.setattr(DialogueStateTracker, "applied_events", RASA_APPLIED)
     monkeypatch.setattr(DialogueStateTracker, "copy", _unpatched(DialogueStateTracker.copy))
     monkeypatch.setattr(Policy, "format_tracker_states", staticmethod(RASA_FORMAT))
+    monkeypatch.setattr(FormAction, "_temporary_tracker", RASA_FORM_TRACKER)
 
 
 def _rasa_copy(tracker):
     return tracker.travel_back_in_time(float("inf"))  # Rasa 3.6.21's copy()
 
 
-def _state(tracker):
+def _state(tracker, events_by_identity=True):
     """Everything a tracker is, for comparison: its attributes (without kept caches), the
-    events by identity, each slot's attributes."""
+    events (by identity, or equal where a method creates new ones), each slot's attributes."""
     state = {}
     for name, value in vars(tracker).items():
         if name.startswith("_kuendigungshilfe"):
             continue
         if name == "events":
-            value = [id(event) for event in value]
+            value = [id(event) for event in value] if events_by_identity else list(value)
         elif name == "slots":
             value = {key: (type(slot), vars(slot)) for key, slot in value.items()}
         state[name] = value
@@ -92,6 +97,35 @@ def test_every_story_and_rule_gives_rasas_copy_and_applied_events_after_every_ev
 @pytest.mark.parametrize("events", list(REWINDING.values()), ids=list(REWINDING))
 def test_rewinding_events_give_rasas_copy_and_applied_events(events):
     assert _grown_and_compared(events) == len(events)
+
+
+FORM_EVENTS = [SlotSet("full_name", "Erika"), SlotSet("requested_slot", "street")]
+
+
+def _form_trackers_compared(events, sender="form", slots=DOMAIN.slots):
+    """After every event: the trackers a form validates and asks on are Rasa's."""
+    tracker = DialogueStateTracker(sender, slots)
+    for event in events:
+        tracker.update(event)
+        form = FormAction(tracker.active_loop_name or "cancellation_form", None)
+        expected = RASA_FORM_TRACKER(form, tracker, FORM_EVENTS, DOMAIN)
+        built = form_tracker(form, tracker, FORM_EVENTS, DOMAIN)
+        assert _state(built, False) == _state(expected, False), f"form tracker after {event!r}"
+    return len(events)
+
+
+def test_every_story_and_rule_gives_rasas_form_trackers_after_every_event():
+    trackers = story_trackers()
+    assert sum(_form_trackers_compared(list(t.events), t.sender_id) for t in trackers) > 700
+
+
+@pytest.mark.parametrize("events", list(REWINDING.values()), ids=list(REWINDING))
+def test_rewinding_events_give_rasas_form_trackers(events):
+    assert _form_trackers_compared(events) == len(events)
+
+
+def test_a_tracker_whose_slots_differ_from_the_domain_gets_rasas_form_tracker():
+    assert _form_trackers_compared(FORM_HAPPY_PATH, slots=DOMAIN.slots[:-1]) == len(FORM_HAPPY_PATH)
 
 
 def test_a_new_loop_name_late_in_the_conversation_gives_rasas_applied_events():
@@ -208,7 +242,8 @@ def test_formatted_states_compare_like_their_text():
 
 # -- the registry ----------------------------------------------------------------------------
 
-REPLAY_PATCHES = ("replayed_tracker_copy", "incremental_applied_events", "deferred_state_formatting")
+REPLAY_PATCHES = ("replayed_tracker_copy", "replayed_form_tracker", "incremental_applied_events",
+                  "deferred_state_formatting")
 
 
 def _patch(name):
