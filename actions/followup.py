@@ -139,7 +139,7 @@ class ValidateHotlineForm(FormValidationAction):
         try:
             name = parse_company_name(text)
         except InvalidInput as error:
-            dispatcher.utter_message(text=error.message)
+            tell(dispatcher, tracker, error.message)  # a catalogue message, in the user's language
             return {"hotline_provider": None}
         return {"hotline_provider": name, "provider": name, "provider_key": None}
 

@@ -6,9 +6,11 @@ import re
 from typing import Dict, List, Optional
 
 from cancellation.texts import say
-from cancellation.validation import InvalidInput
+from cancellation.validation import InvalidInput, require_company_name
 
 MAX_COMPANY_CHARS = 120
+# "1&1": a company's name without a letter.
+_DIGITS_AND_DIGITS = re.compile(r"[0-9]+\s*[&+]\s*[0-9]+")
 _POSTCODE_CITY = re.compile(r"(?<!\d)(\d{5})\s+([^\n,;]+)")
 
 
@@ -45,7 +47,9 @@ def parse_company_name(text: str) -> str:
     name = _LEADING_ARTICLE_RE.sub("", name, count=1) if name[:1].islower() else name
     if any(ch in name for ch in "[]<>{}"):
         raise InvalidInput(say("utter_invalid_company_markup"))
-    if not name or not _has_letter(name):
+    require_company_name(name)  # "Hauptstraße 1", "12345", "weiß nicht": no company
+    name = name.rstrip(" ?") if "?" in name else name  # "Stadtwerke X?" (unsure) names it all the same
+    if not name or not (_has_letter(name) or _DIGITS_AND_DIGITS.fullmatch(name)):
         raise InvalidInput(say("utter_invalid_company_missing"))
     if len(name) > MAX_COMPANY_CHARS:
         raise InvalidInput(say("utter_invalid_company_too_long", max_chars=MAX_COMPANY_CHARS))

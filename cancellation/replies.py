@@ -99,6 +99,22 @@ def classify_reply(text: str) -> Optional[Reply]:
     Checked in that order of specificity: "weiß ich nicht" is UNKNOWN although it contains "nicht",
     "nein danke" is NO. Long texts are never a short reply.
     """
+    whole = whole_reply(text)
+    if whole is not None:
+        return whole
+    if not isinstance(text, str) or len(text) > MAX_REPLY_CHARS:
+        return None
+    reply = normalise_reply(text)
+    if _LEADING_NO.match(reply):
+        return Reply.NO
+    if _LEADING_YES.match(reply):
+        return Reply.YES
+    return None
+
+
+def whole_reply(text: str) -> Optional[Reply]:
+    """Like `classify_reply`, but only when the whole text is the reply: "ja" and "weiß nicht"
+    are, "Klar Energie GmbH" (a name that starts with a yes word) is not."""
     if not isinstance(text, str) or len(text) > MAX_REPLY_CHARS:
         return None
     reply = normalise_reply(text)
@@ -109,10 +125,6 @@ def classify_reply(text: str) -> Optional[Reply]:
     if _NO_RE.match(reply):
         return Reply.NO
     if _YES_RE.match(reply):
-        return Reply.YES
-    if _LEADING_NO.match(reply):
-        return Reply.NO
-    if _LEADING_YES.match(reply):
         return Reply.YES
     return None
 

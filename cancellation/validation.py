@@ -13,12 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 
 import phonenumbers
 
 from cancellation.countries import FOREIGN_POSTCODE, foreign_postcode, is_foreign, split_country
-from cancellation.replies import classify_reply, gives_no_value
+from cancellation.replies import classify_reply, gives_no_value, whole_reply
 from cancellation.texts import Message, say
+from cancellation.vocabulary import Reply
 
 MAX_ANSWER_CHARS = 500
 MAX_NAME_CHARS = 200
@@ -378,11 +380,13 @@ _POSTCODE_CITY_RE = re.compile(
 _FOREIGN_POSTCODE_CITY_RE = re.compile(
     rf"(?<![0-9A-Za-z])(?P<postcode>{FOREIGN_POSTCODE})(?![0-9])\s*(?P<city>[^,;\n0-9]*)", re.IGNORECASE
 )
-_STREET_WORD_RE = re.compile(
-    r"(?:stra(?:ß|ss)e|str\.?|weg|platz|allee|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|graben|"
-    r"wall|zeile|stieg|kamp|twiete|hof|berg|feld|garten|park|tor)$",
-    re.IGNORECASE,
+# Street words that no company name ends in before a number; "Sportpark 24" may be a gym.
+_CLEAR_STREET_WORDS = (
+    r"stra(?:ß|ss)e|str\.?|weg|platz|allee|gasse|ring|damm|ufer|chaussee|steig|pfad|markt|graben|"
+    r"wall|zeile|stieg|kamp|twiete"
 )
+_CLEAR_STREET_WORD_RE = re.compile(rf"(?:{_CLEAR_STREET_WORDS})$", re.IGNORECASE)
+_STREET_WORD_RE = re.compile(rf"(?:{_CLEAR_STREET_WORDS}|hof|berg|feld|garten|park|tor)$", re.IGNORECASE)
 
 
 _NOT_A_CITY = frozenset(
@@ -812,3 +816,101 @@ def parse_month_start(text: str, today: date) -> date | None:
         return date(year, month, 1)
     candidates = [date(candidate, month, 1) for candidate in (today.year - 1, today.year, today.year + 1)]
     return min(candidates, key=lambda day: abs((day - today).days))
+
+
+# --------------------------------------------------------------------------
+# provider name
+
+
+class NotACompanyName(str, Enum):
+    """What an answer to "Bei welchem Anbieter?" is instead of a company's name."""
+
+    UNKNOWN = "unknown"  # "weiß nicht", "keine Ahnung"
+    YES_OR_NO = "yes_no"  # "ja", "nein", "ok"
+    QUESTION = "question"  # "wozu brauchen Sie das?"
+    EMAIL = "email"
+    PHONE = "phone"
+    DATE = "date"
+    ADDRESS = "address"  # "Hauptstraße 1", "10115 Berlin"
+    NUMBER = "number"  # digits only: a postcode, a customer number
+
+
+# A question is asked with a question word first, or with a verb first and a question mark.
+_QUESTION_WORD_RE = re.compile(
+    r"^(?:wer|wen|wem|wessen|wie|was|warum|wieso|weshalb|wozu|wofuer|woher|wo|welche[nmrs]?|"
+    r"who|whom|whose|what|which|why|how|where)\b"
+)
+_VERB_FIRST_RE = re.compile(
+    r"^(?:muss|musst|muessen|kann|kannst|koennen|soll|sollte|sollen|darf|duerfen|brauchen|brauche|braucht|"
+    r"ist|sind|gibt|geht|reicht|meinen|meinst|heisst|do|does|did|is|are|can|could|should|must|shall)\b"
+)
+# Words around a date that make no company name: "zum 31.12.2026", "am 1. Mai".
+_DATE_FILLER = frozenset("am zum zur bis ab seit den der dem ende anfang on the by until from of to".split())
+# A street without a street word ("Am Markt 3" has one): "Unter den Linden 5", "An der Alster 12".
+_STREET_PREFIX_RE = re.compile(r"^(?:am|an der|an den|auf der|auf dem|im|in der|unter den|zum|zur|hinter der)\s", re.I)
+
+
+def _looks_like_address(text: str) -> bool:
+    segments = [segment.strip() for segment in re.split(r"[,;\n]", text) if segment.strip()]
+    for segment in segments:
+        street = _match_street(segment)
+        if street is not None:
+            name = street.rsplit(" ", 1)[0]
+            if _CLEAR_STREET_WORD_RE.search(name.split()[-1]) or _STREET_PREFIX_RE.match(name):
+                return True
+        postcode_city = re.fullmatch(r"(?:(?:D|DE)\s*-\s*)?[0-9]{5}\s+([^\W\d_][^0-9]*)", segment)
+        if postcode_city and postcode_city.group(1).split()[0][:1].isupper():
+            return True
+    return False
+
+
+def _is_only_a_date(text: str) -> bool:
+    folded = fold(text)
+    parts = _find_date_parts(folded)
+    if parts is None:
+        return False
+    rest = re.findall(r"[a-z]+", folded.replace(parts.text, " ", 1))
+    return all(word in _DATE_FILLER for word in rest)
+
+
+def company_name_mistake(text: str) -> NotACompanyName | None:
+    """What a provider answer is instead of a company name, or None when it may be one.
+
+    Only answers that are clearly something else are named: every unknown company must still be
+    taken ("Stadtwerke Hintertupfingen", "Tele2", "1&1", "WEB.DE"), so a name with digits, dots
+    or an ampersand passes, and so does a name that merely starts with a yes word ("Klar Energie").
+    """
+    answer = " ".join(str(text or "").split())
+    if not answer:
+        return None
+    if re.search(r"[^\s@]@[^\s@]+\.[^\s@]", answer):
+        return NotACompanyName.EMAIL
+    if is_skip_answer(answer):
+        reply = whole_reply(answer)
+        return NotACompanyName.YES_OR_NO if reply is Reply.NO else NotACompanyName.UNKNOWN
+    reply = whole_reply(answer)
+    if reply is Reply.UNKNOWN:
+        return NotACompanyName.UNKNOWN
+    if reply is not None:
+        return NotACompanyName.YES_OR_NO
+    folded = fold(answer)
+    if _QUESTION_WORD_RE.match(folded) or ("?" in answer and _VERB_FIRST_RE.match(folded)):
+        return NotACompanyName.QUESTION
+    if _looks_like_phone(answer) and len(re.sub(r"[^0-9]", "", answer)) >= 6:
+        return NotACompanyName.PHONE
+    if _is_only_a_date(answer):
+        return NotACompanyName.DATE
+    if _looks_like_address(answer):
+        return NotACompanyName.ADDRESS
+    if re.fullmatch(r"[0-9][0-9 .,/-]*", answer):
+        return NotACompanyName.NUMBER
+    return None
+
+
+def require_company_name(text: str) -> str:
+    """The answer, unless it is clearly no company name: then `InvalidInput` saying what it looked
+    like, what is expected and an example (the form asks the question again)."""
+    mistake = company_name_mistake(text)
+    if mistake is not None:
+        raise InvalidInput(say("utter_invalid_company_not_a_name", seen=say(f"utter_company_seen_{mistake.value}")))
+    return text
