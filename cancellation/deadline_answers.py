@@ -184,12 +184,31 @@ _NUMBER_WORDS = {
     "twenty-four": 24, "twenty four": 24,
 }
 _AMOUNT = r"(?P<n>\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_MONTHS_RE = re.compile(r"\b" + _AMOUNT + r"\s*-?\s*(?P<unit>monat\w*|jahr\w*|woche\w*|month\w*|year\w*|week\w*)")
+_MONTHS_RE = re.compile(
+    r"\b" + _AMOUNT + r"\s*-?\s*(?:(?:weitere[nms]?|further|more|additional)\s+)?"
+    r"(?P<unit>monat\w*|jahr\w*|woche\w*|month\w*|year\w*|week\w*)"
+)
+# A period said as a word: "jährlich", "jedes Jahr", "halbjährlich", "quartalsweise", "monatlich",
+# "yearly". Whole words only: "halbjährlich" is no "jährlich".
+_PERIOD_WORDS = {
+    12: r"jaehrlich\w*|jede[sn]? jahr|alle zwoelf monate|yearly|annual(?:ly)?|every year|each year|once a year|"
+        r"another year",
+    6: r"halbjaehrlich\w*|jede[sn]? halbe[ns]? jahr|alle sechs monate|half-?yearly|semi-?annual(?:ly)?|"
+       r"every six months|twice a year",
+    3: r"vierteljaehrlich\w*|quartalsweise|jede[sn]? quartal|alle drei monate|quarterly|every quarter|"
+       r"every three months",
+    1: r"monatlich\w*|jede[nm]? monat|monthly|every month|each month|month to month",
+}
+_PERIOD_WORD_RE = re.compile(
+    r"\b(?:" + "|".join(f"(?P<every_{months}>{words})" for months, words in _PERIOD_WORDS.items()) + r")\b"
+)
+# "monatlich kündbar": an indefinite contract with one month's notice, not a period of one month.
+_MONTHLY_CANCELLABLE_RE = re.compile(r"\b(?:monatlich|jeden monat)\s+kuendbar|\bcancel+able monthly|\bmonth to month\b")
 _BARE_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\s*$")
 _NO_TERM_RE = re.compile(
     r"\b(keine|kein|ohne|nein|monatlich\w*|jederzeit|flex\w*|none|no|without|monthly|any time|anytime)\b"
 )
-_INDEFINITE_RE = re.compile(r"\b(monatlich\w*|unbefristet|unbestimmte\w*|jederzeit|monthly|indefinite\w*|any time)\b")
+_INDEFINITE_RE = re.compile(r"\b(unbefristet|unbestimmte\w*|jederzeit|indefinite\w*|any time)\b")
 
 
 def _amount(match: re.Match) -> int:
@@ -207,6 +226,14 @@ def _months(text: str) -> Optional[int]:
     return int(bare.group(1)) if bare else None
 
 
+def period_in_words(text: str) -> Optional[int]:
+    """The months of the first period said as a word ("jährlich" 12, "quartalsweise" 3), or None."""
+    match = _PERIOD_WORD_RE.search(fold(text))
+    if match is None:
+        return None
+    return next(int(name.split("_")[1]) for name, found in match.groupdict().items() if found)
+
+
 def _months_of(match: re.Match) -> int:
     amount, unit = _amount(match), match.group("unit")
     if unit.startswith(("jahr", "year")):
@@ -217,9 +244,13 @@ def _months_of(match: re.Match) -> int:
 
 
 def parse_term_months(text: str) -> Any:
-    """Initial (minimum) term in months; 0 = none; UNKNOWN. "24 Monate", "2 Jahre", "keine"."""
+    """Initial (minimum) term in months; 0 = none; UNKNOWN. "24 Monate", "2 Jahre", "keine",
+    "jährlich (kündbar)" 12; "monatlich" is a contract without minimum term (0)."""
     folded = fold(text).replace("'", " ")
     months = _months(text)
+    if months is None:
+        months = period_in_words(text)
+        months = 0 if months == 1 else months  # month to month: no minimum term
     if months is None and _NO_TERM_RE.search(folded) and not _UNKNOWN_RE.search(folded):
         return 0  # "keine" is no term here, not "I don't know"
     if _unknown(text):
@@ -236,6 +267,8 @@ def parse_notice_months(text: str) -> Any:
     if _unknown(text):
         return UNKNOWN
     months = _months(text)
+    if months is None and period_in_words(text) == 1:
+        months = 1  # "monatlich (kündbar)": one month's notice; "jährlich" says no notice period
     if months is not None and months < 0:
         raise InvalidInput(say("utter_deadline_invalid_notice_weeks"))
     if months is None or months > MAX_NOTICE_MONTHS:
@@ -244,13 +277,16 @@ def parse_notice_months(text: str) -> Any:
 
 
 def parse_extension_months(text: str) -> Any:
-    """How long each tacit extension is: months, 0 for "monatlich kündbar"/indefinite, or UNKNOWN."""
+    """How long each tacit extension is: months ("jährlich" 12, "quartalsweise" 3, "monatlich" 1), 0 for
+    "monatlich kündbar"/indefinite, or UNKNOWN."""
     if _unknown(text):
         return UNKNOWN
     folded = fold(text)
-    if _INDEFINITE_RE.search(folded):
+    if _MONTHLY_CANCELLABLE_RE.search(folded) or _INDEFINITE_RE.search(folded):
         return 0
     months = _months(text)
+    if months is None:
+        months = period_in_words(text)
     if months is None or months < 0 or months > MAX_EXTENSION_MONTHS:
         raise InvalidInput(say("utter_deadline_invalid_extension"))
     return months
@@ -380,6 +416,9 @@ def question_facts(text: str, today: dt.date) -> Dict[str, Any]:
     start = _start_in(folded, today)
     if start is not None:
         facts["start"] = start.stored()
+    extension, folded = _renewal_in(folded)
+    if extension is not None:
+        facts["extension"] = extension
     if _TERM_NONE.search(folded):
         facts["term"] = 0
     for match in _MONTHS_RE.finditer(folded):
@@ -392,6 +431,43 @@ def question_facts(text: str, today: dt.date) -> Dict[str, Any]:
         if kind and kind not in facts:
             facts[kind] = months
     return facts
+
+
+# "verlängert sich jährlich / um ein Jahr", "renews every year": the length of each tacit extension.
+_RENEWAL_RE = re.compile(r"\b(?:verlaenger\w*|renew\w*|extend\w*|extension|rolls? over)\b")
+_CLAUSE_END_RE = re.compile(r"[,;.!?]|\b(?:und|and|wann|when|aber|but)\b")
+# "jährlich kündbar": cancellable at the end of every year, so it runs a year at a time.
+_ANY_PERIOD_WORD = r"\b(?:" + "|".join(_PERIOD_WORDS.values()) + r")\b"
+_CANCELLABLE_RE = re.compile(_ANY_PERIOD_WORD + r"\s+kuendbar|\bcancel+able\s+" + _ANY_PERIOD_WORD)
+# "danach monatlich kündbar": after the term, not instead of one.
+_AFTER_TERM_RE = re.compile(r"\b(?:danach|anschliessend|dann|nach ablauf\w*(?:\s+\w+)?|then|after that|afterwards)\s*$")
+_RENEWAL_WINDOW = 45
+
+
+def _renewal_in(folded: str) -> "tuple[Optional[int], str]":
+    """The extension period a first message states, and the text with that statement blanked out
+    (its amount is neither a term nor a notice period: "12 Monate Laufzeit, verlängert sich um ein
+    Jahr, 3 Monate Kündigungsfrist"). None when it states none."""
+    found: Optional[int] = None
+    spans = []
+    for trigger in _RENEWAL_RE.finditer(folded):
+        window = folded[trigger.end(): trigger.end() + _RENEWAL_WINDOW]
+        clause = window[: m.start()] if (m := _CLAUSE_END_RE.search(window)) else window
+        amount = _MONTHS_RE.search(clause)
+        months = _months_of(amount) if amount else period_in_words(clause)
+        if months is not None and months >= 0:
+            found = months if found is None else found
+            spans.append((trigger.start(), trigger.end() + len(clause)))
+    for cancellable in _CANCELLABLE_RE.finditer(folded):
+        months = period_in_words(cancellable.group(0))
+        if months == 1 and not _AFTER_TERM_RE.search(folded[: cancellable.start()]):
+            continue  # "monatlich kündbar" on its own: no minimum term (_TERM_NONE)
+        # "danach monatlich kündbar": indefinite with one month's notice (§ 309 Nr. 9 b BGB)
+        found = (0 if months == 1 else months) if found is None else found
+        spans.append(cancellable.span())
+    for begin, end in spans:
+        folded = folded[:begin] + " " * (end - begin) + folded[end:]
+    return found, folded
 
 
 def _start_in(folded: str, today: dt.date) -> Optional[StartRange]:

@@ -187,7 +187,8 @@ def opening_answers(
     assumed (and said so) and a letter by Einwurf-Einschreiben posted today is assumed (said too).
     """
     facts = question_facts(text, today)
-    answers: Dict[str, Any] = {START: facts.get("start"), TERM: facts.get("term"), NOTICE: facts.get("notice")}
+    answers: Dict[str, Any] = {START: facts.get("start"), TERM: facts.get("term"), NOTICE: facts.get("notice"),
+                               EXTENSION: facts.get("extension")}
     sector = sector_from(contract_type, provider_categories)
     answers[SECTOR] = sector.value if sector is not None else None
     if answers[START] is not None and answers[TERM] is not None:
@@ -207,8 +208,8 @@ def facts_beside(text: str, asked: str, answers: Mapping[str, Any], today: dt.da
     amount is can only be told from the question asked."""
     facts = question_facts(text, today)
     found: Dict[str, Any] = {START: facts.get("start")}
-    if asked not in (TERM, NOTICE):
-        found.update({TERM: facts.get("term"), NOTICE: facts.get("notice")})
+    if asked not in (TERM, NOTICE, EXTENSION):
+        found.update({TERM: facts.get("term"), NOTICE: facts.get("notice"), EXTENSION: facts.get("extension")})
     contract_type = extract_facts(text, today).contract_type
     sector = sector_from(contract_type)
     if sector is not None:

@@ -168,3 +168,62 @@ def test_an_unreadable_basic_supply_answer_names_the_choices():
         da.parse_basic_supply("Stadtwerke")
     said = render(raised.value.message)
     assert "Grundversorgung" in said and "Sondervertrag" in said
+
+
+# --- periods said in words ("jährlich", "monatlich", "quartalsweise") --------------------------------
+# Which slot a word belongs to decides its meaning (cancellation/deadlines.py): at the term question
+# "monatlich" is a contract without minimum term (0), at the extension question a renewal by one month
+# (1) unless it is "monatlich kündbar" (indefinite, one month's notice: 0, § 309 Nr. 9 b BGB), at the
+# notice question one month's notice.
+
+
+@pytest.mark.parametrize(
+    "text, months",
+    [("jährlich", 12), ("jährlich kündbar", 12), ("jedes Jahr", 12), ("um ein Jahr", 12), ("halbjährlich", 6),
+     ("quartalsweise", 3), ("vierteljährlich", 3), ("yearly", 12), ("every year", 12), ("annually", 12),
+     ("monatlich", 0), ("jeden Monat", 0), ("monthly", 0), ("monatlich kündbar", 0)],
+)
+def test_term_periods_in_words(text, months):
+    assert da.parse_term_months(text) == months
+
+
+@pytest.mark.parametrize(
+    "text, months",
+    [("verlängert sich jährlich", 12), ("jährlich", 12), ("jedes Jahr", 12), ("um ein Jahr", 12),
+     ("jährlich kündbar", 12), ("halbjährlich", 6), ("quartalsweise", 3), ("vierteljährlich", 3),
+     ("monatlich", 1), ("jeden Monat", 1), ("yearly", 12), ("every year", 12), ("monthly", 1),
+     ("um ein weiteres Jahr", 12), ("monatlich kündbar", 0)],
+)
+def test_extension_periods_in_words(text, months):
+    assert da.parse_extension_months(text) == months
+
+
+@pytest.mark.parametrize("text, months", [("monatlich", 1), ("monthly", 1), ("monatlich kündbar", 1)])
+def test_notice_periods_in_words(text, months):
+    assert da.parse_notice_months(text) == months
+
+
+def test_a_yearly_notice_is_no_notice_period():
+    with pytest.raises(InvalidInput):
+        da.parse_notice_months("jährlich")
+
+
+@pytest.mark.parametrize(
+    "message, facts",
+    [
+        ("Meine Kfz-Versicherung verlängert sich jährlich, wann kann ich kündigen?", {"extension": 12}),
+        ("Meine Hausratversicherung verlängert sich jedes Jahr", {"extension": 12}),
+        ("my insurance renews every year, when can I cancel?", {"extension": 12}),
+        ("the contract renews monthly", {"extension": 1}),
+        ("Vertrag verlängert sich automatisch um 12 Monate", {"extension": 12}),
+        ("verlängert sich stillschweigend um ein weiteres Jahr", {"extension": 12}),
+        ("Fitnessstudio seit 1.2.2021, 12 Monate Laufzeit, verlängert sich um ein Jahr, 3 Monate Kündigungsfrist",
+         {"start": "2021-02-01", "term": 12, "extension": 12, "notice": 3}),
+        ("24 Monate Mindestlaufzeit, danach monatlich kündbar", {"term": 24, "extension": 0}),
+        ("Mein Vertrag ist jährlich kündbar", {"extension": 12}),
+        ("Handyvertrag seit 1.4.2025, monatlich kündbar", {"start": "2025-04-01", "term": 0}),
+        ("Ich zahle monatlich 30 Euro, Vertrag seit 1.3.2024, 24 Monate", {"start": "2024-03-01", "term": 24}),
+    ],
+)
+def test_renewal_in_a_deadline_question(message, facts):
+    assert da.question_facts(message, TODAY) == facts

@@ -294,3 +294,18 @@ def test_no_sentence_of_an_answer_is_said_twice(start, exact, term, notice, sect
         ]
         repeated = {sentence for sentence in sentences if sentences.count(sentence) > 1}
         assert not repeated, repeated
+
+
+def test_a_yearly_renewal_of_an_insurance_is_taken_over_and_used():
+    # § 11 Abs. 1 VVG: a tacit extension of up to one year; the usual case for insurance.
+    opening = di.opening_answers("Meine Kfz-Versicherung verlängert sich jährlich, wann kann ich kündigen?",
+                                 TODAY, "insurance")
+    assert opening == {di.SECTOR: "insurance", di.EXTENSION: 12}
+    asked = [name for name in di.deadline_fields(opening, TODAY) if opening.get(name) is None]
+    assert asked == [di.START, di.TERM, di.NOTICE, di.SENDING]  # neither the kind nor the renewal again
+    answered = {**opening, di.START: "2025-01-01", di.TERM: 12, di.NOTICE: 1, di.SENDING: "einschreiben"}
+    assert not di.questions_needed(answered, TODAY)
+    text = text_of(di.deadline_reply(answered, TODAY))
+    # Start 01.01.2025, one year: 31.12.2025, then yearly: 31.12.2026 is missed in December (one month's
+    # notice), so the end is 31.12.2027.
+    assert "31.12.2027" in text and "jeweils um 12 Monate" in text and "§ 11 Abs. 1 VVG" in text

@@ -140,3 +140,33 @@ def test_an_unknown_provider_named_in_the_deadline_question_is_not_asked_again(c
     chat.say("Nordkurier Mediengruppe, Friedrich-Engels-Ring 29, 17033 Neubrandenburg")
     summary = answer_until_summary(chat)
     assert "Lokalzeitung Nordkurier" in summary or "Nordkurier Mediengruppe" in summary
+
+
+def test_a_yearly_renewal_in_the_first_message_is_taken_over_for_an_insurance(chat: Chat):
+    # Hand-test issue 11: "verlängert sich jährlich" was lost; the kind of contract and the renewal
+    # are not asked again, and the answer says the contract renews by a year at a time (§ 11 Abs. 1 VVG).
+    reply = chat.say("Meine Kfz-Versicherung verlängert sich jährlich, wann kann ich kündigen?")
+    assert "Seit wann läuft der Vertrag" in reply
+    assert "Laufzeit" in chat.say("01.01.2024")
+    assert "Kündigungsfrist" in chat.say("1 Jahr")
+    assert "Wie schicken Sie" in chat.say("3 Monate")
+    answer = chat.say("Einwurf-Einschreiben")
+    result = expected_end(ContractTerms(start=dt.date(2024, 1, 1), initial_term_months=12, notice_months=3,
+                                        sector=Sector.INSURANCE, extension_months=12))
+    assert f"endet der Vertrag in der Regel am {format_date(result.earliest_end)}" in answer
+    assert "verlängert sich danach jeweils um 12 Monate" in answer and "§ 11 Abs. 1 VVG" in answer
+
+
+def test_a_renewal_said_in_words_answers_the_extension_question(chat: Chat):
+    # An old gym contract (before 01.03.2022): its extension decides the end; "jährlich" is a year.
+    assert "Seit wann läuft der Vertrag" in chat.say("bis wann muss ich kündigen?")
+    assert "Mindestlaufzeit" in chat.say("01.02.2021")
+    assert "Kündigungsfrist" in chat.say("12 Monate")
+    assert "Art von Vertrag" in chat.say("3 Monate")
+    assert "Wie schicken Sie" in chat.say("Fitnessstudio")
+    assert "Um wie viel verlängert er sich" in chat.say("Einwurf-Einschreiben")
+    answer = chat.say("jährlich")
+    result = expected_end(ContractTerms(start=dt.date(2021, 2, 1), initial_term_months=12, notice_months=3,
+                                        sector=Sector.OTHER, extension_months=12))
+    assert f"endet der Vertrag in der Regel am {format_date(result.earliest_end)}" in answer
+    assert "verlängert sich danach jeweils um 12 Monate" in answer
