@@ -55,6 +55,13 @@ def test_insurance_named_in_the_question_sets_the_sector():
     assert slots["deadline_sector"] == "insurance" and slots["contract_type"] == "insurance"
 
 
+def test_a_yearly_renewal_in_the_question_is_taken_over_with_the_insurance():
+    # § 11 Abs. 1 VVG: a yearly renewal is the usual case for insurance; neither it nor the kind is asked.
+    _, slots = events_of(ActionStartDeadline(), "Meine Kfz-Versicherung verlängert sich jährlich, wann kann ich kündigen?")
+    assert slots["deadline_sector"] == "insurance" and slots["contract_type"] == "insurance"
+    assert slots["deadline_extension_months"] == 12 and slots["deadline_questions_needed"] is True
+
+
 def test_deadline_answer_sets_the_letters_end_date_and_offers_to_cancel():
     messages, slots = events_of(
         ActionAnswerDeadline(),

