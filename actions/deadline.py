@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from cancellation import clock
+from cancellation import clock, examples
 from cancellation import deadline_answers as answers_of
 from cancellation import deadline_interview as di
 from cancellation.extraction import extract_facts
@@ -17,6 +17,7 @@ from cancellation.texts import LANGUAGE_SLOT, catalogue, render, say
 from cancellation.validation import InvalidInput
 
 from actions import services
+from actions.speech import AskWithExamples
 
 Slots = Dict[Text, Any]
 # Set by action_start_deadline: False when the first message already answered every question.
@@ -140,6 +141,22 @@ class ActionAskDeadlineTermMonths(Action):
         key = di.term_question(_answers(tracker))
         _say(dispatcher, tracker, say(key), buttons_of=key)
         return []
+
+
+class ActionAskDeadlineStart(AskWithExamples):
+    response = "utter_ask_deadline_start"
+
+    def examples(self, today):
+        return examples.start_examples(today)
+
+
+class ActionAskDeadlineSending(AskWithExamples):
+    """The example day of receipt is a week from today."""
+
+    response = "utter_ask_deadline_sending"
+
+    def examples(self, today):
+        return {"example": examples.receipt_date(today)}
 
 
 class ActionAnswerDeadline(Action):

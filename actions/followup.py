@@ -22,7 +22,7 @@ from cancellation.hotline import (
     calls_summary,
     parse_call_report,
 )
-from cancellation import clock
+from cancellation import clock, examples
 from cancellation.log.references import find_reference
 from cancellation.log.records import Document
 from cancellation.recipient import parse_company_name
@@ -189,7 +189,8 @@ class ValidateConfirmationForm(FormValidationAction):
         try:
             return {"confirmed_end": parse_past_or_future_date(text, _today()).isoformat()}
         except InvalidInput:
-            dispatcher.utter_message(response="utter_ask_confirmed_end_again")
+            # The example is an end date a few months from today (cancellation/examples.py).
+            tell(dispatcher, tracker, say("utter_ask_confirmed_end_again", example=examples.end_date(_today())))
             return {"confirmed_end": None}
 
 

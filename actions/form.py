@@ -21,7 +21,7 @@ from cancellation import validation
 from cancellation.recipient import parse_company_name, parse_recipient_address
 from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
 from cancellation.extraction import extract_facts, known_option_name
-from cancellation import clock
+from cancellation import clock, examples
 from cancellation.change_of_mind import change_of_mind
 from cancellation.countries import is_foreign, split_country
 from cancellation.extras import (
@@ -47,7 +47,7 @@ from cancellation.vocabulary import ChangeOfMind, SubjectKind
 
 from actions import services
 from actions.answers import answers_of, clear, interview_fields
-from actions.speech import buttons_of, field_names, language, tell
+from actions.speech import AskWithExamples, buttons_of, field_names, language, tell
 
 Slots = Dict[Text, Any]
 
@@ -403,3 +403,12 @@ class ActionAskContractReference(Action):
         key = "utter_ask_contract_reference_required" if required else "utter_ask_contract_reference"
         tell(dispatcher, tracker, say(key, numbers=numbers))
         return []
+
+
+class ActionAskEndDate(AskWithExamples):
+    """The example end date is a few months from today."""
+
+    response = "utter_ask_end_date"
+
+    def examples(self, today):
+        return {"example": examples.end_date(today)}

@@ -125,7 +125,7 @@ class ActionAskSpecialFact(Action):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         missing = next_question(tracker.get_slot("special_ground"), _facts(tracker), context_of(tracker))
         if missing is not None:
-            tell(dispatcher, tracker, missing.message(), buttons_of(missing.question.response, tracker))
+            tell(dispatcher, tracker, missing.message(clock.today()), buttons_of(missing.question.response, tracker))
         return []
 
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, Optional
 
+from cancellation import examples
 from cancellation.posting import SendingMethod
 from cancellation.replies import classify_reply, fold, is_unknown_answer
 from cancellation.texts import say
@@ -101,13 +102,13 @@ def _month(match: re.Match) -> int:
     return _MONTH_NAMES[named] if named else int(match.group("month"))
 
 
-def _invalid_start() -> InvalidInput:
-    return InvalidInput(say("utter_deadline_invalid_start"))
+def _invalid_start(today: dt.date) -> InvalidInput:
+    return InvalidInput(say("utter_deadline_invalid_start", **examples.start_examples(today)))
 
 
 def _checked(first: dt.date, last: dt.date, today: dt.date) -> StartRange:
     if first.year < OLDEST_START_YEAR or last.year > today.year + 1:
-        raise _invalid_start()
+        raise _invalid_start(today)
     return StartRange(first, last)
 
 
@@ -131,7 +132,7 @@ def find_start(text: str, today: dt.date) -> Optional[StartRange]:
             try:
                 start = dt.date(year, month, day)
             except ValueError:
-                raise _invalid_start() from None
+                raise _invalid_start(today) from None
             return _checked(start, start, today)
     for pattern in _MONTH_PATTERNS:
         match = pattern.search(folded)
@@ -150,7 +151,7 @@ def find_start(text: str, today: dt.date) -> Optional[StartRange]:
 
 def _month_range(year: int, month: int, today: dt.date) -> StartRange:
     if not 1 <= month <= 12:
-        raise _invalid_start()
+        raise _invalid_start(today)
     return _checked(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), today)
 
 
@@ -163,7 +164,7 @@ def parse_start(text: str, today: dt.date) -> str:
         try:  # "gestern", "heute" and whatever else the shared date parser reads
             day = parse_past_or_future_date(text, today)
         except InvalidInput:
-            raise _invalid_start() from None
+            raise _invalid_start(today) from None
         found = _checked(day, day, today)
     return found.stored()
 
@@ -385,7 +386,7 @@ def parse_sending(text: str, today: dt.date) -> str:
     try:
         received = parse_past_or_future_date(text, today)
     except InvalidInput:
-        raise InvalidInput(say("utter_deadline_invalid_sending")) from None
+        raise InvalidInput(say("utter_deadline_invalid_sending", example=examples.receipt_date(today))) from None
     return RECEIPT_PREFIX + received.isoformat()
 
 

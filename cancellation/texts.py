@@ -34,6 +34,10 @@ _EN_MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
+_DE_MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
 
 
 class CatalogueError(LookupError):
@@ -50,6 +54,14 @@ class Message:
     def __post_init__(self) -> None:
         if not self.key.startswith("utter_"):
             raise ValueError(f"response names start with utter_: {self.key!r}")
+
+
+@dataclass(frozen=True)
+class MonthOfYear:
+    """A month as a parameter: "März 2024" in German, "March 2024" in English."""
+
+    year: int
+    month: int
 
 
 def say(key: str, **params: Any) -> Message:
@@ -117,6 +129,9 @@ class Catalogue:
             return format_date(value.date(), language)
         if isinstance(value, dt.date):
             return format_date(value, language)
+        if isinstance(value, MonthOfYear):
+            names = _EN_MONTHS if language is Language.EN else _DE_MONTHS
+            return f"{names[value.month - 1]} {value.year}"
         return "" if value is None else str(value)
 
     def _variations(self, key: str) -> Mapping[Language, Variation]:

@@ -17,6 +17,7 @@ from enum import Enum
 
 import phonenumbers
 
+from cancellation import examples
 from cancellation.countries import FOREIGN_POSTCODE, foreign_postcode, is_foreign, split_country
 from cancellation.replies import classify_reply, gives_no_value, whole_reply
 from cancellation.texts import Message, say
@@ -27,7 +28,11 @@ MAX_NAME_CHARS = 200
 MAX_ADDRESS_CHARS = 300
 MAX_END_DATE_YEARS_AHEAD = 10
 
-EXAMPLE_END_DATE = say("utter_example_end_date")
+
+
+def end_date_example(today: date) -> Message:
+    """ "31.03.2027 oder „nächstmöglich“": an end date a few months ahead of `today`."""
+    return say("utter_example_end_date", example=examples.end_date(today))
 
 
 class InvalidInput(ValueError):
@@ -60,15 +65,15 @@ class ContractReference:
 # shared text helpers
 
 
-def _empty(example: "str | Message") -> InvalidInput:
+def _empty(example: "str | Message | date") -> InvalidInput:
     return InvalidInput(say("utter_invalid_empty", example=example))
 
 
-def _too_long(example: "str | Message") -> InvalidInput:
+def _too_long(example: "str | Message | date") -> InvalidInput:
     return InvalidInput(say("utter_invalid_too_long", example=example))
 
 
-def _require_text(text: object, max_chars: int, example: "str | Message") -> str:
+def _require_text(text: object, max_chars: int, example: "str | Message | date") -> str:
     """NFC-normalise, drop control characters, trim; raise on empty/too long."""
     if not isinstance(text, str):
         raise _empty(example)
@@ -541,14 +546,11 @@ def _find_date_parts(folded: str) -> _DateParts | None:
     return None
 
 
-def _format(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def _resolve(parts: _DateParts, today: date) -> date:
     """Turn parsed parts into a date after `today`, raising InvalidInput if impossible or past."""
+    example = end_date_example(today)
     if not 1 <= parts.month <= 12:
-        raise InvalidInput(say("utter_invalid_date_month", month=parts.month, example=EXAMPLE_END_DATE))
+        raise InvalidInput(say("utter_invalid_date_month", month=parts.month, example=example))
 
     def build(year: int) -> date | None:
         if not 1 <= year <= 9999:
@@ -563,10 +565,10 @@ def _resolve(parts: _DateParts, today: date) -> date:
         result = build(parts.year)
         if result is None:
             shown = f"{parts.day:02d}.{parts.month:02d}.{parts.year}" if parts.day else parts.text
-            raise InvalidInput(say("utter_invalid_date_missing_day", day=shown, example=EXAMPLE_END_DATE))
+            raise InvalidInput(say("utter_invalid_date_missing_day", day=shown, example=example))
     else:
         if parts.day is not None and parts.day > 31 or parts.day == 0:
-            raise InvalidInput(say("utter_invalid_date_day", day=parts.day, example=EXAMPLE_END_DATE))
+            raise InvalidInput(say("utter_invalid_date_day", day=parts.day, example=example))
         result = None
         # Next occurrence strictly after today; 29.02. may need up to eight years.
         for year in range(today.year, today.year + 9):
@@ -575,12 +577,11 @@ def _resolve(parts: _DateParts, today: date) -> date:
                 result = candidate
                 break
         if result is None:
-            raise InvalidInput(say("utter_invalid_date_impossible", example=EXAMPLE_END_DATE))
+            raise InvalidInput(say("utter_invalid_date_impossible", example=example))
     if result <= today:
-        example = _format(today + timedelta(days=60))
-        raise InvalidInput(say("utter_invalid_date_past", example=example))
+        raise InvalidInput(say("utter_invalid_date_past", example=examples.end_date(today)))
     if result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
-        raise InvalidInput(say("utter_invalid_date_far_future", example=EXAMPLE_END_DATE))
+        raise InvalidInput(say("utter_invalid_date_far_future", example=example))
     return result
 
 
@@ -605,13 +606,13 @@ def is_asap_answer(text: str) -> bool:
 
 def parse_end_date(text: str, today: date) -> date | None:
     """The desired end date after `today`; None means "zum nächstmöglichen Zeitpunkt"."""
-    raw = _require_text(text, MAX_ANSWER_CHARS, EXAMPLE_END_DATE)
+    raw = _require_text(text, MAX_ANSWER_CHARS, end_date_example(today))
     end = find_end_date(raw, today)
     if end is not None:
         return end
     if is_asap_answer(raw):
         return None
-    raise InvalidInput(say("utter_invalid_date_none", example=EXAMPLE_END_DATE))
+    raise InvalidInput(say("utter_invalid_date_none", example=end_date_example(today)))
 
 
 # --------------------------------------------------------------------------
@@ -752,7 +753,6 @@ def find_email(text: str) -> str | None:
 # --------------------------------------------------------------------------
 # any date, past or future (contract start, day a notice was received, ...)
 
-EXAMPLE_ANY_DATE = "15.03.2024"
 MAX_PAST_DATE_YEARS_BACK = 50
 _RELATIVE_DAYS = {"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "uebermorgen": 2}
 _RELATIVE_DAY_RE = re.compile(r"\b(" + "|".join(sorted(_RELATIVE_DAYS, key=len, reverse=True)) + r")\b")
@@ -764,16 +764,17 @@ def parse_past_or_future_date(text: str, today: date, *, max_years_back: int = M
     A date without a year is the occurrence nearest to `today` (asked "when did you receive the
     notice?" in January, "15.12." means last December).
     """
-    raw = _require_text(text, MAX_ANSWER_CHARS, EXAMPLE_ANY_DATE)
+    example = examples.past_date(today)
+    raw = _require_text(text, MAX_ANSWER_CHARS, example)
     folded = fold(raw)
     parts = _find_date_parts(folded)
     if parts is None:
         relative = _RELATIVE_DAY_RE.search(folded)
         if relative:
             return today + timedelta(days=_RELATIVE_DAYS[relative.group(1)])
-        raise InvalidInput(say("utter_invalid_date_none", example=EXAMPLE_ANY_DATE))
+        raise InvalidInput(say("utter_invalid_date_none", example=example))
     if not 1 <= parts.month <= 12:
-        raise InvalidInput(say("utter_invalid_date_month", month=parts.month, example=EXAMPLE_ANY_DATE))
+        raise InvalidInput(say("utter_invalid_date_month", month=parts.month, example=example))
 
     def build(year: int) -> date | None:
         if not 1 <= year <= 9999:
@@ -789,9 +790,9 @@ def parse_past_or_future_date(text: str, today: date, *, max_years_back: int = M
         found = [candidate for candidate in candidates if candidate is not None]
         result = min(found, key=lambda day: abs((day - today).days)) if found else None
     if result is None:
-        raise InvalidInput(say("utter_invalid_date_impossible", example=EXAMPLE_ANY_DATE))
+        raise InvalidInput(say("utter_invalid_date_impossible", example=example))
     if result.year < today.year - max_years_back or result.year > today.year + MAX_END_DATE_YEARS_AHEAD:
-        raise InvalidInput(say("utter_invalid_date_far", date=result, example=EXAMPLE_ANY_DATE))
+        raise InvalidInput(say("utter_invalid_date_far", date=result, example=example))
     return result
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+from cancellation import examples
 from cancellation.texts import Message, say
 from cancellation.vocabulary import ContractType, Reply, Sector, Vocabulary
 
@@ -44,8 +45,12 @@ class MissingFact(Exception):
         self.question = question
         self.params = dict(params)
 
-    def message(self) -> Message:
-        return say(self.question.response, **self.params)
+    def message(self, today: Optional[dt.date] = None) -> Message:
+        """The question; one about a day in the past with an example day from `today`."""
+        params = dict(self.params)
+        if today is not None and self.question.kind is FactKind.PAST_DATE:
+            params.setdefault("example", examples.past_date(today))
+        return say(self.question.response, **params)
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,8 @@ def test_today_and_past_dates_must_be_in_the_future(answer):
 @pytest.mark.parametrize("answer", ["irgendwann", "morgen vielleicht", "", "13.13.2027"])
 def test_unparseable_dates(answer):
     message = message_of(parse_end_date, answer, TODAY)
-    assert "31.05.2027" in message or "leer" in message
+    # The example is the last day of the month three months after TODAY (26.11.2026).
+    assert "28.02.2027" in message or "leer" in message
 
 
 # --- phone ---------------------------------------------------------------------
