@@ -20,6 +20,8 @@ from cancellation.hotline import (
     call_note,
     call_times,
     calls_summary,
+    empathy_response,
+    letter_to,
     parse_call_report,
 )
 from cancellation import clock, examples
@@ -78,17 +80,16 @@ class ActionLogHotlineCalls(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         pending = tracker.get_slot("hotline_calls")
-        _, letter = _conversation_letter(tracker)
-        letter_exists = letter is not None
+        records = services.attempt_log().reads.attempts_for_conversation(tracker.sender_id)
+        provider, provider_key = tracker.get_slot("provider"), tracker.get_slot("provider_key")
+        # Said once: "no call needed" and whether this provider already has its letter.
+        empathy = empathy_response(records, provider, provider_key, asked_provider=bool(pending))
+        if empathy:
+            dispatcher.utter_message(response=empathy)
         if pending:
             report = CallReport(**{**pending, "day": dt.date.fromisoformat(pending["day"])})
         else:
-            # Said once, when the calls are reported: after a letter, no new one is offered.
-            dispatcher.utter_message(
-                response="utter_hotline_empathy_letter_exists" if letter_exists else "utter_hotline_empathy"
-            )
             report = parse_call_report(tracker.latest_message.get("text") or "", _today())
-        provider = tracker.get_slot("provider")
         if not provider:
             stored = {**report.__dict__, "day": report.day.isoformat()}
             # hotline_provider is emptied so that the form really asks (a filled slot would end it at once).
@@ -98,6 +99,8 @@ class ActionLogHotlineCalls(Action):
                 SlotSet("hotline_provider_needed", True),
                 SlotSet("hotline_letter_exists", None),  # decided when the calls are logged
             ]
+        # Only a letter to the provider that was called makes these calls "after the letter".
+        letter_exists = letter_to(records, str(provider), provider_key) is not None
         log = services.attempt_log()
         references = []
         try:

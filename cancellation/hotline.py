@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Tuple
+from typing import Optional, Sequence, Tuple
 
 from cancellation.clock import GERMAN_TIME
+from cancellation.followup import latest_letter
+from cancellation.log.records import AttemptRecord
 from cancellation.replies import fold
 from cancellation.texts import Message, render, say
 from cancellation.validation import InvalidInput, parse_past_or_future_date
@@ -113,3 +115,41 @@ def call_note(report: CallReport, number: int) -> str:
 def calls_summary(report: CallReport, provider: str, references: Tuple[str, ...]) -> Message:
     key = "utter_hotline_calls_logged_one" if report.count == 1 else "utter_hotline_calls_logged"
     return say(key, count=report.count, provider=provider, day=report.day, references=", ".join(references))
+
+
+# --- calls after a letter ------------------------------------------------------------------------
+
+
+def _same_provider(record: AttemptRecord, provider: str, provider_key: Optional[str]) -> bool:
+    if provider_key and record.provider_key:
+        return record.provider_key == provider_key  # "O2", "o2 Telefónica": one directory entry
+    compact = "".join(ch for ch in fold(provider) if ch.isalnum())
+    return bool(compact) and compact == "".join(ch for ch in fold(record.provider or "") if ch.isalnum())
+
+
+def letter_to(
+    records: Sequence[AttemptRecord], provider: str, provider_key: Optional[str] = None
+) -> Optional[AttemptRecord]:
+    """The conversation's newest letter to the provider that was called, or None.
+
+    Calls count as "after the letter" only for that provider's letter: a letter to Vodafone says
+    nothing about calls to o2, for which a letter is still to be written (hand-test issue 9).
+    """
+    return latest_letter([record for record in records if _same_provider(record, provider, provider_key)])
+
+
+def empathy_response(
+    records: Sequence[AttemptRecord], provider: Optional[str], provider_key: Optional[str], *, asked_provider: bool
+) -> Optional[str]:
+    """What to say about the calls now, once per report: "no call needed, we write the letter" or
+    "no call needed, you have your letter"; None when it was said already or must wait.
+
+    Without the provider it can only be said when the conversation has no letter at all; else it
+    waits for the provider's answer (`asked_provider`), which decides which of the two is true.
+    """
+    any_letter = latest_letter(records) is not None
+    if not provider:
+        return None if any_letter else "utter_hotline_empathy"
+    if asked_provider and not any_letter:
+        return None  # said when the calls were reported
+    return "utter_hotline_empathy_letter_exists" if letter_to(records, provider, provider_key) else "utter_hotline_empathy"

@@ -2,8 +2,10 @@ import datetime as dt
 
 import pytest
 
-from cancellation.hotline import call_note, call_times, calls_summary, parse_call_report
+from cancellation.hotline import call_note, call_times, calls_summary, empathy_response, letter_to, parse_call_report
+from cancellation.log.records import AttemptRecord
 from cancellation.texts import render
+from cancellation.vocabulary import AttemptKind, Channel, Status, SubjectKind
 
 TODAY = dt.date(2026, 11, 26)  # Thursday
 
@@ -52,3 +54,54 @@ def test_note_and_summary_say_what_was_logged():
     assert "2 unsuccessful calls to o2 on 26 November 2026" in english
     one = parse_call_report("gestern", TODAY)
     assert call_note(one, 1).startswith("Anruf 1 von 1 (ein Anruf am 25.11.2026")
+
+
+# --- calls after a letter: only a letter to the provider that was called counts -------------------
+
+
+def record(provider, key=None, kind=AttemptKind.LETTER, day=1, forgotten=False):
+    return AttemptRecord(
+        reference=f"KB-2026-{provider[:3].upper()}{day:03d}", created_at=dt.datetime(2026, 11, day, 12),
+        kind=kind, channel=Channel.REST, provider=None if forgotten else provider, subject_kind=SubjectKind.CONTRACT,
+        subject=None, requested_end=None, status=Status.LETTER_CREATED, letter_sha256=None, related_reference=None,
+        forgotten=forgotten, provider_key=key,
+    )
+
+
+VODAFONE = record("Vodafone", "vodafone", day=2)
+O2_CALL = record("o2", "o2", kind=AttemptKind.HOTLINE_CALL, day=3)
+OLD_O2 = record("o2", "o2", day=1, forgotten=True)
+NORDKURIER = record("Lokalzeitung Nordkurier", day=4)
+
+
+@pytest.mark.parametrize(
+    "records, provider, key, letter",
+    [
+        ([VODAFONE], "Vodafone", "vodafone", VODAFONE),
+        ([VODAFONE], "o2", "o2", None),  # a letter to another provider does not count
+        ([VODAFONE, O2_CALL], "o2", "o2", None),  # earlier calls are no letter
+        ([OLD_O2], "o2", "o2", None),  # a forgotten letter is gone
+        ([NORDKURIER], "lokalzeitung nordkurier", None, NORDKURIER),  # not in the directory: by name
+        ([NORDKURIER], "Nordkurier Mediengruppe", None, None),
+        ([VODAFONE, NORDKURIER], "Vodafone GmbH", "vodafone", VODAFONE),  # the directory key decides
+        ([], "o2", "o2", None),
+    ],
+)
+def test_the_letter_the_calls_come_after(records, provider, key, letter):
+    assert letter_to(records, provider, key) == letter
+
+
+@pytest.mark.parametrize(
+    "records, provider, key, asked, said",
+    [
+        ([], None, None, False, "utter_hotline_empathy"),  # no letter anywhere: said at once
+        ([], "o2", "o2", True, None),  # ... and not again after the provider's answer
+        ([VODAFONE], None, None, False, None),  # a letter exists: the provider decides, wait for it
+        ([VODAFONE], "o2", "o2", True, "utter_hotline_empathy"),  # o2 still needs its letter
+        ([VODAFONE], "Vodafone", "vodafone", True, "utter_hotline_empathy_letter_exists"),
+        ([VODAFONE], "o2", "o2", False, "utter_hotline_empathy"),
+        ([VODAFONE], "Vodafone", "vodafone", False, "utter_hotline_empathy_letter_exists"),
+    ],
+)
+def test_what_is_said_about_the_calls(records, provider, key, asked, said):
+    assert empathy_response(records, provider, key, asked_provider=asked) == said
