@@ -32,6 +32,7 @@ def facts_as_slots(text: str, today: dt.date) -> Dict[str, Any]:
         "street": facts.street,
         "postcode": facts.postcode,
         "city": facts.city,
+        "country": facts.country,  # a sender abroad: the letter prints it under the town
     }
     if facts.end_date is not None:
         slots["end_date"] = facts.end_date.isoformat()

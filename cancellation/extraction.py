@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from cancellation.countries import country_named, is_foreign, split_country
 from cancellation.providers import Directory, load_directory
 from cancellation.replies import street_key
 from cancellation.validation import (
@@ -53,6 +54,7 @@ class Facts:
     street: str | None = None
     postcode: str | None = None
     city: str | None = None
+    country: str | None = None  # the German name of the country of a sender abroad, None in Germany
     subject_kind: str | None = None  # "contract" or "option"
     option_name: str | None = None
     contract_type: str | None = None
@@ -300,11 +302,40 @@ def _subject_kind(
 # address
 
 
-def _address(text: str, directory: Directory) -> tuple[str | None, str | None, str | None]:
+Address = tuple[str | None, str | None, str | None, str | None]  # street, postcode, city, country
+NO_ADDRESS: Address = (None, None, None, None)
+# A sender block is at most name, street and town above its country line.
+_BLOCK_LINES = 3
+
+
+def _foreign_block(lines: list[str], index: int) -> Address | None:
+    """The sender's address abroad ending at line `index`: a country line ("Österreich",
+    "SCHWEIZ", "Netherlands") under postcode and town, or a town line that ends with the country
+    ("A-1060 Wien, Österreich"). A French postcode has five digits like a German one: the
+    country line tells them apart. None when the line ends no such block."""
+    line = lines[index]
+    if is_foreign(country_named(line)):
+        block = lines[max(0, index - _BLOCK_LINES): index + 1]
+    elif is_foreign(split_country(line)[1]) and re.search(r"[0-9]", line):
+        block = lines[max(0, index - _BLOCK_LINES + 1): index + 1]
+    else:
+        return None
+    block = [part for part in block if part][-_BLOCK_LINES:]
+    try:
+        parts = parse_address("\n".join(block))
+    except InvalidInput:
+        return None
+    if parts.country is None or not (parts.postcode and parts.city):
+        return None
+    return parts.street, parts.postcode, parts.city, parts.country
+
+
+def _address(text: str, directory: Directory) -> Address:
     """The user's own address: the first address block that is not a provider's. A block is a
     provider's when postcode and street match a directory address; users live at the same
     postcodes (EWE TEL's 26133 Oldenburg is a residential area), and a postcode without a street
-    in the directory (None) is a large recipient's own."""
+    in the directory (None) is a large recipient's own. A block that ends with a country abroad is
+    a sender abroad (cancellation/countries.py); the first block of a letter is its sender's."""
     provider_streets: dict[str, set[str | None]] = {}
     for provider in directory.providers:
         for address in (provider.address, *provider.alternative_addresses):
@@ -314,9 +345,12 @@ def _address(text: str, directory: Directory) -> tuple[str | None, str | None, s
                 )
     lines = [line.strip() for line in text.splitlines()]
     for index, line in enumerate(lines):
+        abroad = _foreign_block(lines, index)
+        if abroad is not None:
+            return abroad
         match = re.search(r"(?<![0-9])[0-9]{5}(?![0-9])\s+[A-ZÄÖÜ]", line)
-        if not match:
-            continue
+        if not match or (index + 1 < len(lines) and is_foreign(country_named(lines[index + 1]))):
+            continue  # no German town line, or a town abroad whose country follows
         postcode = match.group(0)[:5]
         streets = provider_streets.get(postcode, set())
         if None in streets:
@@ -327,8 +361,8 @@ def _address(text: str, directory: Directory) -> tuple[str | None, str | None, s
         except InvalidInput:
             continue
         if parts.postcode == postcode and parts.city and street_key(parts.street) not in streets:
-            return parts.street, parts.postcode, parts.city
-    return None, None, None
+            return parts.street, parts.postcode, parts.city, None
+    return NO_ADDRESS
 
 
 # Words of at most 60 characters: each capital letter starts at most a bounded attempt.
@@ -338,15 +372,15 @@ _INLINE_ADDRESS_RE = re.compile(
 )
 
 
-def _inline_address(text: str) -> tuple[str | None, str | None, str | None]:
+def _inline_address(text: str) -> Address:
     match = _INLINE_ADDRESS_RE.search(text)
     if not match:
-        return None, None, None
+        return NO_ADDRESS
     try:
         parts = parse_address(f"{match['street']}, {match['postcode']} {match['city']}")
     except InvalidInput:
-        return None, None, None
-    return parts.street, parts.postcode, parts.city
+        return NO_ADDRESS
+    return parts.street, parts.postcode, parts.city, None
 
 
 # --------------------------------------------------------------------------
@@ -418,9 +452,9 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
     if subject_kind != "option":
         option_name = None
 
-    street, postcode, city = _inline_address(text)
+    street, postcode, city, country = _inline_address(text)
     if postcode is None:
-        street, postcode, city = _address(text, directory)
+        street, postcode, city, country = _address(text, directory)
 
     return Facts(
         end_date=_end_date(folded, today),
@@ -432,6 +466,7 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
         street=street,
         postcode=postcode,
         city=city,
+        country=country,
         subject_kind=subject_kind,
         option_name=option_name,
         contract_type=contract_type,

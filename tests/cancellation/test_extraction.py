@@ -219,3 +219,51 @@ def test_extraction_never_raises(text):
 def test_the_signature_of_a_pasted_letter_is_the_senders_name(text, name):
     # Hand-test: a pasted letter signed "Klaus Peters" gave address and numbers, but the name was asked.
     assert extract_facts(text, TODAY).full_name == name
+
+
+# --- a sender abroad (cancellation/countries.py) -----------------------------------------------------
+
+LETTER_TO_VODAFONE = """
+Vodafone GmbH
+Kundenbetreuung
+Postfach 10 20 30
+40013 Düsseldorf
+
+Kündigung meines Mobilfunkvertrags, Kundennummer 1234567890
+
+Sehr geehrte Damen und Herren,
+hiermit kündige ich meinen Vertrag zum nächstmöglichen Zeitpunkt.
+
+Mit freundlichen Grüßen
+{name}
+"""
+
+
+@pytest.mark.parametrize(
+    "sender, name, address",
+    [
+        ("Anna Gruber\nMariahilfer Straße 12/3\n1060 Wien\nÖsterreich", "Anna Gruber",
+         ("Mariahilfer Straße 12/3", "1060", "Wien", "Österreich")),
+        ("Beat Keller\nBahnhofstrasse 5\n8001 Zürich\nSCHWEIZ", "Beat Keller",
+         ("Bahnhofstrasse 5", "8001", "Zürich", "Schweiz")),
+        ("Sanne de Vries\nKeizersgracht 123\n1015 CJ Amsterdam\nNetherlands", "Sanne de Vries",
+         ("Keizersgracht 123", "1015 CJ", "Amsterdam", "Niederlande")),
+        # A French postcode has five digits like a German one: the country line decides.
+        ("Claire Martin\n12 rue de la Paix\n75002 Paris\nFrankreich", "Claire Martin",
+         ("rue de la Paix 12", "75002", "Paris", "Frankreich")),
+        ("Anna Gruber\nMariahilfer Straße 12/3\nA-1060 Wien, Österreich", "Anna Gruber",
+         ("Mariahilfer Straße 12/3", "A-1060", "Wien", "Österreich")),
+    ],
+)
+def test_a_pasted_letter_from_abroad_gives_the_senders_address_with_its_country(sender, name, address):
+    facts = extract_facts(sender + "\n" + LETTER_TO_VODAFONE.format(name=name), TODAY)
+    assert (facts.street, facts.postcode, facts.city, facts.country) == address
+    assert facts.provider == "vodafone" and facts.full_name == name
+
+
+def test_a_german_sender_has_no_country_and_the_providers_block_abroad_is_not_the_senders():
+    assert extract_facts(PASTED_LETTER, TODAY).country is None
+    text = ("Max Mustermann\nMusterstraße 5\n10115 Berlin\n\nNetflix International B.V.\nKarperstraat 8\n"
+            "1075 KZ Amsterdam\nNiederlande\n\nHiermit kündige ich mein Netflix-Abo.")
+    facts = extract_facts(text, TODAY)
+    assert (facts.street, facts.postcode, facts.city, facts.country) == ("Musterstraße 5", "10115", "Berlin", None)

@@ -5,9 +5,11 @@ for inside the interview, help for a cancellation made elsewhere that was never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from cancellation.clock import today
 from cancellation.deadlines import format_date
+from tests.cancellation.test_extraction import LETTER_TO_VODAFONE
 from tests.e2e.conftest import Chat, attempts_json
 from tests.e2e.pdftext import pdf_text
 from tests.e2e.test_conversations import download_letter, reference_in
@@ -76,12 +78,41 @@ def test_calls_after_the_letter_are_logged_and_no_new_letter_begins(chat: Chat):
     reply = chat.say("Ich habe heute zweimal vergeblich bei o2 angerufen")
     assert "2 erfolglose Anrufe bei o2" in reply
     assert "erstellen wir jetzt" not in reply and "ganzen Vertrag" not in reply
-    calls = [row for row in attempts_json(chat.stack) if row["kind"] == "hotline_call"]
-    assert len(calls) == 2
+    # The stack is shared by the session: only this conversation's calls (their references) count.
+    references = re.findall(r"KB-\d{4}-[0-9A-Z]{6}", reply)
+    calls = [row for row in attempts_json(chat.stack) if row["reference"] in references]
+    assert len(calls) == 2 and all(row["kind"] == "hotline_call" for row in calls)
     reply = chat.say("den Brief hab ich doch schon")
     assert "ganzen Vertrag" not in reply and "Bei welchem Anbieter" not in reply  # no new letter form
     offer = chat.say("Kann ich einen Nachweis über alles bekommen?")
     assert reference in offer and "/letters/" in offer
+
+
+def test_calls_to_another_provider_after_a_letter_lead_to_that_providers_letter(chat: Chat):
+    # Hand-test issue 9 leftover: a letter to o2 made calls to Vodafone look like "after the letter".
+    letter_for_o2(chat)
+    reply = chat.say("Ich habe heute zweimal vergeblich bei Vodafone angerufen")
+    assert "2 erfolglose Anrufe bei Vodafone" in reply
+    assert "erstellen wir jetzt" in reply and "haben Sie schon" not in reply
+    references = re.findall(r"KB-\d{4}-[0-9A-Z]{6}", reply)
+    calls = [row for row in attempts_json(chat.stack) if row["reference"] in references]
+    assert len(calls) == 2 and {(row["kind"], row["provider"]) for row in calls} == {("hotline_call", "Vodafone")}
+    assert "Bitte prüfen Sie Ihre Angaben" in answer_until_summary(chat)
+    assert "Vodafone" in chat.text
+
+
+LETTER_FROM_VIENNA = "Anna Gruber\nMariahilfer Straße 12/3\n1060 Wien\nÖsterreich\n" + LETTER_TO_VODAFONE.format(
+    name="Anna Gruber")
+
+
+def test_a_pasted_letter_from_abroad_keeps_the_senders_address_with_its_country(chat: Chat):
+    # The sender block of a letter from Vienna was lost: the address was asked again, the country missing.
+    chat.say(LETTER_FROM_VIENNA)
+    summary = answer_until_summary(chat)
+    assert "Mariahilfer Straße 12/3, 1060 Wien, Österreich" in summary and "Musterstraße" not in summary
+    reply = chat.say("ja")
+    text = pdf_text(download_letter(chat))
+    assert "1060 Wien" in text and "ÖSTERREICH" in text, reply
 
 
 def test_evidence_asked_inside_the_interview_gives_the_link_and_the_question_again(chat: Chat):
