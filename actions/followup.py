@@ -177,7 +177,7 @@ class ActionConfirmationReceived(Action):
                 return [SlotSet("confirmed_end", None), SlotSet("confirmed_end_needed", True)]
         details = {"confirmed_end": confirmed_end.isoformat()} if confirmed_end else {}
         services.attempt_log().evidence.set_status(letter.reference, Status.CONFIRMED, details=details)
-        tell(dispatcher, tracker, followup.confirmation_message(letter, confirmed_end))
+        tell(dispatcher, tracker, followup.confirmation_message(letter, confirmed_end, language(tracker)))
         return done
 
 

@@ -18,6 +18,7 @@ from cancellation.forgetting import (
 )
 from cancellation.log.references import find_reference
 from cancellation.followthrough import dispatch_status
+from cancellation.followup import letter_subject
 from cancellation.summary import end_message
 from cancellation.vocabulary import Status
 from cancellation.texts import Message, render, say
@@ -70,7 +71,7 @@ class ActionShowStatus(Action):
                 "utter_status_line",
                 reference=record.reference,
                 created=created_message(record.created_at),
-                subject=record.subject,
+                subject=letter_subject(record, language),
                 provider=record.provider,
                 end=end_message(record.requested_end),
                 status=status_label(record.status),

@@ -18,9 +18,9 @@ from cancellation.log.records import AttemptRecord
 from cancellation.providers import Provider
 from cancellation.replies import fold
 from cancellation.special.facts import provider_sector
-from cancellation.texts import Message, say
+from cancellation.texts import Message, Renderable, language_of, say
 from cancellation.validation import InvalidInput, parse_past_or_future_date
-from cancellation.vocabulary import AttemptKind, ContractType, Sector, SubjectKind
+from cancellation.vocabulary import AttemptKind, ContractType, Language, Sector, SubjectKind
 
 # A provider should confirm promptly; after two weeks a reminder is reasonable (letters.wording
 # asks for the confirmation within 14 days in a reminder too).
@@ -101,14 +101,39 @@ def waiting_message(letter: AttemptRecord) -> Message:
 _TYPE_OF_LABEL = {label: ContractType(key) for key, label in CONTRACT_TYPE_LABELS.items()}
 
 
+def stored_contract_type(letter: AttemptRecord) -> Optional[ContractType]:
+    """The type stored on the attempt; for older attempts the one their label names, if any."""
+    if letter.contract_type is not None:  # stored on the attempt since migration 0003
+        return ContractType(letter.contract_type)
+    return _TYPE_OF_LABEL.get(letter.subject or "")
+
+
 def is_telecom(letter: AttemptRecord, provider: Optional[Provider]) -> bool:
     """A telecom contract: the type stored on the attempt; for older attempts their label, else the provider."""
-    if letter.contract_type is not None:  # stored on the attempt since migration 0003
+    if letter.contract_type is not None:
         return ContractType(letter.contract_type).is_telecom
-    contract_type = _TYPE_OF_LABEL.get(letter.subject)
+    contract_type = stored_contract_type(letter)
     if contract_type is not None and contract_type is not ContractType.OTHER:
         return contract_type.is_telecom
     return _sector(None, provider) is Sector.TELECOM
+
+
+def letter_subject(letter: AttemptRecord, language: Optional[Language | str] = None) -> Renderable:
+    """What a logged letter cancels, for a reader in `language`. A German reader gets the letter's
+    subject line as stored ("Mobilfunkvertrag", "Option „Sky Sport“"). The letter is always German:
+    an English reader gets the description the summary gave from the same facts ("mobile contract
+    (Mobilfunkvertrag)", "the option “Sky Sport”"), and where the stored line is not one of those
+    (older or unusual letters) the German line marked as the letter's subject line."""
+    subject = letter.subject or "–"
+    if language_of(language) is not Language.EN:
+        return subject
+    option = _option_name(subject)
+    if letter.subject_kind == SubjectKind.OPTION and option:
+        return say("utter_summary_subject_option", option=option)
+    kind = stored_contract_type(letter)
+    if letter.subject_kind != SubjectKind.OPTION and kind is not None and CONTRACT_TYPE_LABELS[kind.value] == subject:
+        return say(f"utter_summary_subject_{kind.value}")
+    return say("utter_letter_subject_line", subject=subject)
 
 
 def escalation_advice(telecom: bool) -> List[Message]:
@@ -209,8 +234,10 @@ def reminder_letter_data(
     )
 
 
-def confirmation_message(letter: AttemptRecord, confirmed_end: Optional[dt.date]) -> List[Message]:
-    where = dict(reference=letter.reference, subject=letter.subject, provider=letter.provider)
+def confirmation_message(
+    letter: AttemptRecord, confirmed_end: Optional[dt.date], language: Optional[Language | str] = None
+) -> List[Message]:
+    where = dict(reference=letter.reference, subject=letter_subject(letter, language), provider=letter.provider)
     said = [say("utter_followup_confirmed_on", end=confirmed_end, **where) if confirmed_end
             else say("utter_followup_confirmed", **where)]
     if confirmed_end and letter.requested_end and letter.requested_end != ASAP:

@@ -166,3 +166,13 @@ def test_status_in_english_has_no_german_dates_or_wording(log):
     german = CollectingDispatcher()
     asyncio.run(ActionShowStatus().run(german, tracker("Vorgangsnummer?"), {}))
     assert "Uhr" in texts(german) and "zum nächstmöglichen Zeitpunkt" in texts(german)
+
+
+def test_status_in_english_describes_the_letters_german_subject(log):
+    letter(log)
+    status = CollectingDispatcher()
+    asyncio.run(ActionShowStatus().run(status, tracker("what is the status of my cancellation", language="en"), {}))
+    assert "“Fitnessstudiovertrag” (the subject line of the German letter) with Beispiel Fitness GmbH" in texts(status)
+    german = CollectingDispatcher()
+    asyncio.run(ActionShowStatus().run(german, tracker("Status?"), {}))
+    assert ": Fitnessstudiovertrag bei Beispiel Fitness GmbH," in texts(german)

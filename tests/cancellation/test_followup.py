@@ -7,6 +7,7 @@ from cancellation.followup import (
     earlier_cancellation_day,
     escalation_advice,
     is_telecom,
+    letter_subject,
     latest_letter,
     next_steps,
     reminder_due_on,
@@ -160,3 +161,25 @@ def test_the_next_steps_give_each_piece_of_advice_once():
 def test_the_day_of_a_cancellation_made_elsewhere(text, on):
     # hand-test item 10: the new letter names it ("am 05.11.2026 habe ich ... bereits gekündigt")
     assert earlier_cancellation_day(text, dt.date(2026, 11, 26)) == on
+
+
+@pytest.mark.parametrize("overrides, english", [
+    ({"contract_type": ContractType.MOBILE}, "mobile contract (Mobilfunkvertrag)"),
+    ({}, "mobile contract (Mobilfunkvertrag)"),  # stored before migration 0003: the type from the label
+    ({"contract_type": ContractType.GYM, "subject": "Mitgliedschaft"}, "membership (Mitgliedschaft)"),
+    ({"subject": "Fitnessstudiovertrag"}, "“Fitnessstudiovertrag” (the subject line of the German letter)"),
+    ({"contract_type": ContractType.MOBILE, "subject": "Vertrag über Sky Sport"},
+     "“Vertrag über Sky Sport” (the subject line of the German letter)"),
+    ({"subject_kind": "option", "subject": "Option „Sky Sport“"}, "the option “Sky Sport”"),
+])
+def test_an_english_reader_gets_the_subject_described_or_the_german_line_marked(overrides, english):
+    letter = record(**overrides)
+    assert text_of(letter_subject(letter, "en"), "en") == english
+    assert text_of(letter_subject(letter, "de")) == letter.subject
+
+
+def test_the_confirmation_names_the_subject_in_the_readers_language():
+    english = text_of(confirmation_message(record(), None, "en"), "en")
+    assert "KB-2026-AAAAAA, mobile contract (Mobilfunkvertrag) with o2: cancellation confirmed" in english
+    german = text_of(confirmation_message(record(), None, "de"))
+    assert "KB-2026-AAAAAA (Mobilfunkvertrag bei o2)" in german
