@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 import letters
 from cancellation import clock
+from cancellation.earlier_cancellation import earlier_cancellation_details
 from cancellation.followup import next_steps
 from cancellation.interview import CONFIRMED
 from cancellation.letter_explanation import explain_letter
@@ -115,6 +116,7 @@ class ActionCreateLetter(Action):
                     build_letter_data(answers, provider, reference=reference, today=today)
                 ),
                 idempotency_key=idempotency_key(tracker.sender_id, answers),
+                details=earlier_cancellation_details(answers),
             )
             ready = render(say("utter_letter_ready", reference=record.reference), language(tracker))
             hand_out(dispatcher, tracker, reference=record.reference, ready=ready)

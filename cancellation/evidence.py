@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 from letters.evidence import EvidenceEntry, EvidenceReport
 
 from cancellation import clock
+from cancellation.earlier_cancellation import EARLIER_CANCELLATION_DETAIL
 from cancellation.log.chain import LogEntry
 from cancellation.log.records import AttemptRecord, Event
 from cancellation.log.verification import ChainState
@@ -77,6 +78,10 @@ def describe(entry: LogEntry, record: Optional[AttemptRecord] = None) -> str:
         )
         if payload.get("related_reference"):
             text += f"; Erinnerung an {payload['related_reference']}"
+        earlier = (payload.get("details") or {}).get(EARLIER_CANCELLATION_DETAIL)
+        if earlier:
+            text += ("; wiederholt die nicht bestätigte Kündigung vom " + _date_text(earlier)
+                     if isinstance(earlier, str) else "; wiederholt eine frühere, nicht bestätigte Kündigung")
         return text + "."
     if entry.event == Event.HOTLINE_CALL:
         _, provider = _what(record, payload)

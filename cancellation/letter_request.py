@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Mapping, Optional, Tuple
 
-from letters import EarlierCancellation, LetterData, PostalAddress
+from letters import LetterData, PostalAddress
 
 from cancellation.countries import printed
+from cancellation.earlier_cancellation import earlier_cancellation
 from cancellation.extras import ADVERTISING, PORTING, SEPA, fitting_extras
 from cancellation.interview import ASAP, SKIPPED
 from cancellation.providers import Provider
-from cancellation.replies import fold
 from cancellation.special import from_slot
 from cancellation.summary import recipient_lines, subject_text
 
@@ -84,21 +84,6 @@ def build_letter_data(
         date_of_birth=dt.date.fromisoformat(birth) if (birth := _given(answers.get("date_of_birth"))) else None,
         earlier_cancellation=earlier_cancellation(answers),
     )
-
-
-def earlier_cancellation(answers: Mapping[str, Any]) -> Optional[EarlierCancellation]:
-    """A cancellation made elsewhere and never confirmed (slot `earlier_cancellation`, set when the
-    user reports it), when this letter goes to the provider it was made with (or none was named)."""
-    earlier = answers.get("earlier_cancellation") or {}
-    if not earlier:
-        return None
-    key, name = earlier.get("provider_key"), earlier.get("provider")
-    if key and key != answers.get("provider_key"):
-        return None
-    if not key and name and fold(str(name)) != fold(str(answers.get("provider") or "")):
-        return None
-    on = earlier.get("on")
-    return EarlierCancellation(on=dt.date.fromisoformat(on) if on else None)
 
 
 def personal_data(answers: Mapping[str, Any]) -> dict:

@@ -7,6 +7,7 @@ import re
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple
 
 from cancellation.countries import is_foreign
+from cancellation.earlier_cancellation import earlier_cancellation
 from cancellation.extraction import CONTRACT_TYPE_LABELS
 from cancellation.extras import EXTRA_LABELS, extras_text, fitting_extras
 from cancellation.interview import ASAP, SKIPPED, reference_numbers
@@ -110,7 +111,7 @@ def summary_text(
         row("address", escape(_address_text(answers))),
         row("customer_number", typed(answers.get("customer_number"))),
         row("contract_reference", typed(answers.get("contract_reference")), _reference_label(answers.get("contract_type"))),
-        row("end", letter_end_message(answers)),
+        end_row := row("end", letter_end_message(answers)),
         row("extras", _extras(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")), language)),
         row("email", typed(answers.get("email"))),
     ]
@@ -128,6 +129,12 @@ def summary_text(
         birth = answers["date_of_birth"]
         shown = "–" if birth in ("", SKIPPED) else f"{dt.date.fromisoformat(birth):%d.%m.%Y}"
         rows.insert(7, row("date_of_birth", shown))
+    earlier = earlier_cancellation(answers)
+    if earlier is not None:
+        # The letter repeats a cancellation made elsewhere (letters/wording.py): the user sees
+        # that before it is written, right after the end it names.
+        after_end = 1 + next(index for index, shown in enumerate(rows) if shown is end_row)
+        rows.insert(after_end, row("earlier", _earlier_message(earlier.on)))
     notes = directory_notes(
         provider, address_used=not answers.get("provider_address"), contract_type=answers.get("contract_type")
     )
@@ -138,6 +145,10 @@ def summary_text(
         question = say("utter_summary_question")
     parts: List[Renderable] = [say("utter_summary_heading"), *rows, *notes, question]
     return render(parts, language)
+
+
+def _earlier_message(on: Optional[dt.date]) -> Message:
+    return say("utter_summary_earlier_on", day=on) if on else say("utter_summary_earlier_undated")
 
 
 def _subject(answers: Mapping[str, Any], escape: Callable[[str], str]) -> Message:

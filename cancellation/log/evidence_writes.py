@@ -95,15 +95,19 @@ class EvidenceWrites:
         related_reference: str | None = None,
         provider_key: str | None = None,
         contract_type: str | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> AttemptRecord:
         """Render and store a letter with its personal data and a chain entry, all or nothing.
 
+        `details`: facts the letter states, chained like status details (dates, references,
+        flags), e.g. `earlier_cancellation` (letter_request.earlier_cancellation_details).
         With an `idempotency_key` that was used before, the earlier record is returned and
         nothing is rendered or logged again.
         """
         kind = require_choice("kind", kind, LETTER_KINDS)
         about = _Subject.checked(channel, conversation_id, provider, provider_key, contract_type,
                                  subject_kind, subject)
+        facts = _status_details(details or {})
         idempotency_key = optional_text("idempotency_key", idempotency_key, 200)
         personal = jsonable(dict(personal_data))
         if related_reference is not None:
@@ -139,11 +143,13 @@ class EvidenceWrites:
                         letter_sha256=hashlib.sha256(pdf).hexdigest(),
                         person_id=_person_for(session, personal, related_reference, now),
                         related_reference=related_reference, idempotency_key=idempotency_key,
+                        details=facts,
                     )
                     event = Event.LETTER_CREATED
                     if kind == AttemptKind.REMINDER_LETTER:
                         event = Event.REMINDER_CREATED
-                    return self._insert(session, head, attempt, about, event, personal, pdf=pdf)
+                    return self._insert(session, head, attempt, about, event, personal, pdf=pdf,
+                                        extra_payload={"details": facts} if facts else None)
             except IntegrityError:
                 # A concurrent writer that slipped past the checks above: it took this
                 # idempotency key (its record is the answer) or this reference (try another).

@@ -164,9 +164,10 @@ def letter_problem(chained: ChainedAttempt, pdf: bytes | None) -> Mismatch | Non
 
 def _created(entry: LogEntry) -> ChainedAttempt:
     payload = entry.payload
-    details: dict[str, Any] = {}
     if entry.event == Event.HOTLINE_CALL:
         details = {"outcome": payload.get("outcome"), "called_at": payload.get("called_at")}
+    else:  # a letter's facts (EvidenceWrites.create_letter_attempt); none before they existed
+        details = dict(payload.get("details") or {})
     legacy = None
     if "private_sha256" not in payload:
         legacy = (str(payload.get("provider")), str(payload.get("subject")))
