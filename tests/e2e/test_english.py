@@ -63,6 +63,9 @@ def test_an_english_conversation_reaches_a_german_letter_explained_in_english(ch
     assert "John Smith" in text and reference in text
     [row] = [row for row in attempts_json(chat.stack) if row["reference"] == reference]
     assert row["status"] == "letter_created"
+    # The status answer describes the German letter's subject in English.
+    status = english(chat.say(f"what is the status of {reference}?"))
+    assert f"{reference} of " in status and "mobile contract (Mobilfunkvertrag) with o2" in status
 
 
 def test_switching_to_english_midway_and_back(chat: Chat):

@@ -131,9 +131,14 @@ def test_a_cancellation_made_elsewhere_without_confirmation_gets_the_law_and_a_l
     assert "/cancel" in [button["payload"] for button in chat.buttons]
     question = chat.say("/cancel")
     assert "Bei welchem Anbieter" not in question  # 1&1 was named
-    assert "1&1" in answer_until_summary(chat)
-    reference_in(chat.say("ja"))
+    summary = answer_until_summary(chat)
     earlier = format_date(today() - dt.timedelta(days=21))
+    assert "1&1" in summary
+    # The summary says what the letter will say, and the log records it with the letter.
+    assert f"Frühere Kündigung: vom {earlier}, nicht bestätigt" in summary
+    reference = reference_in(chat.say("ja"))
+    [row] = [row for row in attempts_json(chat.stack) if row["reference"] == reference]
+    assert row["details"] == {"earlier_cancellation": (today() - dt.timedelta(days=21)).isoformat()}
     text = pdf_text(download_letter(chat))
     assert f"Wiederholung meiner Kündigung vom {earlier}" in text
     assert f"am {earlier} habe ich den Vertrag bereits gekündigt" in text
