@@ -15,7 +15,6 @@ from cancellation.texts import MonthOfYear
 
 END_DATE_MONTHS_AHEAD = 3  # an end date a user may want: a few months ahead, at a month's end
 RECEIPT_DAYS_AHEAD = 7  # a day of receipt for a letter sent now
-PAST_DATE_MONTHS_BACK = 2  # a notice received, a reason learnt of: recently
 START_MONTHS_BACK = 24  # a contract start: about the usual minimum term ago
 
 
@@ -35,10 +34,15 @@ def receipt_date(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=RECEIPT_DAYS_AHEAD)
 
 
-def past_date(today: dt.date) -> dt.date:
-    """A recent day in the past: the first of the month two months back (02.12.2026 -> 01.10.2026)."""
-    month = _month_shifted(today, -PAST_DATE_MONTHS_BACK)
+def coming_date(today: dt.date) -> dt.date:
+    """A day soon to come: the first of next month (02.12.2026 -> 01.01.2027)."""
+    month = _month_shifted(today, 1)
     return dt.date(month.year, month.month, 1)
+
+
+def past_date(today: dt.date) -> dt.date:
+    """A recent day, at most a month back: the first of this month (02.12.2026 -> 01.12.2026)."""
+    return today.replace(day=1)
 
 
 def start_month(today: dt.date) -> MonthOfYear:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any, Dict, List, Mapping, Optional
 
+from cancellation import examples
 from cancellation.extraction import extract_facts
 from cancellation.replies import classify_reply, fold, is_unknown_answer
 from cancellation.special import SpecialAssessment
@@ -221,8 +222,8 @@ def _sector_answer(text: str, today: dt.date) -> Dict[str, Any]:
 def _example_date(question: Question, today: dt.date) -> dt.date:
     """An example that fits the question: a coming day, or a recent one for what already happened."""
     if question.kind is FactKind.PAST_DATE:
-        return today.replace(day=1)
-    return (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        return examples.past_date(today)  # the one the question showed
+    return examples.coming_date(today)
 
 
 def parse_fact(question: Question, text: str, today: dt.date) -> Dict[str, Any]:

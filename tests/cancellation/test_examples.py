@@ -23,18 +23,18 @@ TODAY = dt.date(2026, 12, 2)
 @pytest.mark.parametrize(
     "today, end, receipt, past, start, month",
     [
-        (dt.date(2026, 12, 2), dt.date(2027, 3, 31), dt.date(2026, 12, 9), dt.date(2026, 10, 1), dt.date(2024, 12, 15),
+        (dt.date(2026, 12, 2), dt.date(2027, 3, 31), dt.date(2026, 12, 9), dt.date(2026, 12, 1), dt.date(2024, 12, 15),
          MonthOfYear(2024, 12)),
-        (dt.date(2027, 11, 30), dt.date(2028, 2, 29), dt.date(2027, 12, 7), dt.date(2027, 9, 1), dt.date(2025, 11, 15),
+        (dt.date(2027, 11, 30), dt.date(2028, 2, 29), dt.date(2027, 12, 7), dt.date(2027, 11, 1), dt.date(2025, 11, 15),
          MonthOfYear(2025, 11)),
-        (dt.date(2027, 1, 31), dt.date(2027, 4, 30), dt.date(2027, 2, 7), dt.date(2026, 11, 1), dt.date(2025, 1, 15),
+        (dt.date(2027, 1, 31), dt.date(2027, 4, 30), dt.date(2027, 2, 7), dt.date(2027, 1, 1), dt.date(2025, 1, 15),
          MonthOfYear(2025, 1)),
     ],
 )
 def test_examples_follow_today(today, end, receipt, past, start, month):
     assert examples.end_date(today) == end  # the last day of the month three months ahead
     assert examples.receipt_date(today) == receipt
-    assert examples.past_date(today) == past
+    assert examples.past_date(today) == past and examples.coming_date(today) > today
     assert examples.start_date(today) == start and examples.start_month(today) == month
 
 
@@ -85,7 +85,7 @@ def test_the_questions_show_todays_examples(monkeypatch):
     sending = ask(ActionAskDeadlineSending())
     assert "(zum Beispiel 09.12.2026)" in sending["text"] and len(sending["buttons"]) == 4
     notice = ask(ActionAskSpecialFact(), special_ground="price_change", special_facts={"sector": "telecom"})
-    assert "(zum Beispiel 01.10.2026)" in notice["text"]
+    assert "(zum Beispiel 01.12.2026)" in notice["text"]
 
 
 def test_an_unreadable_confirmed_end_shows_an_end_date_ahead(monkeypatch):
@@ -96,3 +96,13 @@ def test_an_unreadable_confirmed_end_shows_an_end_date_ahead(monkeypatch):
     tracker = Tracker("c", {"language": "en"}, {"text": "hm", "intent": {}}, [], False, None, {}, "action_listen")
     assert ValidateConfirmationForm().validate_confirmed_end("hm", dispatcher, tracker, {}) == {"confirmed_end": None}
     assert "for example 31 March 2027." in dispatcher.messages[0]["text"]
+
+
+def test_a_special_date_refusal_shows_the_same_kind_of_example():
+    from cancellation.special.facts import CHANGE_EFFECTIVE, NOTICE_RECEIVED
+    from cancellation.special_interview import InvalidAnswer, parse_fact
+
+    for question, example in ((NOTICE_RECEIVED, "01.12.2026"), (CHANGE_EFFECTIVE, "01.01.2027")):
+        with pytest.raises(InvalidAnswer) as refused:
+            parse_fact(question, "irgendwann", TODAY)
+        assert example in render(refused.value.message, "de")
