@@ -173,14 +173,24 @@ class WebChatInput(SocketIOInput):
         super().__init__(*args, **kwargs)
         self.access = access or ChannelAccess()
         self.limiter = limiter or MessageLimiter(RateLimits())
-        key = self.access.web_session_key
-        if key is None:
-            logger.warning(
-                "Neither WEB_SESSION_SECRET nor ACTION_SERVER_TOKEN is set: web chat session ids "
-                "are signed with a key of this process and end when it restarts."
-            )
-            key = secrets.token_bytes(32)
-        self.session_ids = SessionIds(key)
+        self._session_ids: Optional[SessionIds] = None
+
+    @property
+    def session_ids(self) -> SessionIds:
+        """The signer of web chat session ids, made on first use from `self.access`: Rasa builds
+        the channel first and `from_credentials` sets the access from the environment after that,
+        so a signer made in `__init__` had a random key of its own and no replica accepted another
+        one's ids (nor the same replica after a restart)."""
+        if self._session_ids is None:
+            key = self.access.web_session_key
+            if key is None:
+                logger.warning(
+                    "Neither WEB_SESSION_SECRET nor ACTION_SERVER_TOKEN is set: web chat session "
+                    "ids are signed with a key of this process and end when it restarts."
+                )
+                key = secrets.token_bytes(32)
+            self._session_ids = SessionIds(key)
+        return self._session_ids
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]

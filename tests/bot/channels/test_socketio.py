@@ -423,3 +423,16 @@ def test_a_websocket_message_over_64_kib_closes_the_socket_and_reaches_nothing()
     with serving(_channel()) as server:
         asyncio.run(scenario(server))
     assert server.agent.messages == []
+
+
+def test_channels_built_from_the_credentials_sign_with_the_configured_key(monkeypatch, caplog) -> None:
+    # As Rasa builds the channel in every replica: from bot/credentials.yml and the environment.
+    monkeypatch.delenv("WEB_SESSION_SECRET", raising=False)
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "t" * 43)
+    with caplog.at_level("WARNING"):
+        replica_a, replica_b = _channel(), _channel()
+        issued = replica_a.session_ids.issue()
+    assert replica_b.session_ids.is_issued(issued)  # another replica, or this one after a restart
+    assert "Neither WEB_SESSION_SECRET nor ACTION_SERVER_TOKEN" not in caplog.text
+    monkeypatch.setenv("WEB_SESSION_SECRET", "s" * 32)
+    assert not _channel().session_ids.is_issued(issued)  # a new secret ends old sessions
