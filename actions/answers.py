@@ -39,6 +39,8 @@ INTERVIEW_SLOTS = (
     "special_termination",
     # A cancellation made elsewhere and never confirmed (action_confirmation_missing), a dict.
     "earlier_cancellation",
+    # Which answers came along with another question's answer (cancellation.interview.record_answer).
+    "answered_with",
 )
 # Answers about the person, kept for a second letter in the same conversation.
 PERSONAL_SLOTS = ("full_name", "street", "postcode", "city", "country", "email", "date_of_birth")

@@ -39,6 +39,7 @@ from cancellation.interview import (
     correction_named_in,
     fields_named_in,
     is_confirmation,
+    record_answer,
     reference_numbers,
 )
 from cancellation.texts import render, say
@@ -181,7 +182,9 @@ class ValidateCancellationForm(FormValidationAction):
                 message += " " + render(say("utter_way_out"), language(tracker))
             dispatcher.utter_message(text=message)
             return {slot: None, "failed_answers": failures}
-        return {**slots, "failed_answers": 0}
+        filled = [name for name, found in slots.items() if found is not None]
+        along = record_answer(tracker.get_slot("answered_with"), slot, filled)
+        return {**slots, "failed_answers": 0, "answered_with": along}
 
     # -- one method per question --------------------------------------------------------------
 
@@ -269,6 +272,9 @@ class ValidateCancellationForm(FormValidationAction):
             # "Bozen, Italien": the city of an address abroad, with its country.
             city, country = split_country(text)
             found = {"city": validation.parse_city(city)}
+            if validation.is_persons_name(found["city"], tracker.get_slot("full_name")):
+                # "Eva Maria Roth" after "Eva Roth": the name typed again, no town.
+                raise InvalidInput(say("utter_invalid_city_is_name"))
             return {**found, "country": country} if is_foreign(country) else found
 
         return self._parse("city", value, parse, dispatcher, tracker)

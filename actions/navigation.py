@@ -9,7 +9,14 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from cancellation.interview import field_label, fields_named_in, previous_field, term_named_in
+from cancellation.interview import (
+    answered_along,
+    field_label,
+    fields_named_in,
+    previous_field,
+    record_answer,
+    term_named_in,
+)
 from cancellation.texts import say
 
 from actions.answers import INTERVIEW_SLOTS, answers_of, clear, interview_fields
@@ -54,12 +61,15 @@ class ActionGoBack(Action):
             dispatcher.utter_message(response="utter_which_field")
             return []
         answers = answers_of(tracker)
-        previous = previous_field(interview_fields(answers), requested, answers)
+        along = tracker.get_slot("answered_with") or {}
+        previous = previous_field(interview_fields(answers), requested, answers, along)
         if previous is None:
             dispatcher.utter_message(response="utter_back_first_question")
             return []
         tell(dispatcher, tracker, say("utter_back_to_field", field=field_label(previous)))
-        return clear([previous])
+        again = [previous, *answered_along(along, previous)]
+        kept = {name: asked for name, asked in record_answer(along, previous, ()).items() if name not in again}
+        return clear(again) + [SlotSet("answered_with", kept)]
 
 
 class ActionChangeField(Action):

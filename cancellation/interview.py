@@ -48,13 +48,37 @@ def required_fields(
     return tuple(fields)
 
 
-def previous_field(fields: Sequence[str], current: Optional[str], answers: Mapping[str, Any]) -> Optional[str]:
-    """The last answered question before `current` (for "zurück")."""
+def previous_field(
+    fields: Sequence[str],
+    current: Optional[str],
+    answers: Mapping[str, Any],
+    answered_with: Optional[Mapping[str, str]] = None,
+) -> Optional[str]:
+    """The question to go back to for "zurück": the last answered question before `current`.
+
+    `answered_with` maps an answer that came along with another question's answer to that
+    question ("Am Markt 2, 04109 Leipzig" at the address question fills postcode and city):
+    such a field was never asked, so going back means going back to the question that was."""
+    along = answered_with or {}
     index = fields.index(current) if current in fields else len(fields)
     for name in reversed(fields[:index]):
         if answers.get(name) is not None:
-            return name
+            return along.get(name, name)
     return None
+
+
+def answered_along(answered_with: Optional[Mapping[str, str]], asked: str) -> Tuple[str, ...]:
+    """The fields that were filled with the answer to `asked` (cleared with it on "zurück")."""
+    return tuple(name for name, question in (answered_with or {}).items() if question == asked)
+
+
+def record_answer(answered_with: Optional[Mapping[str, str]], asked: str, filled: Sequence[str]) -> dict:
+    """`answered_with` after the answer to `asked` filled `filled`: the other fields now came
+    with `asked`; `asked` itself was asked, whatever filled it before."""
+    record = {name: question for name, question in (answered_with or {}).items()
+              if name != asked and name not in filled}
+    record.update({name: asked for name in filled if name != asked})
+    return record
 
 
 def fold(text: str) -> str:

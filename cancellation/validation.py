@@ -378,6 +378,16 @@ def parse_city(text: str) -> str:
     return city
 
 
+def is_persons_name(text: str, full_name: object) -> bool:
+    """True when `text` is the person's name given before ("Eva Maria Roth" after "Eva Roth"):
+    its first and last name both appear. A town that shares one part ("Roth") is no name."""
+    if not isinstance(full_name, str):
+        return False
+    parts = re.findall(r"\w+", fold(full_name))
+    words = set(re.findall(r"\w+", fold(text)))
+    return len(parts) >= 2 and parts[0] in words and parts[-1] in words
+
+
 _ADDRESS_MESSAGE = say("utter_invalid_address")
 _POSTCODE_CITY_RE = re.compile(
     r"(?<![0-9])(?:(?:D|DE)\s*-\s*)?(?P<postcode>[0-9]{5})(?![0-9])\s*(?P<city>[^,;\n0-9]*)"

@@ -223,3 +223,36 @@ def test_an_address_abroad_is_taken_with_its_country_and_its_own_postcode():
     assert (result["city"], result["country"]) == ("Wien", "Österreich")
     result, said = validate("postcode", "1010", subject_kind="contract")  # in Germany: five digits
     assert result["postcode"] is None and "im Ausland" in said[0]
+
+
+def test_back_after_a_one_line_address_goes_to_the_address_question_not_to_the_city():
+    answers = {"subject_kind": "contract", "provider": "o2", "contract_type": "mobile", "full_name": "Eva Roth"}
+    result, said = validate("street", "Am Markt 2, 04109 Leipzig", **answers)
+    assert (result["street"], result["postcode"], result["city"]) == ("Am Markt 2", "04109", "Leipzig")
+    dispatcher = CollectingDispatcher()
+    back = tracker("zurück", "back", requested_slot="customer_number", **answers, **result)
+    events = asyncio.run(ActionGoBack().run(dispatcher, back, {}))
+    assert [message.get("text") for message in dispatcher.messages] == ["Gern, zurück zu: Straße und Hausnummer."]
+    slots = {event["name"]: event["value"] for event in events}
+    assert slots["street"] is None and slots["postcode"] is None and slots["city"] is None
+    assert slots["answered_with"] == {}
+
+
+def test_back_after_a_city_asked_on_its_own_goes_to_the_city():
+    answers = {"subject_kind": "contract", "provider": "o2", "contract_type": "mobile", "full_name": "Eva Roth",
+               "street": "Am Markt 2", "postcode": "04109", "answered_with": {}}
+    result, _ = validate("city", "Leipzig", **answers)
+    dispatcher = CollectingDispatcher()
+    back = tracker("zurück", "back", requested_slot="customer_number", **{**answers, **result})
+    events = asyncio.run(ActionGoBack().run(dispatcher, back, {}))
+    assert [message.get("text") for message in dispatcher.messages] == ["Gern, zurück zu: Ort."]
+    slots = {event["name"]: event["value"] for event in events}
+    assert slots["city"] is None and "street" not in slots
+
+
+def test_the_name_given_before_is_no_city_but_a_town_sharing_a_name_part_is():
+    result, said = validate("city", "Eva Maria Roth", full_name="Eva Roth", subject_kind="contract")
+    assert result["city"] is None
+    assert said == ["Das ist Ihr Name. Bitte schreiben Sie hier den Namen Ihres Wohnorts, zum Beispiel Leipzig."]
+    result, said = validate("city", "Roth", full_name="Eva Roth", subject_kind="contract")
+    assert result["city"] == "Roth" and said == []
