@@ -22,7 +22,7 @@ from cancellation.recipient import parse_company_name, parse_recipient_address
 from cancellation.subject import parse_contract_type, parse_option_name, parse_subject_kind
 from cancellation.extraction import extract_facts, known_option_name
 from cancellation import clock, examples
-from cancellation.change_of_mind import change_of_mind
+from cancellation.change_of_mind import change_of_mind, changed_contract_type
 from cancellation.countries import is_foreign, split_country
 from cancellation.extras import (
     extras_question,
@@ -71,6 +71,12 @@ def new_subject(
     """The answers after "doch lieber nur die Option" / "ach nein, den ganzen Vertrag", or None
     when the message changes no subject. Every other answer is kept; the form then asks what the
     new subject needs (the option's name, the kind of contract) and goes on where it was."""
+    if turn is ChangeOfMind.CONTRACT_TYPE:
+        kind = changed_contract_type(
+            text, contract_type=tracker.get_slot("contract_type"), asked=tracker.get_slot("requested_slot")
+        )
+        tell(dispatcher, tracker, say("utter_contract_type_changed", kind=say(f"utter_summary_subject_{kind}")))
+        return {"contract_type": kind, "summary_confirmed": None, "failed_answers": 0}
     if turn not in (ChangeOfMind.OPTION_ONLY, ChangeOfMind.WHOLE_CONTRACT):
         return None
     facts = extract_facts(text, _today())
@@ -132,7 +138,10 @@ def change_fields(named: List[str], dispatcher: CollectingDispatcher, tracker: T
 
 def turn_of(text: str, tracker: Tracker) -> Optional[ChangeOfMind]:
     return change_of_mind(
-        text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
+        text,
+        subject_kind=tracker.get_slot("subject_kind"),
+        asked=tracker.get_slot("requested_slot"),
+        contract_type=tracker.get_slot("contract_type"),
     )
 
 

@@ -76,7 +76,10 @@ def intent_in_context(text: Any, tracker: Any) -> Optional[str]:
         return SWITCH_INTENT
     if isinstance(text, str) and tracker.active_loop_name:
         turn = change_of_mind(
-            text, subject_kind=tracker.get_slot("subject_kind"), asked=tracker.get_slot("requested_slot")
+            text,
+            subject_kind=tracker.get_slot("subject_kind"),
+            asked=tracker.get_slot("requested_slot"),
+            contract_type=tracker.get_slot("contract_type"),
         )
         if turn is ChangeOfMind.NO_CANCELLATION:
             return STOP_INTENT

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from cancellation.extraction import contract_type_named
 from cancellation.replies import fold
 from cancellation.vocabulary import ChangeOfMind, SubjectKind
 
@@ -80,10 +81,27 @@ def named_subject(text: str) -> Optional[SubjectKind]:
     return (_first_named(folded[only.end():]) if only else None) or _first_named(folded)
 
 
-def change_of_mind(text: str, *, subject_kind: Optional[str], asked: Optional[str]) -> Optional[ChangeOfMind]:
+def changed_contract_type(text: str, *, contract_type: Optional[str], asked: Optional[str]) -> Optional[str]:
+    """The kind of contract a change of mind names ("Moment, doch nicht Strom, ich meine den
+    Gasvertrag", "ach doch, Strom"), or None. Only a kind other than the chosen one, said as a
+    change ("doch", "nein", "eigentlich" ...), in a message without digits (an address such as
+    "Stromstraße 5" is an answer), at a question whose answers never name one."""
+    if not isinstance(text, str) or not contract_type or asked in _DESCRIPTIVE_QUESTIONS or asked == "subject_kind":
+        return None
+    folded = fold(text).replace("\u2019", "'")
+    if re.search(r"[0-9]", folded) or not _CHANGE_RE.search(folded):
+        return None
+    named = contract_type_named(text)
+    return named if named is not None and named != contract_type else None
+
+
+def change_of_mind(
+    text: str, *, subject_kind: Optional[str], asked: Optional[str], contract_type: Optional[str] = None
+) -> Optional[ChangeOfMind]:
     """What a message inside the interview changes, or None when it is an answer like any other.
 
-    `subject_kind`: what the letter cancels so far; `asked`: the open question (a slot name).
+    `subject_kind`: what the letter cancels so far; `asked`: the open question (a slot name);
+    `contract_type`: the kind of contract chosen so far.
     """
     if not isinstance(text, str) or asked == "subject_kind":
         return None  # the question about the subject is answered by its own parser
@@ -95,4 +113,6 @@ def change_of_mind(text: str, *, subject_kind: Optional[str], asked: Optional[st
             return ChangeOfMind.OPTION_ONLY if named is SubjectKind.OPTION else ChangeOfMind.WHOLE_CONTRACT
     if _NOT_CANCELLING.search(folded):
         return ChangeOfMind.NO_CANCELLATION
+    if current is not SubjectKind.OPTION and changed_contract_type(text, contract_type=contract_type, asked=asked):
+        return ChangeOfMind.CONTRACT_TYPE
     return None

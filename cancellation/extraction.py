@@ -251,6 +251,12 @@ def _contract_type(folded: str) -> str | None:
     return None
 
 
+def contract_type_named(text: str) -> str | None:
+    """The kind of contract a message names ("ich meine den Gasvertrag" -> "gas"), skipping one
+    named as not meant ("doch nicht Strom"), or None."""
+    return _contract_type(fold(text))
+
+
 def known_option_name(text: str) -> str | None:
     """The product name of a well-known option named anywhere in `text` ("the StreamOn thing"
     -> "StreamOn"), or None."""

@@ -111,6 +111,7 @@ class ChangeOfMind(Vocabulary):
     OPTION_ONLY = "option"  # "doch lieber nur die Option"
     WHOLE_CONTRACT = "contract"  # "ach nein, den ganzen Vertrag"
     NO_CANCELLATION = "no_cancellation"  # "doch nicht kündigen"
+    CONTRACT_TYPE = "contract_type"  # "doch nicht Strom, ich meine den Gasvertrag"
 
 
 class SpecialGround(Vocabulary):

@@ -256,3 +256,13 @@ def test_the_name_given_before_is_no_city_but_a_town_sharing_a_name_part_is():
     assert said == ["Das ist Ihr Name. Bitte schreiben Sie hier den Namen Ihres Wohnorts, zum Beispiel Leipzig."]
     result, said = validate("city", "Roth", full_name="Eva Roth", subject_kind="contract")
     assert result["city"] == "Roth" and said == []
+
+
+def test_a_changed_kind_of_contract_at_the_name_question_is_taken_and_the_name_asked_on():
+    energy = {"subject_kind": "contract", "provider": "E.ON", "contract_type": "energy"}
+    result, said = validate("full_name", "Moment, nein, doch nicht Strom, ich meine den Gasvertrag", "deny", **energy)
+    assert result["contract_type"] == "gas" and result["full_name"] is None
+    assert said == ["Gut, dann kündigen wir diesen Vertrag: Gasliefervertrag. Ihre übrigen Angaben bleiben."]
+    result, said = validate("full_name", "ach doch, Strom", "stop", **{**energy, "contract_type": "gas"})
+    assert result["contract_type"] == "energy" and result["full_name"] is None
+    assert said == ["Gut, dann kündigen wir diesen Vertrag: Stromliefervertrag. Ihre übrigen Angaben bleiben."]

@@ -55,3 +55,24 @@ def test_a_clear_change_of_mind_is_recognised_at_any_question(text, subject, ask
 )
 def test_answers_stay_answers(text, subject, asked):
     assert change_of_mind(text, subject_kind=subject, asked=asked) is None
+
+
+KIND = ChangeOfMind.CONTRACT_TYPE
+
+
+@pytest.mark.parametrize(
+    "text, kind, asked, expected",
+    [
+        # Hand-test item 6: the kind of contract changed and changed back at the name question.
+        ("Moment, nein, doch nicht Strom, ich meine den Gasvertrag", "energy", "full_name", KIND),
+        ("ach doch, Strom", "gas", "full_name", KIND),
+        ("nein, eigentlich den Gasvertrag", "energy", "summary_confirmed", KIND),
+        ("ach doch, Strom", "energy", "full_name", None),  # the kind chosen already: no change
+        ("Peter Strom", "gas", "full_name", None),  # a surname, said as no change
+        ("ach, Stromstraße 5", "gas", "street", None),  # an address
+        ("doch lieber Gas", "energy", "contract_type", None),  # the question parses it itself
+        ("doch nicht Strom kündigen", "energy", "full_name", LEAVE),
+    ],
+)
+def test_a_changed_kind_of_contract_is_a_change_of_mind(text, kind, asked, expected):
+    assert change_of_mind(text, subject_kind="contract", asked=asked, contract_type=kind) is expected
