@@ -145,6 +145,22 @@ def turn_of(text: str, tracker: Tracker) -> Optional[ChangeOfMind]:
     )
 
 
+def date_for_number(slot: str, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Slots]:
+    """ "zum 31.01.2027" typed at a number question: a date is no number. A coming day says
+    when to cancel, so it is taken as the end date and the number asked again; any other date
+    is refused. None when the answer is no date."""
+    if not validation.is_only_a_date(text):
+        return None
+    try:
+        end = validation.find_end_date(text, _today())
+    except InvalidInput:
+        end = None
+    if end is None:
+        raise InvalidInput(say("utter_invalid_reference_date"))
+    tell(dispatcher, tracker, say("utter_reference_date_taken_as_end", day=end))
+    return {slot: None, "end_date": end.isoformat()}
+
+
 def _address_slots(parts: validation.AddressParts, names: Tuple[str, ...] = ADDRESS_SLOTS) -> Slots:
     """The parts of an address answer that were found, as slots (the country only abroad)."""
     found = {"street": parts.street, "postcode": parts.postcode, "city": parts.city, "country": parts.country}
@@ -191,6 +207,8 @@ class ValidateCancellationForm(FormValidationAction):
                 message += " " + render(say("utter_way_out"), language(tracker))
             dispatcher.utter_message(text=message)
             return {slot: None, "failed_answers": failures}
+        if slots.get(slot) is None:  # answered another question instead (a date at a number question)
+            return {**slots, "failed_answers": 0}
         filled = [name for name, found in slots.items() if found is not None]
         along = record_answer(tracker.get_slot("answered_with"), slot, filled)
         return {**slots, "failed_answers": 0, "answered_with": along}
@@ -290,12 +308,18 @@ class ValidateCancellationForm(FormValidationAction):
 
     def validate_customer_number(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:
+            dated = date_for_number("customer_number", text, dispatcher, tracker)
+            if dated is not None:
+                return dated
             return {"customer_number": validation.parse_customer_number(text) or SKIPPED}
 
         return self._parse("customer_number", value, parse, dispatcher, tracker)
 
     def validate_contract_reference(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:
+            dated = date_for_number("contract_reference", text, dispatcher, tracker)
+            if dated is not None:
+                return dated
             needed = tracker.get_slot("customer_number") in (None, SKIPPED)
             account = validation.find_email(text)
             if account is not None:
@@ -377,10 +401,20 @@ class ValidateCancellationForm(FormValidationAction):
             return changed
         if intent == "affirm" or is_confirmation(text):
             return {"summary_confirmed": CONFIRMED}
+        named = fields_named_in(text)
+        if validation.says_end_date(text) and named in ((), ("end_date",)):
+            # "ich möchte zum 31.01.2027 kündigen": the new end, taken at once.
+            try:
+                end = validation.find_end_date(text, _today())
+            except InvalidInput as error:
+                dispatcher.utter_message(text=render(error.message, language(tracker)))
+                return {"summary_confirmed": None}
+            if end is not None:
+                tell(dispatcher, tracker, say("utter_end_date_changed", day=end))
+                return {"end_date": end.isoformat(), "summary_confirmed": None, "failed_answers": 0}
         with_value = corrected_with_value(text, dispatcher, tracker)
         if with_value is not None:
             return {event["name"]: event["value"] for event in with_value}
-        named = fields_named_in(text)
         if named:
             tell(dispatcher, tracker, say("utter_correct_field"))
             return {event["name"]: None for event in clear(named)} | {"failed_answers": 0}

@@ -15,14 +15,18 @@ import re
 from typing import Any
 
 from cancellation import clock
-from cancellation.validation import InvalidInput, find_end_date, is_asap_answer
+from cancellation.validation import InvalidInput, find_end_date, is_asap_answer, says_end_date
 
 _QUESTION_MARKS_RE = re.compile(r"^\s*[?¿]+\s*$")
 
 
 def answers_open_question(text: Any, asked: Any) -> bool:
     """True when `text` is an answer to the interview question `asked` (a slot name)."""
-    if not isinstance(text, str) or "?" in text or asked != "end_date":
+    if not isinstance(text, str) or "?" in text:
+        return False
+    if asked == "summary_confirmed":
+        return says_end_date(text)  # "ich möchte zum 31.01.2027 kündigen" changes the end
+    if asked != "end_date":
         return False
     try:
         return is_asap_answer(text) or find_end_date(text, clock.today()) is not None

@@ -875,6 +875,22 @@ def _looks_like_address(text: str) -> bool:
     return False
 
 
+def says_end_date(text: str) -> bool:
+    """True for a message that names the day to cancel to: a bare date ("zum 31.01.2027") or a
+    date with a cancellation word ("ich möchte zum 31.01.2027 kündigen")."""
+    if not isinstance(text, str) or len(text) > MAX_ANSWER_CHARS:
+        return False
+    folded = fold(text)
+    if _find_date_parts(folded) is None:
+        return False
+    return is_only_a_date(text) or bool(re.search(r"kuendig|\bcancel|\bbeend|\bterminat", folded))
+
+
+def is_only_a_date(text: str) -> bool:
+    """True for a message that is a date and nothing else ("zum 31.01.2027", "bis 1. März")."""
+    return _is_only_a_date(text)
+
+
 def _is_only_a_date(text: str) -> bool:
     folded = fold(text)
     parts = _find_date_parts(folded)

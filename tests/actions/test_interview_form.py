@@ -266,3 +266,32 @@ def test_a_changed_kind_of_contract_at_the_name_question_is_taken_and_the_name_a
     result, said = validate("full_name", "ach doch, Strom", "stop", **{**energy, "contract_type": "gas"})
     assert result["contract_type"] == "energy" and result["full_name"] is None
     assert said == ["Gut, dann kündigen wir diesen Vertrag: Stromliefervertrag. Ihre übrigen Angaben bleiben."]
+
+
+GYM = {"subject_kind": "contract", "provider": "McFit", "contract_type": "gym", "full_name": "Erika Muster"}
+
+
+def test_a_coming_date_at_the_number_question_is_no_number_but_the_end_date(monkeypatch):
+    monkeypatch.setattr("actions.form._today", lambda: __import__("datetime").date(2026, 12, 2))
+    result, said = validate("contract_reference", "zum 31.01.2027", customer_number="none", **GYM)
+    assert result["contract_reference"] is None and result["end_date"] == "2027-01-31"
+    assert said == ["Das ist ein Datum, keine Nummer. Ich nehme es als Kündigungsdatum: zum 31.01.2027."]
+    result, said = validate("customer_number", "01.05.2025", **GYM)
+    assert result["customer_number"] is None and "end_date" not in result
+    assert said == ["Das ist ein Datum, keine Nummer. Bitte schreiben Sie die Nummer so, wie sie auf Ihren "
+                    "Unterlagen steht."]
+
+
+def test_a_date_said_at_the_summary_changes_the_end_date(monkeypatch):
+    monkeypatch.setattr("actions.form._today", lambda: __import__("datetime").date(2026, 12, 2))
+    result, said = validate("summary_confirmed", "ich möchte zum 31.01.2027 kündigen", "cancel",
+                            **GYM, end_date="asap")
+    assert result == {"end_date": "2027-01-31", "summary_confirmed": None, "failed_answers": 0}
+    assert said == ["Gern, dann kündigen wir zum 31.01.2027."]
+
+
+def test_changing_the_end_date_names_it_in_plain_german():
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionChangeField().run(dispatcher, tracker("Kündigungsdatum ändern", "change_field",
+                                                            requested_slot="summary_confirmed", **GYM), {}))
+    assert [message.get("text") for message in dispatcher.messages] == ["Gern, dann ändern wir: Kündigungsdatum."]

@@ -113,3 +113,12 @@ def test_a_context_intent_also_stands_in_the_languages_turn(domain) -> None:
     # Both patches in one turn: the request is `switch_language` and switches the language.
     languages, intents = converse(domain, ["Ich will kündigen", "English please"], nlu_intent="cancel")
     assert languages == ["de", "en"] and intents == ["cancel", "switch_language"]
+
+
+def test_a_new_end_date_said_at_the_summary_is_an_answer():
+    from cancellation.open_question import answers_open_question
+
+    assert answers_open_question("ich möchte zum 31.01.2027 kündigen", "summary_confirmed")
+    assert answers_open_question("zum 31.01.2027", "summary_confirmed")
+    assert not answers_open_question("warum zum 31.01.2027?", "summary_confirmed")
+    assert not answers_open_question("Name ändern", "summary_confirmed")
