@@ -496,9 +496,11 @@ _MONTHS = {
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
+# Umlauts typed as plain vowels count too ("nachstmoglich", "schnellstmoglich"): after folding,
+# "ä" is "ae" and a plain "a" stays "a".
 _ASAP_RE = re.compile(
-    r"naechst\s*(?:-\s*)?moeglich|fruehest\s*(?:-\s*)?moeglich|schnellst\s*(?:-\s*)?moeglich|"
-    r"so (schnell|bald|frueh) wie (moeglich|es geht)|moeglichst (schnell|bald|frueh)|"
+    r"na(?:e)?chst\s*(?:-\s*)?mo(?:e)?glich|fru(?:e)?hest\s*(?:-\s*)?mo(?:e)?glich|schnellst\s*(?:-\s*)?mo(?:e)?glich|"
+    r"so (schnell|bald|fru(?:e)?h) wie (mo(?:e)?glich|es geht)|mo(?:e)?glichst (schnell|bald|fru(?:e)?h)|"
     r"\basap\b|\bsofort\b|\begal\b|\bumgehend\b|"
     r"naechste[rn]? (moegliche[rn]? )?(termin|zeitpunkt)|"
     r"zum naechsten (moeglichen )?(termin|zeitpunkt)|"

@@ -220,7 +220,10 @@ def test_end_dates(answer, expected):
 @pytest.mark.parametrize(
     "answer",
     ["nächstmöglich", "naechstmoeglich", "Nächstmöglicher Termin", "so schnell wie möglich", "egal", "sofort",
-     "asap", "ASAP!", "nächster Termin", "zum nächstmöglichen Zeitpunkt"],
+     "asap", "ASAP!", "nächster Termin", "zum nächstmöglichen Zeitpunkt",
+     # Hand-test item 11: typed without umlauts, in any combination.
+     "nachstmoglich", "nächstmoglich", "nachstmöglich", "schnellstmoglich", "zum nachstmoglichen Zeitpunkt",
+     "so schnell wie moglich", "fruhestmoglich"],
 )
 def test_asap_answers(answer):
     assert parse_end_date(answer, TODAY) is None
