@@ -105,7 +105,12 @@ class ActionPauseInterview(Action):
         return "action_pause_interview"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        dispatcher.utter_message(response="utter_paused")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent != "delete_data":
+            # Before "löschen Sie meine Daten" the delete question is the whole reply: "your
+            # answers stay saved" in the same breath would contradict it (action_keep_data
+            # says how to go on when nothing is deleted).
+            dispatcher.utter_message(response="utter_paused")
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("interview_paused", True)]
 
 

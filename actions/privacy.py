@@ -98,7 +98,8 @@ class ActionKeepData(Action):
         return "action_keep_data"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        dispatcher.utter_message(response="utter_kept_data")
+        paused = bool(tracker.get_slot("interview_paused"))
+        dispatcher.utter_message(response="utter_kept_data_paused" if paused else "utter_kept_data")
         return [SlotSet("pending_confirmation", None)]
 
 

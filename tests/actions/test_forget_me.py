@@ -86,3 +86,27 @@ def test_a_failure_deletes_nothing_and_says_so(log, monkeypatch):
     assert outcome(events) == "failed"
     assert Restarted() not in events and SlotSet("full_name", None) not in events
     assert not log.reads.get(record.reference).forgotten
+
+
+def test_delete_inside_the_interview_asks_without_promising_to_keep_and_no_says_how_to_go_on():
+    from actions.navigation import ActionPauseInterview
+    from actions.privacy import ActionAskDelete, ActionKeepData
+    from cancellation.texts import catalogue
+
+    def run(action, text, intent, **slots):
+        tracker = Tracker(SENDER, slots, {"text": text, "intent": {"name": intent}}, [], False, None, {},
+                          "action_listen")
+        dispatcher = CollectingDispatcher()
+        asyncio.run(action.run(dispatcher, tracker, {}))
+        return [message["response"] for message in dispatcher.messages]
+
+    def german(names):
+        return " ".join(catalogue().text(name) for name in names)
+
+    said = german(run(ActionPauseInterview(), "löschen Sie meine Daten", "delete_data")
+                  + run(ActionAskDelete(), "löschen Sie meine Daten", "delete_data"))
+    assert "bleiben gespeichert" not in said and said.startswith("Soll ich wirklich alle Ihre Daten löschen")
+    assert "bleiben gespeichert" in german(run(ActionPauseInterview(), "Pause", "pause"))
+    kept = german(run(ActionKeepData(), "nein", "deny", interview_paused=True))
+    assert kept.startswith("In Ordnung, ich habe nichts gelöscht.") and "„weiter“" in kept
+    assert german(run(ActionKeepData(), "nein", "deny")) == "In Ordnung, ich habe nichts gelöscht."
