@@ -6,17 +6,35 @@ from __future__ import annotations
 import datetime as dt
 from typing import List, Optional
 
-from cancellation.provider_records import ProviderAddress, Source
+from cancellation.provider_records import Hint, ProviderAddress, Source
 from cancellation.providers import Provider
 from cancellation.texts import Message, Renderable, say
 
 
-def directory_notes(provider: Optional[Provider], *, address_used: bool, contract_type: Optional[str] = None) -> List[Message]:
+# Hints that ask the user to give a number the letter prints: said only while none is given.
+_NUMBER_HINTS = frozenset(
+    {Hint.NAME_MEMBERSHIP_NUMBER, Hint.NAME_POLICY_NUMBER, Hint.NAME_SUBSCRIPTION_NUMBER}
+)
+# Hints asking for something the letter has no place for (LetterData has no meter number): a
+# summary must not ask for what the user cannot give (hand-test item 10).
+_NOT_IN_THE_LETTER = frozenset({Hint.NAME_METER_NUMBER})
+
+
+def directory_notes(
+    provider: Optional[Provider],
+    *,
+    address_used: bool,
+    contract_type: Optional[str] = None,
+    number_given: bool = False,
+) -> List[Message]:
     """Everything the summary says about a known provider: the notes on its directory address
-    when the letter uses it, then the hints."""
+    when the letter uses it, then the hints. `number_given`: a customer or contract number is
+    in the letter, so no hint asks for one again."""
     if provider is None:
         return []
-    return (address_notes(provider, contract_type) if address_used else []) + provider_hints(provider)
+    skipped = _NOT_IN_THE_LETTER | (_NUMBER_HINTS if number_given else frozenset())
+    hints = provider_hints(provider, skip=skipped)
+    return (address_notes(provider, contract_type) if address_used else []) + hints
 
 
 def address_notes(provider: Provider, contract_type: Optional[str] = None) -> List[Message]:
@@ -47,8 +65,9 @@ def address_notes(provider: Provider, contract_type: Optional[str] = None) -> Li
     return notes
 
 
-def provider_hints(provider: Provider) -> List[Message]:
-    """What to know about cancelling with this provider, whichever address the letter uses."""
+def provider_hints(provider: Provider, skip: frozenset = frozenset()) -> List[Message]:
+    """What to know about cancelling with this provider, whichever address the letter uses
+    (except the hints in `skip`)."""
     hints = []
     if provider.expects_online_cancellation:
         if provider.online_cancellation_url:
@@ -57,7 +76,9 @@ def provider_hints(provider: Provider) -> List[Message]:
             )
         else:
             hints.append(say("utter_provider_online_cancellation", provider=provider.name))
-    hints.extend(say(f"utter_provider_hint_{hint.value}", provider=provider.name) for hint in provider.hints)
+    hints.extend(
+        say(f"utter_provider_hint_{hint.value}", provider=provider.name) for hint in provider.hints if hint not in skip
+    )
     return hints
 
 

@@ -135,8 +135,12 @@ def summary_text(
         # that before it is written, right after the end it names.
         after_end = 1 + next(index for index, shown in enumerate(rows) if shown is end_row)
         rows.insert(after_end, row("earlier", _earlier_message(earlier.on)))
+    number_given = any(answers.get(name) not in (None, "", SKIPPED) for name in ("customer_number", "contract_reference"))
     notes = directory_notes(
-        provider, address_used=not answers.get("provider_address"), contract_type=answers.get("contract_type")
+        provider,
+        address_used=not answers.get("provider_address"),
+        contract_type=answers.get("contract_type"),
+        number_given=number_given,
     )
     if provider_address_is_own(answers, provider):
         # Asked before the letter is written: a letter to one's own address cancels nothing.

@@ -37,7 +37,7 @@ def test_the_log_records_what_the_letter_says(earlier, answers, recorded):
 def test_the_summary_names_the_earlier_cancellation_after_the_end_in_both_languages():
     o2 = load_directory().get("o2")
     german = summary_text(dict(ANSWERS, earlier_cancellation=DATED), o2)
-    assert ("• Kündigung: zum nächstmöglichen Zeitpunkt\n• Frühere Kündigung: vom 05.11.2026, nicht bestätigt – "
+    assert ("• Kündigungstermin: zum nächstmöglichen Zeitpunkt\n• Frühere Kündigung: vom 05.11.2026, nicht bestätigt – "
             "der Brief verweist darauf und kündigt vorsorglich nochmals") in german
     english = summary_text(dict(ANSWERS, earlier_cancellation=UNDATED), o2, language="en")
     assert ("• End: at the earliest possible date\n• Earlier cancellation: never confirmed – "

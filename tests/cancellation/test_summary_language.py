@@ -25,7 +25,7 @@ def test_the_german_summary_is_unchanged_and_typed_values_are_escaped_for_the_we
     text = summary_text(answers, None, escape=markdown_escape)
     assert text.startswith("Bitte prüfen Sie Ihre Angaben:")
     assert "• Kündigung: Option „\\[x\\]\\(javascript:alert\\(1\\)\\)“" in text
-    assert "• Kündigung: zum nächstmöglichen Zeitpunkt" in text
+    assert "• Kündigungstermin: zum nächstmöglichen Zeitpunkt" in text
     assert "• Zusätze: keine" in text
     assert text.endswith("Stimmt alles? Dann erstelle ich den Brief. Sonst sagen Sie mir, was ich ändern soll.")
 
@@ -39,15 +39,15 @@ def test_a_special_termination_summary_names_the_end_the_letter_names():
     # Hand-test: the bot said "Als Vertragsende nennt der Brief den 15.01.2027" and the letter named
     # it, but the summary said "zum nächstmöglichen Zeitpunkt".
     answers = dict(ANSWERS, end_date="asap", special_termination=_special("relocation", "2027-01-15"))
-    assert "• Kündigung: zum 15.01.2027, hilfsweise zum nächstmöglichen Zeitpunkt" in summary_text(answers, None)
+    assert "• Kündigungstermin: zum 15.01.2027, hilfsweise zum nächstmöglichen Zeitpunkt" in summary_text(answers, None)
     assert "• End: on 15 January 2027, or failing that" in summary_text(answers, None, language="en")
     # Without notice ("fristlos"): not the ordinary date either.
     answers = dict(answers, special_termination=_special("without_notice", None))
-    assert "• Kündigung: außerordentlich, hilfsweise zum nächstmöglichen Zeitpunkt" in summary_text(answers, None)
+    assert "• Kündigungstermin: außerordentlich, hilfsweise zum nächstmöglichen Zeitpunkt" in summary_text(answers, None)
     assert "• End: extraordinary notice, or failing that at the earliest possible date" in summary_text(answers, None, language="en")
     # A death case is an ordinary cancellation: its summary stays ordinary.
     answers = dict(answers, special_termination=_special("", None))
-    assert "• Kündigung: zum nächstmöglichen Zeitpunkt" in summary_text(answers, None)
+    assert "• Kündigungstermin: zum nächstmöglichen Zeitpunkt" in summary_text(answers, None)
 
 
 def test_the_summary_labels_the_number_a_contract_of_that_kind_has():

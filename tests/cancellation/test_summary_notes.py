@@ -48,3 +48,28 @@ def test_an_unknown_provider_has_no_notes():
     answers = dict(ANSWERS, provider="Studio X", provider_key=None, provider_address=TYPED_ADDRESS)
     text = summary_text(answers, None)
     assert "laut" not in text and "Hinweis" not in text
+
+
+def test_the_summary_asks_for_no_number_already_shown_nor_for_one_the_letter_cannot_hold():
+    """Hand-test items 16 and 10: "Geben Sie Ihre Versicherungsscheinnummer als Vertragsnummer an"
+    under the number itself; "auch Ihre Zählernummer" with no way to give one."""
+    from cancellation.providers import load_directory
+    from cancellation.summary import summary_text
+
+    directory = load_directory()
+    answers = {"subject_kind": "contract", "provider": "HUK-COBURG", "contract_type": "insurance",
+               "full_name": "Erika Muster", "street": "Musterstraße 5", "postcode": "10115", "city": "Berlin",
+               "customer_number": "none", "end_date": "asap", "extras": [], "email": "none"}
+    with_hint = [provider for provider in directory.providers
+                 if any(hint.value == "name_policy_number" for hint in provider.hints)][0]
+    answers["provider"], answers["provider_key"] = with_hint.name, with_hint.key
+    assert "Versicherungsscheinnummer als Vertragsnummer" in summary_text({**answers, "contract_reference": "none"}, with_hint)
+    shown = summary_text({**answers, "contract_reference": "123/456-7"}, with_hint)
+    assert "123/456-7" in shown and "Versicherungsscheinnummer als Vertragsnummer" not in shown
+    # One "Kündigung:" bullet (the subject), the end has its own label.
+    assert shown.count("• Kündigung:") == 1 and "• Kündigungstermin: zum nächstmöglichen Zeitpunkt" in shown
+    for energy in (provider for provider in directory.providers
+                   if any(hint.value == "name_meter_number" for hint in provider.hints)):
+        text = summary_text({**answers, "provider": energy.name, "provider_key": energy.key,
+                             "contract_type": "energy", "contract_reference": "none"}, energy)
+        assert "Zählernummer" not in text, energy.key
