@@ -130,7 +130,7 @@ class ActionCreateLetter(Action):
             # The letter is German (it goes to a German company): say what it says.
             letter = build_letter_data(answers, provider, reference=record.reference, today=today)
             tell(dispatcher, tracker, explain_letter(letter))
-        tell(dispatcher, tracker, next_steps(provider, answers.get("contract_type")))
+        tell(dispatcher, tracker, next_steps(provider, answers.get("contract_type"), bool(answers.get("country"))))
         offers = offer_after_letter(dispatcher, tracker, record.reference, answers, provider)
         kept = set(PERSONAL_SLOTS)
         return [SlotSet("last_reference", record.reference)] + offers + [

@@ -24,7 +24,9 @@ class ActionHowToSend(Action):
         # The provider named in this question wins over the one of the letter being written.
         match = directory.match(tracker.latest_message.get("text") or "")
         provider = match.provider if match else directory.get(tracker.get_slot("provider_key") or "")
-        tell(dispatcher, tracker, followup.how_to_send(provider, tracker.get_slot("contract_type")))
+        tell(dispatcher, tracker, followup.how_to_send(
+            provider, tracker.get_slot("contract_type"), bool(tracker.get_slot("country")),
+        ))
         if tracker.active_loop_name is None:
             dispatcher.utter_message(response="utter_how_to_send_offer")
         return []

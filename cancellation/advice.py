@@ -17,12 +17,16 @@ def sending_advice(
     accepts_email: bool,
     concluded_after_2016: Optional[bool],
     sector: Optional[Sector] = None,
+    sender_abroad: bool = False,
 ) -> Tuple[Message, ...]:
     """How to send the letter.
 
     `concluded_after_2016`: contract concluded after 30.09.2016 (§ 309 Nr. 13 BGB, Art. 229 § 37
     EGBGB); None when unknown. `provider_has_button`: None when unknown. `sector`: insurance is a
     financial service, for which § 312k BGB (the cancellation button) does not apply.
+    `sender_abroad`: the letter is posted outside Germany, where Deutsche Post's
+    Einwurf-Einschreiben does not exist: an international registered letter with advice of
+    delivery (UPU "Recommandé" / "Avis de réception") is the proof there.
     """
     advice: List[Message] = []
     if concluded_after_2016 is True:
@@ -31,7 +35,7 @@ def sending_advice(
         advice.append(say("utter_advice_signed_letter"))
     else:
         advice.append(say("utter_advice_textform_if_after_2016"))
-    advice.append(say("utter_advice_registered_mail"))
+    advice.append(say("utter_advice_registered_mail_abroad" if sender_abroad else "utter_advice_registered_mail"))
     if sector is not Sector.INSURANCE:
         # § 312k BGB; without a compliant button the consumer may cancel at any time without
         # notice (§ 312k Abs. 6 BGB).

@@ -34,31 +34,37 @@ def _sector(contract_type: Optional[str], provider: Optional[Provider]) -> Optio
     return provider_sector(provider.categories) if provider else None
 
 
-def _advice(provider: Optional[Provider], contract_type: Optional[str]) -> Sequence[Message]:
+def _advice(provider: Optional[Provider], contract_type: Optional[str], sender_abroad: bool) -> Sequence[Message]:
     return sending_advice(
         provider_has_button=provider.has_cancellation_button if provider else None,
         accepts_fax=bool(provider and provider.fax),
         accepts_email=bool(provider and provider.email),
         concluded_after_2016=None,
         sector=_sector(contract_type, provider),
+        sender_abroad=sender_abroad,
     )
 
 
-def how_to_send(provider: Optional[Provider], contract_type: Optional[str] = None) -> List[Message]:
+def how_to_send(
+    provider: Optional[Provider], contract_type: Optional[str] = None, sender_abroad: bool = False,
+) -> List[Message]:
     """The answer to "reicht eine E-Mail?" / "muss ich das per Einschreiben schicken?"."""
     intro = (
         say("utter_how_to_send_intro_provider", provider=provider.name) if provider
         else say("utter_how_to_send_intro")
     )
-    answer = [intro, *_advice(provider, contract_type)]
+    answer = [intro, *_advice(provider, contract_type, sender_abroad)]
     if provider is not None and provider.fax:
         answer.append(say("utter_how_to_send_fax_number", provider=provider.name, fax=provider.fax))
     return answer
 
 
-def next_steps(provider: Optional[Provider], contract_type: Optional[str] = None) -> List[Message]:
-    """What to do with the letter, with the provider's own channels where the directory knows them."""
-    advice = _advice(provider, contract_type)
+def next_steps(
+    provider: Optional[Provider], contract_type: Optional[str] = None, sender_abroad: bool = False,
+) -> List[Message]:
+    """What to do with the letter, with the provider's own channels where the directory knows them.
+    `sender_abroad`: the sender's address is outside Germany (answer `country`)."""
+    advice = _advice(provider, contract_type, sender_abroad)
     steps = [
         # Keeping the receipt and a copy is part of the registered-mail advice (said once).
         say("utter_followup_print_and_sign"), *advice, say("utter_followup_confirmation_expected"),

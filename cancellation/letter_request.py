@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Iterable, Mapping, Optional, Tuple
 
 from letters import LetterData, PostalAddress
+from letters.model import DOMESTIC_REGISTERED, INTERNATIONAL_REGISTERED
 
 from cancellation.countries import printed
 from cancellation.earlier_cancellation import earlier_cancellation
@@ -58,12 +59,15 @@ def build_letter_data(
     extras = set(fitting_extras(answers.get("extras"), answers.get("subject_kind"), answers.get("contract_type")))
     # Only when the holder died does the holder differ from the sender (a relative writes).
     holder = str(special.get("holder_name") or "").strip() or name
+    country = printed(answers.get("country"))
     return LetterData(
         reference=reference,
         sender=PostalAddress(
             lines=(name,), street=str(answers["street"]), postcode=str(answers["postcode"]), city=city,
-            country=printed(answers.get("country")),
+            country=country,
         ),
+        # Posted abroad: Deutsche Post's Einwurf-Einschreiben does not exist there (cancellation.advice).
+        postal_note=INTERNATIONAL_REGISTERED if country else DOMESTIC_REGISTERED,
         recipient=recipient_address(answers, provider),
         place=city,
         letter_date=today,

@@ -67,6 +67,12 @@ class EarlierCancellation:
     on: Optional[dt.date] = None  # None: the user did not say when
 
 
+# Postal notes for the address field: Deutsche Post's product at home; abroad the Universal Postal
+# Union's registered item ("Recommandé"), which every national post offers.
+DOMESTIC_REGISTERED = "Einwurf-Einschreiben"
+INTERNATIONAL_REGISTERED = "Einschreiben – Recommandé"
+
+
 @dataclass(frozen=True)
 class LetterData:
     reference: str  # e.g. "KB-2026-7F3K9Q", printed in the footer and the information block
@@ -82,7 +88,7 @@ class LetterData:
     phone_number: Optional[str] = None  # normalised, e.g. "0176 12345678"
     requested_end: Optional[dt.date] = None  # None = "zum nächstmöglichen Zeitpunkt"
     confirmation_email: Optional[str] = None
-    postal_note: str = "Einwurf-Einschreiben"  # printed in the address field's note zone
+    postal_note: str = DOMESTIC_REGISTERED  # printed in the address field's note zone
     special: Optional[SpecialTermination] = None
     # Keys of clauses.yml `enclosures` ("death_certificate") or text printed as given.
     enclosures: Tuple[str, ...] = ()

@@ -14,6 +14,15 @@ def test_registered_letter_advice_reminds_to_request_delivery_record():
     assert "Vormerkung" in text
 
 
+def test_a_sender_abroad_is_told_the_international_registered_letter_not_the_einwurf_einschreiben():
+    # Hand-test item 19: a letter sent from Madrid was to go as "Einwurf-Einschreiben".
+    text = joined(None, False, False, None, sender_abroad=True)
+    assert "Einwurf-Einschreiben ist ein Produkt der Deutschen Post und dort nicht erhältlich" in text
+    assert "internationales Einschreiben mit Rückschein" in text and "Recommandé" in text
+    assert "Am besten beweisbar ist im Alltag ein Einwurf-Einschreiben" not in text
+    assert "mindestens zwei Wochen" in text
+
+
 def test_textform_only_for_contracts_after_2016():
     assert "§ 309 Nr. 13 BGB" in joined(None, True, True, True)
     assert "unterschriebenen Brief" in joined(None, True, True, False)

@@ -114,6 +114,9 @@ def test_a_sender_abroad_gets_the_country_line_in_the_letter_and_the_summary():
     assert personal_data(answers)["country"] == "Italien"
     home = build_letter_data(ANSWERS, provider, reference="KB-2026-ABCDEF", today=dt.date(2026, 11, 26))
     assert home.sender.country == ""
+    # Hand-test item 19: Deutsche Post's Einwurf-Einschreiben cannot be posted from abroad.
+    assert data.postal_note == "Einschreiben – Recommandé" and "Einwurf" not in data.postal_note
+    assert home.postal_note == "Einwurf-Einschreiben"
 
 
 def test_a_cancellation_made_elsewhere_is_referred_to_only_in_a_letter_to_that_provider():

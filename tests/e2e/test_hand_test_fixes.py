@@ -93,3 +93,7 @@ def test_a_sender_abroad_gets_a_letter_with_the_country(chat: Chat):
     reply = chat.say("ja")
     text = pdf_text(download_letter(chat) if "letters/" in reply else b"")
     assert "Via Roma 3 · 39100 Bozen · ITALIEN" in text, reply
+    # Item 19 of the second hand-test: Deutsche Post's Einwurf-Einschreiben cannot be posted abroad.
+    assert "Einschreiben – Recommandé" in text and "Einwurf-Einschreiben" not in text
+    assert "internationales Einschreiben mit Rückschein" in reply
+    assert "Am besten beweisbar ist im Alltag ein Einwurf-Einschreiben" not in reply

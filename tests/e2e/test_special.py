@@ -7,7 +7,7 @@ import datetime as dt
 from cancellation.clock import today
 from cancellation.deadlines import format_date
 from cancellation.special import latest_receipt
-from cancellation.special.relocation import intended_end
+from cancellation.special.relocation import energy_end, intended_end
 from tests.e2e.conftest import Chat
 from tests.e2e.pdftext import pdf_text
 from tests.e2e.test_conversations import download_letter, reference_in
@@ -126,3 +126,42 @@ def test_declining_the_offered_special_path_goes_on_with_the_ordinary_letter(cha
     reply = chat.say("/deny")
     assert "nicht verstanden" not in reply
     assert "Name" in reply or "heißen" in reply or "Vor- und Nachname" in reply, reply
+
+
+def test_a_gym_member_who_moves_is_answered_at_once_not_one_message_late(chat: Chat):
+    # Hand-test item 1: a first message naming a gym and a move got no reply; the assessment came
+    # as the answer to the next message.
+    reply = _accept_offer(chat, chat.say("Fitnessstudio kündigen wegen Umzug"))
+    assert "kein gesetzliches Sonderkündigungsrecht wegen eines Umzugs" in reply
+    assert "XII ZR 62/15" in reply and "§ 60" not in reply and "TKG" not in reply
+    assert "Bei welchem Anbieter" in reply  # the interview goes on in the same turn
+
+
+def test_a_gym_member_moving_abroad_gets_a_careful_answer_and_an_ordinary_letter(chat: Chat):
+    reply = chat.say("Hallo, ich ziehe nächsten Monat nach Spanien und muss mein Fitnessstudio kündigen (McFit)")
+    reply = _accept_offer(chat, reply)
+    assert "ins Ausland" in reply and "sicher ist das nicht" in reply and "XII ZR 62/15" in reply
+    assert "§ 60" not in reply
+    summary = answer_until_summary(chat)
+    assert "McFit" in summary
+    reference_in(chat.say("ja"))
+    text = pdf_text(download_letter(chat))
+    assert "kündige ich den oben genannten Vertrag fristgerecht zum nächstmöglichen Zeitpunkt." in text
+    assert "außerordentlich" not in text and "§" not in text
+
+
+def test_an_energy_customer_who_moves_gets_the_six_weeks_of_the_enwg(chat: Chat):
+    move = today() + dt.timedelta(days=70)
+    end = energy_end(move, latest_receipt(today()))
+    reply = _accept_offer(chat, chat.say("Ich ziehe um und möchte deshalb meinen Stromvertrag bei E.ON kündigen"))
+    assert "Grundversorgung" in reply
+    assert "An welchem Tag ziehen Sie um" in chat.say("nein")
+    assert "neue Anschrift" in chat.say(format_date(move))
+    assessed = chat.say("Lindenweg 3, 99999 Irgendwo")
+    assert "§ 41b Abs. 5 EnWG" in assessed and "TKG" not in assessed
+    assert f"endet dann in der Regel am {format_date(end)}" in assessed
+    answer_until_summary(chat)
+    reference_in(chat.say("ja"))
+    text = pdf_text(download_letter(chat))
+    assert f"wegen meines Umzugs außerordentlich mit einer Frist von sechs Wochen zum {format_date(end)}" in text
+    assert "Die außerordentliche Kündigung stütze ich auf § 41b Abs. 5 EnWG." in text
