@@ -122,6 +122,34 @@ def test_web_chat_is_sticky_at_the_ingress_and_tls_ends_there() -> None:
     assert config["PUBLIC_BASE_URL"].startswith("https://")
 
 
+def test_rest_requests_naming_their_conversation_stay_on_one_pod() -> None:
+    """X-Conversation-Id picks a pod by consistent hash (the pod keeps the conversation's
+    replayed tracker); requests without it stay balanced freely (docs/DEPLOY.md)."""
+    ingresses = _by_kind("Ingress")
+    canary = ingresses["kuendigungshilfe-rest-conversation"]
+    annotations = canary["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/canary"] == "true"
+    assert annotations["nginx.ingress.kubernetes.io/canary-by-header"] == "X-Conversation-Id"
+    assert annotations["nginx.ingress.kubernetes.io/canary-by-header-pattern"] == ".+"
+    assert annotations["nginx.ingress.kubernetes.io/upstream-hash-by"] == "$http_x_conversation_id"
+    [rule] = canary["spec"]["rules"]
+    [path] = rule["http"]["paths"]
+    # ingress-nginx pairs a canary with a main Ingress of the same host and path.
+    main_rules = {
+        (main_rule["host"], main_path["path"], main_path["backend"]["service"]["name"])
+        for name, ingress in ingresses.items()
+        if "nginx.ingress.kubernetes.io/canary" not in ingress["metadata"]["annotations"]
+        for main_rule in ingress["spec"]["rules"] for main_path in main_rule["http"]["paths"]
+    }
+    assert (rule["host"], "/webhooks/rest/", "rasa") in main_rules
+    assert path["path"] == "/webhooks/rest/"
+    # Its own Service: on `rasa`, the upstream of the web chat, cookie affinity takes precedence.
+    services = _by_kind("Service")
+    service = services[path["backend"]["service"]["name"]]
+    assert service["metadata"]["name"] != "rasa"
+    assert service["spec"]["selector"] == services["rasa"]["spec"]["selector"]
+
+
 def test_the_migration_job_runs_the_migrations() -> None:
     job = _by_kind("Job")["migrate"]
     [container] = job["spec"]["template"]["spec"]["containers"]
