@@ -57,6 +57,7 @@ from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
     ActiveLoop,
+    BotUttered,
     EntitiesAdded,
     Event,
     Restarted,
@@ -75,6 +76,10 @@ APPLIED_ATTRIBUTE = "_kuendigungshilfe_applied"
 _NOT_REPLAYABLE_TWICE = (StoryExported, EntitiesAdded)
 # Tracker attributes a clone must not share with the shadow: the shadow changes them in place.
 _COPIED_ATTRIBUTES = ("events", "active_loop", "latest_action")
+# Before the first user (bot) message a replayed tracker holds a new empty one of its own.
+_PLACEHOLDERS: Dict[Text, Callable[[], Event]] = {
+    "latest_message": UserUttered.empty, "latest_bot_utterance": BotUttered.empty,
+}
 
 
 def _covers(events: Sequence[Event], count: int, first: Optional[Event],
@@ -113,6 +118,8 @@ def _clone(source: DialogueStateTracker) -> DialogueStateTracker:
             value = {key: copying.copy(slot) for key, slot in value.items()}
         elif name in _COPIED_ATTRIBUTES:
             value = copying.copy(value)
+        elif name in _PLACEHOLDERS and not any(value is e for e in reversed(source.events)):
+            value = _PLACEHOLDERS[name]()
         state[name] = value
     return clone
 

@@ -158,6 +158,15 @@ def test_changing_a_copy_changes_neither_the_tracker_nor_its_next_copy():
     assert len(tracker.events) == len(FORM_HAPPY_PATH)
 
 
+def test_copies_before_the_first_message_do_not_share_the_empty_message():
+    tracker = DialogueStateTracker("empty", DOMAIN.slots)
+    tracker.update(listen())
+    first, second = fast_copy(tracker), fast_copy(tracker)
+    assert first.latest_message == second.latest_message == _rasa_copy(tracker).latest_message
+    assert first.latest_message is not second.latest_message
+    assert first.latest_bot_utterance is not second.latest_bot_utterance
+
+
 def test_a_changed_or_bounded_history_is_replayed_as_rasa_does():
     tracker = DialogueStateTracker("rebuilt", DOMAIN.slots)
     for event in FORM_HAPPY_PATH:
