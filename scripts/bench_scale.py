@@ -5,7 +5,7 @@ ports, and stops it afterwards; the machine should be otherwise quiet (each line
     python -m scripts.bench_scale throughput [--users 20]        1 vs 2 replicas, saturated
     python -m scripts.bench_scale users [--levels 100,200,300]   locust users with think time
     python -m scripts.bench_scale growth [--attempts 100000]     turn 40 vs 2; full vs empty DB
-    python -m scripts.bench_scale growth --only-long             turn 40 vs 2 only, one cluster
+    python -m scripts.bench_scale growth --only-long [--before-tree DIR]  turn 40 vs 2 only
 
 Prints one JSON line per measurement.
 """
@@ -79,7 +79,9 @@ class RunningCluster:
 
 
 @contextlib.contextmanager
-def cluster(replicas: int, database_url: str, action_replicas: Optional[int] = None) -> Iterator[RunningCluster]:
+def cluster(replicas: int, database_url: str, action_replicas: Optional[int] = None,
+            root: Path = ROOT) -> Iterator[RunningCluster]:
+    """`make cluster` of the checkout at `root` (default: this one)."""
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as scratch:
         run_dir = Path(scratch)
         base, replica_base, action_base, metrics_base = (
@@ -100,7 +102,7 @@ def cluster(replicas: int, database_url: str, action_replicas: Optional[int] = N
         env.pop("METRICS_PORT", None)
         output = (run_dir / "supervisor.out").open("wb")
         process = subprocess.Popen(
-            [str(ROOT / "scripts" / "cluster.sh")], cwd=ROOT, env=env, stdout=output,
+            [str(root / "scripts" / "cluster.sh")], cwd=root, env=env, stdout=output,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )
         running = RunningCluster(process, run_dir, env)
@@ -378,28 +380,39 @@ def _filled(url: str, attempts: int, conversations: int, events_each: int) -> No
           "s": round(time.monotonic() - started)})
 
 
-def _long_conversations(running: RunningCluster, samples: int) -> None:
-    """(1) turn 40 vs turn 2 of one conversation."""
-    timings = Timings()
+def _long_conversations(clusters: Dict[str, RunningCluster], samples: int) -> None:
+    """(1) turn 40 vs turn 2 of one conversation; with several clusters (code before and after
+    a change), their conversations alternate so that all see the same machine load."""
+    timings = {name: Timings() for name in clusters}
     for _ in range(samples):
-        long_conversation(running, 40, timings)
-    early_wall, early_cpu = timings.of((2, 3, 4))
-    late_wall, late_cpu = timings.of((38, 39, 40))
-    emit({"part": "growth", "measure": "turn 40 vs turn 2 (one conversation)",
-          "turn_2_4_ms_median": _median(early_wall),
-          "turn_38_40_ms_median": _median(late_wall),
-          "ratio": round(statistics.median(late_wall) / statistics.median(early_wall), 2),
-          "turn_2_4_cpu_ms_mean": _mean(early_cpu),
-          "turn_38_40_cpu_ms_mean": _mean(late_cpu),
-          "cpu_ratio": round(statistics.fmean(late_cpu) / statistics.fmean(early_cpu), 2),
-          "conversations": samples})
+        for name, running in clusters.items():
+            long_conversation(running, 40, timings[name])
+    for name, timing in timings.items():
+        early_wall, early_cpu = timing.of((2, 3, 4))
+        late_wall, late_cpu = timing.of((38, 39, 40))
+        emit({"part": "growth", "measure": "turn 40 vs turn 2 (one conversation)", "code": name,
+              "turn_2_4_ms_median": _median(early_wall),
+              "turn_38_40_ms_median": _median(late_wall),
+              "ratio": round(statistics.median(late_wall) / statistics.median(early_wall), 2),
+              "turn_2_4_cpu_ms_mean": _mean(early_cpu),
+              "turn_38_40_cpu_ms_mean": _mean(late_cpu),
+              "cpu_ratio": round(statistics.fmean(late_cpu) / statistics.fmean(early_cpu), 2),
+              "conversations": samples})
 
 
-def growth_long_only(samples: int) -> None:
-    """Only (1), on one cluster with an empty database: no fill, no second cluster."""
-    with scratch_schema() as empty_url, cluster(1, empty_url) as empty_cluster:
-        _warm_up(empty_cluster)
-        _long_conversations(empty_cluster, samples)
+def growth_long_only(samples: int, before_tree: Optional[Path] = None) -> None:
+    """Only (1), on a cluster with an empty database: no fill. With `before_tree` (a checkout
+    of other code, e.g. `git worktree add /tmp/before <commit>` with .venv and models linked),
+    a second cluster runs that code at the same time."""
+    with contextlib.ExitStack() as stack:
+        clusters = {}
+        if before_tree is not None:
+            clusters["before"] = stack.enter_context(
+                cluster(1, stack.enter_context(scratch_schema()), root=before_tree))
+        clusters["this"] = stack.enter_context(cluster(1, stack.enter_context(scratch_schema())))
+        for running in clusters.values():
+            _warm_up(running)
+        _long_conversations(clusters, samples)
 
 
 def growth(attempts: int, conversations: int, events_each: int, samples: int, long: bool = True) -> None:
@@ -414,7 +427,7 @@ def growth(attempts: int, conversations: int, events_each: int, samples: int, lo
             _warm_up(empty_cluster)
             _warm_up(full_cluster)
             if long:  # (1) turn 40 vs turn 2 of one conversation, on the empty database
-                _long_conversations(empty_cluster, samples)
+                _long_conversations({"this": empty_cluster}, samples)
             # (2) the same conversations on the empty and the filled database, alternating
             empty, full = Timings(), Timings()
             for _ in range(samples):
@@ -452,13 +465,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     three.add_argument("--skip-long", action="store_true", help="skip turn 40 vs turn 2")
     three.add_argument("--only-long", action="store_true",
                        help="only turn 40 vs turn 2, on one cluster with an empty database")
+    three.add_argument("--before-tree", type=Path, metavar="DIR",
+                       help="with --only-long: also run the checkout in DIR, alternating")
     args = parser.parse_args(argv)
     if args.part == "throughput":
         throughput(args.users, args.conversations_per_user)
     elif args.part == "users":
         users(args.levels, args.duration, args.spawn_rate)
     elif args.only_long:
-        growth_long_only(args.samples)
+        growth_long_only(args.samples, args.before_tree)
     else:
         growth(args.attempts, args.conversations, args.events_per_conversation, args.samples,
                long=not args.skip_long)

@@ -60,7 +60,7 @@ def action_server(workdir: Path) -> Iterator[Dict[str, str]]:
         RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), ACTION_PORT=str(port),
         ACTION_SERVER_URL=f"http://127.0.0.1:{port}/webhook",
         ACTION_SERVER_TOKEN=secrets.token_urlsafe(32),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}",
         PUBLIC_BASE_URL="http://127.0.0.1:5005", SQL_POOL_SIZE="5", SQL_MAX_OVERFLOW="10",
     )
     env.pop("REDIS_URL", None)  # in-memory lock store: one process
@@ -125,6 +125,7 @@ async def measure(model: Path, conversations: int, turns: int, without: Sequence
     early_turns, late_turns = range(2, 5), range(turns - 2, turns + 1)
     profiles = {"early": cProfile.Profile(), "late": cProfile.Profile()}
     cpu: Dict[int, List[float]] = {}
+    wall: Dict[int, List[float]] = {}
     action_cpu: Dict[int, List[float]] = {}
     # One uncounted conversation first: the process loads lazily on its first turns.
     for index in range(conversations + 1):
@@ -134,18 +135,20 @@ async def measure(model: Path, conversations: int, turns: int, without: Sequence
             phase = "early" if turn in early_turns else "late" if turn in late_turns else None
             profiler = profiles[phase] if (profile_dir and phase and index) else None
             action_started = cpu_seconds([action_pid])
-            started = time.process_time()
+            started, wall_started = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
             replies = await _say(agent, sender, message)
             if profiler:
                 profiler.disable()
             spent = (time.process_time() - started) * 1000
+            wall_ms = (time.perf_counter() - wall_started) * 1000
             action_spent = (cpu_seconds([action_pid]) - action_started) * 1000
             if not replies:
                 raise RuntimeError(f"no answer in turn {turn}")
             if index:
                 cpu.setdefault(turn, []).append(spent)
+                wall.setdefault(turn, []).append(wall_ms)
                 action_cpu.setdefault(turn, []).append(action_spent)
     early = [ms for turn in early_turns for ms in cpu[turn]]
     late = [ms for turn in late_turns for ms in cpu[turn]]
@@ -160,6 +163,10 @@ async def measure(model: Path, conversations: int, turns: int, without: Sequence
         "cpu_ratio": round(statistics.fmean(late) / statistics.fmean(early), 2),
         "turn_2_4_cpu_ms_median": round(statistics.median(early), 1),
         f"turn_{turns - 2}_{turns}_cpu_ms_median": round(statistics.median(late), 1),
+        "turn_2_4_wall_ms_median": round(statistics.median(
+            [ms for turn in early_turns for ms in wall[turn]]), 1),
+        f"turn_{turns - 2}_{turns}_wall_ms_median": round(statistics.median(
+            [ms for turn in late_turns for ms in wall[turn]]), 1),
         "action_server_turn_2_4_cpu_ms_mean": round(statistics.fmean(action_early), 1),
         f"action_server_turn_{turns - 2}_{turns}_cpu_ms_mean": round(statistics.fmean(action_late), 1),
         "conversations": conversations, "without": list(without),
