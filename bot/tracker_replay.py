@@ -138,8 +138,12 @@ def _current_shadow(tracker: DialogueStateTracker) -> Optional[_Shadow]:
     if any(isinstance(event, _NOT_REPLAYABLE_TWICE) for event in new):
         vars(tracker).pop(SHADOW_ATTRIBUTE, None)
         return None
-    for event in new:
-        shadow.tracker.update(event)
+    try:
+        for event in new:
+            shadow.tracker.update(event)
+    except Exception:
+        vars(tracker).pop(SHADOW_ATTRIBUTE, None)  # half replayed: never continue it
+        raise
     if new:
         shadow.count, shadow.last = len(events), new[-1]
         shadow.first = events[0]

@@ -185,6 +185,31 @@ def test_a_changed_or_bounded_history_is_replayed_as_rasa_does():
         assert applied_events(bounded) == RASA_APPLIED(bounded)
 
 
+class _FailsOnce(SlotSet):
+    """A slot event whose first replay raises (as a broken custom event might)."""
+
+    failures = 1
+
+    def apply_to(self, tracker):
+        if type(self).failures:
+            type(self).failures -= 1
+            raise RuntimeError("replay failed")
+        super().apply_to(tracker)
+
+
+def test_a_replay_that_failed_halfway_is_not_continued():
+    tracker = DialogueStateTracker("failing", DOMAIN.slots)
+    for event in FORM_HAPPY_PATH:
+        tracker.update(event)
+    fast_copy(tracker)
+    tracker.events.append(SlotSet("full_name", "Erika"))
+    tracker.events.append(_FailsOnce("street", "Nebenweg 1"))  # in the history, not yet replayed
+    with pytest.raises(RuntimeError):
+        fast_copy(tracker)
+    assert _state(fast_copy(tracker)) == _state(_rasa_copy(tracker))
+    assert fast_copy(tracker).get_slot("street") == "Nebenweg 1"
+
+
 def test_events_that_act_on_every_replay_are_replayed_by_rasa():
     calls = []
 
