@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from cancellation.extras import identification_questions
 from cancellation.interview import required_fields
+from cancellation.provider_records import Identification
 from cancellation.providers import Provider
 
 from actions import services
@@ -68,7 +69,15 @@ def interview_fields(answers: Dict[str, Any]) -> tuple:
     provider = provider_of(answers)
     has_address = provider is not None and provider.address is not None
     identification = identification_questions(provider.identification) if provider else ()
-    return required_fields(answers, provider_has_address=has_address, identification=identification)
+    return required_fields(
+        answers, provider_has_address=has_address, identification=identification,
+        by_account_email=known_by_account_email(provider),
+    )
+
+
+def known_by_account_email(provider: Optional[Provider]) -> bool:
+    """The provider identifies its customers by their account's e-mail address (providers.yml)."""
+    return provider is not None and provider.identification.mentions(Identification.ACCOUNT_EMAIL)
 
 
 def clear(slots: Iterable[str]) -> List[EventType]:

@@ -47,7 +47,7 @@ from cancellation.validation import InvalidInput
 from cancellation.vocabulary import ChangeOfMind, SubjectKind
 
 from actions import services
-from actions.answers import answers_of, clear, interview_fields
+from actions.answers import answers_of, clear, interview_fields, known_by_account_email, provider_of
 from actions.speech import AskWithExamples, buttons_of, field_names, language, tell
 
 Slots = Dict[Text, Any]
@@ -320,7 +320,8 @@ class ValidateCancellationForm(FormValidationAction):
             dated = date_for_number("contract_reference", text, dispatcher, tracker)
             if dated is not None:
                 return dated
-            needed = tracker.get_slot("customer_number") in (None, SKIPPED)
+            by_account = known_by_account_email(provider_of(answers_of(tracker)))
+            needed = tracker.get_slot("customer_number") in (None, SKIPPED) and not by_account
             account = validation.find_email(text)
             if account is not None:
                 # A streaming account has no number, only the e-mail it runs under: the letter
@@ -447,6 +448,10 @@ class ActionAskContractReference(Action):
         return "action_ask_contract_reference"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        provider = provider_of(answers_of(tracker))
+        if known_by_account_email(provider):
+            tell(dispatcher, tracker, say("utter_ask_account_email", provider=provider.name))
+            return []
         numbers, _ = reference_numbers(tracker.get_slot("contract_type"))
         required = tracker.get_slot("customer_number") in (None, SKIPPED)
         key = "utter_ask_contract_reference_required" if required else "utter_ask_contract_reference"

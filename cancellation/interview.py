@@ -31,10 +31,13 @@ def required_fields(
     *,
     provider_has_address: bool,
     identification: Sequence[str] = (),
+    by_account_email: bool = False,
 ) -> Tuple[str, ...]:
     """The questions to ask, in order, given what is known so far.
 
     `identification`: what the provider requires besides the numbers (e.g. o2's Kundenkennzahl).
+    `by_account_email`: the provider knows its customers by their account's e-mail address and
+    has no customer number (Netflix): the number question asks for that address instead.
     """
     fields = ["subject_kind", "provider"]
     if answers.get("provider") and not provider_has_address:
@@ -43,7 +46,8 @@ def required_fields(
         fields.append("option_name")
     else:
         fields.append("contract_type")
-    fields += ["full_name", *ADDRESS_FIELDS, "customer_number", "contract_reference", *identification]
+    numbers = ["contract_reference"] if by_account_email else ["customer_number", "contract_reference"]
+    fields += ["full_name", *ADDRESS_FIELDS, *numbers, *identification]
     fields += ["end_date", "extras", "email", "summary_confirmed"]
     return tuple(fields)
 

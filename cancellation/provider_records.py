@@ -29,6 +29,9 @@ class Identification(str, Enum):
     HANDWRITTEN_SIGNATURE = "handwritten_signature"
     CUSTOMER_NUMBER = "customer_number"  # also member, policy or subscription number
     PHONE_NUMBER = "phone_number"
+    # An online account with no customer or contract number (Netflix, Spotify): the e-mail
+    # address the account runs under identifies it.
+    ACCOUNT_EMAIL = "account_email"
 
 
 class Hint(str, Enum):

@@ -31,6 +31,7 @@ _GIVEN_BY_ANSWER = {
     "date_of_birth": Identification.DATE_OF_BIRTH,
     "customer_number": Identification.CUSTOMER_NUMBER,
     "phone_number": Identification.PHONE_NUMBER,
+    "email": Identification.ACCOUNT_EMAIL,
 }
 _NOT_GIVEN = (None, "", "none")
 

@@ -295,3 +295,23 @@ def test_changing_the_end_date_names_it_in_plain_german():
     asyncio.run(ActionChangeField().run(dispatcher, tracker("Kündigungsdatum ändern", "change_field",
                                                             requested_slot="summary_confirmed", **GYM), {}))
     assert [message.get("text") for message in dispatcher.messages] == ["Gern, dann ändern wir: Kündigungsdatum."]
+
+
+NETFLIX = {"subject_kind": "contract", "provider": "Netflix", "provider_key": "netflix", "contract_type": "streaming",
+           "full_name": "Erika Muster"}
+
+
+def test_a_netflix_account_is_asked_for_its_e_mail_address_and_keine_is_an_answer():
+    """Hand-test item 12: Netflix has no customer or contract number; "keine" was refused."""
+    from actions.answers import interview_fields
+
+    fields = interview_fields(NETFLIX)
+    assert "customer_number" not in fields and "contract_reference" in fields
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskContractReference().run(dispatcher, tracker("Erika Muster", **NETFLIX), {}))
+    assert dispatcher.messages[0]["text"].startswith("Unter welcher E-Mail-Adresse läuft Ihr Konto bei Netflix?")
+    for none in ("keine", "hab ich nicht", "gibt es nicht", "nein"):
+        result, said = validate("contract_reference", none, **NETFLIX)
+        assert result["contract_reference"] == "none" and said == [], none
+    result, said = validate("contract_reference", "erika@example.org", **NETFLIX)
+    assert result["contract_reference"] == "none" and result["email"] == "erika@example.org"

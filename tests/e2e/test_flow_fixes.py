@@ -53,23 +53,34 @@ def test_a_date_is_no_membership_number_and_changes_the_end_at_the_summary(chat:
     reply = chat.say("zum 31.01.2027")
     assert "keine Nummer" in reply and "31.01.2027" in reply and "Mitglieds" in reply
     chat.say("M-123456")
-    summary = until(chat, "Zusammenfassung", ROUTINE)
+    summary = until(chat, "Bitte prüfen Sie Ihre Angaben", ROUTINE)
     assert "zum 31.01.2027" in summary and "Mitglieds-/Vertragsnummer: M-123456" in summary
     reply = chat.say("ich möchte zum 28.02.2027 kündigen")
-    assert "zum 28.02.2027" in reply and "Zusammenfassung" in reply
+    assert "zum 28.02.2027" in reply and "Bitte prüfen Sie Ihre Angaben" in reply
     reply = chat.say("Kündigungsdatum ändern")
     assert "Kündigung zum." not in reply and "Kündigungsdatum" in reply
 
 
-def test_keine_is_no_number_for_a_streaming_account(chat: Chat):
+def test_a_streaming_account_is_asked_for_its_e_mail_and_keine_is_an_answer(chat: Chat):
     chat.say("Ich möchte mein Netflix-Abo kündigen")
     until(chat, "vollständiger Name", ROUTINE)
     chat.say("Erika Muster")
     chat.say("Musterstraße 5, 10115 Berlin")
-    chat.say("weiß ich nicht")
-    chat.say("keine")
+    assert "E-Mail-Adresse läuft Ihr Konto bei Netflix" in chat.text and "Kundennummer" not in chat.text
     reply = chat.say("keine")
-    assert "Zu wann" in reply or "kündigen" in reply, reply
+    assert "Zu wann möchten Sie kündigen" in reply and "brauche ich" not in reply
+
+
+def test_keine_is_a_no_number_answer_like_nein(chat: Chat):
+    chat.say("Ich möchte meine Mitgliedschaft bei McFit kündigen")
+    until(chat, "vollständiger Name", ROUTINE)
+    chat.say("Erika Muster")
+    chat.say("Musterstraße 5, 10115 Berlin")
+    reply = chat.say("gibt es nicht")
+    assert "Mitglieds" in reply and "zu kurz" not in reply
+    chat.say("keine")
+    reply = chat.say("hab ich nicht")
+    assert "Zu wann möchten Sie kündigen" in reply
 
 
 def test_deleting_data_mid_interview_is_one_clear_question(chat: Chat):
