@@ -23,6 +23,7 @@ from cancellation.special.facts import (
     CHANGE_EFFECTIVE,
     CONTRACTED_SPEED,
     NEW_ADDRESS,
+    NOTICE_RECEIVED,
     RELATIONSHIP,
     FactKind,
     Question,
@@ -161,6 +162,49 @@ def _starting_day(text: str, today: dt.date) -> Optional[dt.date]:
     return parse_month_start(text, today)
 
 
+# "erhöht zum 1. Januar die Preise", "passen wir unsere Preise zum 01.02.2027 an": in a message about
+# a change, "zum <Tag>" next to the change is when it takes effect (hand-test item 7). Not when the
+# user's own cancellation follows ("Preiserhöhung, ich will zum 31.03. kündigen").
+_CHANGE_WORD = r"(?:erhoeh\w*|angehoben|anheb\w*|steig\w*|aender\w*|anpass\w*|passen|gilt|gelten|wirksam|preis\w*|tarif\w*)"
+_CHANGE_AT = (
+    re.compile(r"\b" + _CHANGE_WORD + r"\b(?P<between>[^.!?]{0,40}?)\bzum\s+(?P<rest>.{1,30})"),
+    re.compile(r"\bzum\s+(?P<rest>[^!?]{1,30}?)\s+(?P<between>(?:\w+\s+){0,3})" + _CHANGE_WORD + r"\b"),
+)
+_OWN_CANCELLATION = re.compile(r"kuendig|cancel")
+# "Den Brief habe ich am 20.11.2026 bekommen", "erhalten am 20.11.", "received it on 20 November".
+_RECEIVED = (
+    re.compile(r"\bam\s+(?P<rest>[^,;!?]{1,25}?)\s+(?:\w+\s+){0,2}(?:bekommen|erhalten|zugegangen|zugestellt|"
+               r"eingegangen|angekommen|gekommen|kam|kamen)\b"),
+    re.compile(r"\b(?:bekommen|erhalten|zugegangen|zugestellt|received|got)\s+(?:\w+\s+){0,2}?(?:am|on)\s+(?P<rest>.{1,25})"),
+)
+
+
+def _change_day(text: str, today: dt.date) -> Optional[dt.date]:
+    folded = fold(text or "")
+    for pattern in _CHANGE_AT:
+        for match in pattern.finditer(folded):
+            after = folded[match.end("rest"):match.end("rest") + 25] if pattern is _CHANGE_AT[0] else ""
+            if _OWN_CANCELLATION.search(match["between"]) or _OWN_CANCELLATION.search(match["rest"] + after):
+                continue
+            try:
+                return parse_past_or_future_date(match["rest"], today)
+            except InvalidInput:
+                continue
+    return None
+
+
+def _received_day(text: str, today: dt.date) -> Optional[dt.date]:
+    for pattern in _RECEIVED:
+        for match in pattern.finditer(fold(text or "")):
+            try:
+                day = parse_past_or_future_date(match["rest"], today)
+            except InvalidInput:
+                continue
+            if day <= today:
+                return day
+    return None
+
+
 def facts_from_request(ground: Optional[SpecialGround], text: str, today: dt.date) -> Dict[str, Any]:
     """Facts of the message that asks for the special path (hand-test item 4): those of every
     answer, and for a price change the day it takes effect ("…, ab 1. Januar. Kann ich da raus?").
@@ -169,9 +213,12 @@ def facts_from_request(ground: Optional[SpecialGround], text: str, today: dt.dat
     """
     facts = facts_from_message(ground, text)
     if ground is SpecialGround.PRICE_CHANGE:
-        effective = _starting_day(text, today)
+        effective = _starting_day(text, today) or _change_day(text, today)
         if effective is not None:
             facts[CHANGE_EFFECTIVE.key] = effective.isoformat()
+        received = _received_day(text, today)
+        if received is not None:
+            facts[NOTICE_RECEIVED.key] = received.isoformat()
     return facts
 
 

@@ -103,6 +103,11 @@ def test_a_complaint_names_the_speed_and_moving_abroad_so_they_are_not_asked():
     ("Telekom erhöht die Preise", None),
     ("Ich will zum 31.03. kündigen, wegen der Preiserhöhung", None),  # the end wanted, not the change
     ("Am 1.11. kam eine Preiserhöhung von Vodafone", None),  # the day the notice came
+    # hand-test item 7: "zum <Tag>" next to the change is when it takes effect
+    ("Meine Stadtwerke erhöhen zum 1. Januar die Preise. Kann ich da raus?", "2027-01-01"),
+    ("Sehr geehrter Kunde, wir passen unsere Preise zum 01.02.2027 an. Der Grundpreis steigt.", "2027-02-01"),
+    ("Vodafone erhöht die Preise, ich will zum 31.03.2027 kündigen", None),
+    ("Preiserhöhung! Ich möchte zum 31.01.2027 kündigen", None),
 ])
 def test_the_day_a_price_change_takes_effect_is_taken_from_the_message(text, effective):
     # hand-test item 4: "ab 1. Januar" / "ab Februar" was asked again; in an answer a date
@@ -110,6 +115,19 @@ def test_the_day_a_price_change_takes_effect_is_taken_from_the_message(text, eff
     assert "change_effective" not in facts_from_message(SpecialGround.PRICE_CHANGE, text)
     facts = facts_from_request(SpecialGround.PRICE_CHANGE, text, TODAY)
     assert facts.get("change_effective") == effective
+
+
+@pytest.mark.parametrize("text, received", [
+    ("Meine Stadtwerke erhöhen zum 1. Januar die Preise. Den Brief habe ich am 20.11.2026 bekommen.", "2026-11-20"),
+    ("o2 erhöht ab dem 1.2. die Grundgebühr, die Mitteilung habe ich am 15.11. erhalten", "2026-11-15"),
+    ("Am 1.11. kam eine Preiserhöhung von Vodafone", "2026-11-01"),
+    ("I received the notice on 20 November, prices go up from 1 January", "2026-11-20"),
+    ("Telekom erhöht die Preise ab 1. Januar", None),
+    ("Das Schreiben soll am 30.11. kommen", None),  # a day still to come is no receipt
+])
+def test_the_day_the_notice_came_is_taken_from_the_message(text, received):
+    # hand-test item 7: "Den Brief habe ich am 20.11.2026 bekommen" was asked again
+    assert facts_from_request(SpecialGround.PRICE_CHANGE, text, TODAY).get("notice_received") == received
 
 
 def test_a_month_without_a_day_is_the_first_of_that_month_when_a_change_or_move_starts():

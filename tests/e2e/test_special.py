@@ -165,3 +165,18 @@ def test_an_energy_customer_who_moves_gets_the_six_weeks_of_the_enwg(chat: Chat)
     text = pdf_text(download_letter(chat))
     assert f"wegen meines Umzugs außerordentlich mit einer Frist von sechs Wochen zum {format_date(end)}" in text
     assert "Die außerordentliche Kündigung stütze ich auf § 41b Abs. 5 EnWG." in text
+
+
+def test_the_dates_of_a_price_rise_named_in_the_first_message_are_not_asked_again(chat: Chat):
+    # Hand-test item 7: "erhöht zum 1. Januar … Den Brief habe ich am 20.11.2026 bekommen" was
+    # asked both the day of receipt and the day the change takes effect.
+    notice = today() - dt.timedelta(days=5)
+    effective = today() + dt.timedelta(days=40)
+    reply = chat.say(f"Meine Stadtwerke erhöhen zum {format_date(effective)} die Strompreise. "
+                     f"Den Brief habe ich am {format_date(notice)} bekommen. Kann ich da raus?")
+    reply = _accept_offer(chat, reply)
+    assert "Was ändert sich" in reply, reply
+    assert "Grundversorgung" in chat.say("Arbeitspreis steigt von 32 auf 39 Cent je kWh")
+    assert "Haben Sie die Mitteilung noch" in chat.say("nein")
+    assessed = chat.say("ja")
+    assert f"zum {format_date(effective)}" in assessed and "§ 41 Abs. 5 EnWG" in assessed
