@@ -267,6 +267,28 @@ def known_option_name(text: str) -> str | None:
     return None
 
 
+# Capitalised words before a generic "Paket"/"Option" that are not a name ("Mein Paket", "Bitte …").
+_NOT_NAME_WORDS = frozenset({
+    "ich", "mein", "meine", "meinen", "meinem", "das", "die", "den", "dem", "der", "ein", "eine", "einen",
+    "dieses", "diese", "diesen", "unser", "unsere", "ihr", "ihre", "bitte", "nur", "hallo", "hi", "guten",
+    "tag", "und", "auch", "noch", "the", "my", "only", "please", "i", "kuendigen", "kuendigung",
+})
+_NAME_WORD_RE = re.compile(r"(?:^|(?<=\s))(?P<word>[A-ZÄÖÜ][\w\-+]*)\s+$")
+
+
+def _name_before(text: str, position: int) -> str | None:
+    """Up to three capitalised words right before `position` that name an option, or None."""
+    words: list[str] = []
+    head = text[:position]
+    while len(words) < 3:
+        match = _NAME_WORD_RE.search(head)
+        if match is None or fold(match["word"]) in _NOT_NAME_WORDS:
+            break
+        words.insert(0, match["word"])
+        head = head[: match.start("word")]
+    return " ".join(words) or None
+
+
 def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
     """Whether an option is mentioned, its specific name if any, and where."""
     for alias, canonical in _NAMED_OPTIONS.items():
@@ -279,6 +301,9 @@ def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
         if folded_word in _NOT_OPTIONS or folded_word.endswith(("reisepass", "personalausweis")):
             continue
         if folded_word in _GENERIC_OPTION_WORDS:
+            named = _name_before(text, match.start("word"))
+            if named:  # "das Sky Sport Paket" (hand-test item 7): the words before name it
+                return True, f"{named} {word.strip('-')}", match.start("word") - len(named) - 1
             return True, None, match.start("word")
         if folded_word.endswith(("option", "optionen", "paket", "pakete", "pass")):
             name = word.strip("-")

@@ -94,6 +94,10 @@ def test_end_dates_need_a_trigger_word_and_must_be_possible(text, end_date):
         ("Ich möchte das Auslandspaket kündigen, den Handyvertrag aber behalten", "Auslandspaket"),
         ("StreamOn abbestellen bitte", "StreamOn"),
         ("Ich will eine Tarifoption kündigen, der Vertrag bleibt", None),
+        # hand-test item 7: the name before a generic "Paket" was lost and asked again
+        ("Ich möchte bei Sky nur das Sky Sport Paket kündigen", "Sky Sport Paket"),
+        ("Mein Paket bei Sky kündigen", None),
+        ("Ich will nur das Paket kündigen", None),
     ],
 )
 def test_options_are_recognised(text, option_name):

@@ -143,3 +143,27 @@ def test_a_cancellation_made_elsewhere_without_confirmation_gets_the_law_and_a_l
     assert f"Wiederholung meiner Kündigung vom {earlier}" in text
     assert f"am {earlier} habe ich den Vertrag bereits gekündigt" in text
     assert "Vorsorglich kündige ich hiermit nochmals" in text
+
+
+def test_an_option_named_in_the_first_message_is_not_asked_for_again(chat: Chat):
+    # Hand-test item 7: "nur das Sky Sport Paket kündigen" was asked "Wie heißt die Option …?".
+    reply = chat.say("Ich möchte bei Sky nur das Sky Sport Paket kündigen")
+    asked = [reply]
+    for _ in range(12):
+        if "Bitte prüfen Sie Ihre Angaben" in chat.text:
+            break
+        if "Widerspruch nach Art. 21 DSGVO" in chat.text:
+            asked.append(chat.say("nein"))
+        else:
+            asked.append(_answer_one(chat))
+    assert "Bitte prüfen Sie Ihre Angaben" in chat.text, chat.text
+    assert not any("Wie heißt die Option" in text for text in asked)
+    assert "Sky Sport Paket" in chat.text
+
+
+def _answer_one(chat: Chat) -> str:
+    from tests.e2e.test_followup import INTERVIEW_ANSWERS
+
+    answer = next((reply for words, reply in INTERVIEW_ANSWERS if words in chat.text), None)
+    assert answer is not None, f"unexpected question: {chat.text}"
+    return chat.say(answer)
