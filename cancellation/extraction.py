@@ -27,8 +27,9 @@ from cancellation.validation import (
 CONTRACT_TYPE_LABELS: dict[str, str] = {
     "mobile": "Mobilfunkvertrag",
     "dsl": "DSL-Vertrag",
-    "cable": "Kabelanschluss-Vertrag",
+    "cable": "Internet über Kabel",  # hand-test item 17: cable internet, no TV contract
     "fibre": "Glasfaser-Vertrag",
+    "internet": "Internetvertrag",  # "mein Internet": nothing says DSL
     "landline": "Festnetzvertrag",
     "tv": "TV-Abonnement",
     "energy": "Stromliefervertrag",
@@ -219,13 +220,22 @@ _KEEP_CONTRACT_RE = re.compile(
     r"laeuft\s+weiter|unveraendert)"
     r"|\bnur\s+(?:(?:die|das|den|meine|mein|meinen)\s+)?[\w\-]*(?:option|paket|pass)",
 )
-_CANCEL_RE = re.compile(r"kuendig|beenden|abbestellen|abmelden|stornier|\bcancel|\bterminat", re.IGNORECASE)
+# "kundigen", "kündgen": typed without umlauts or with a letter missing (hand-test item 11).
+_CANCEL_RE = re.compile(r"kuendig|\bku(?:e)?ndi?g(?!eb)|beenden|abbestellen|abmelden|stornier|\bcancel|\bterminat", re.IGNORECASE)
 
-# Ordered: more specific words first ("Kabel-Internet" is cable, not dsl).
+# Ordered: more specific words first ("Kabel-Internet" is cable, not dsl). An insurance is its own
+# contract with an insurer whatever device it covers ("Handyversicherung bei Wertgarantie",
+# hand-test item 3): it comes before the device words (an add-on booked with the telecom provider
+# is an option, see _insurance_option).
+_INSURANCE_PATTERN = r"versicherung\w*|schutzbrief\w*|geraeteschutz\w*|\bpolice\b|\binsurance\b"
 _CONTRACT_TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("insurance", _INSURANCE_PATTERN),
     ("fibre", r"\bglasfaser\w*|\bftth\b|\bfib(?:re|er)\b"),
+    ("tv", r"\bkabel\s*(?:-\s*)?(?:tv|fernseh\w*)|\bcable tv\b"),  # cable TV is TV (hand-test item 17)
     ("cable", r"\bkabel\w*|\bkabelanschluss|\bcable\b"),
-    ("dsl", r"\bv?dsl\w*|\binternet\w*|\bwlan\b|\bbreitband\w*"),
+    ("dsl", r"\bv?dsl\w*|\bdls\b"),
+    # "Internet" alone names no technology: a neutral internet contract, never "DSL" (item 17).
+    ("internet", r"\binternet\w*|\bwlan\b|\bbreitband\w*"),
     ("landline", r"\bfestnetz\w*|\btelefonanschluss\w*|\blandline\b"),
     ("mobile", r"\bhandy\w*|\bmobilfunk\w*|\bsmartphone\w*|\bsim-?karte\w*|\bprepaid\w*|\bmobilvertrag\w*"
                r"|\bmobile (?:phone|contract|plan)\b|\bphone (?:contract|plan)\b"),
@@ -235,7 +245,12 @@ _CONTRACT_TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("streaming", r"\bstreaming\w*|\bnetflix\b|\bspotify\b|\bdazn\b|\bdisney\s*\+|\bprime video\b"),
     ("tv", r"\bpay-?tv\b|\bfernseh\w*|\btv\b|\bsky\b"),
     ("press", r"\bzeitung\w*|\bzeitschrift\w*|\bmagazin\w*|\bzeitungsabo\w*|\bnewspaper\w*"),
-    ("insurance", r"versicherung\w*|\bpolice\b|\binsurance\b"),
+)
+_TELECOM_TYPES = frozenset({"mobile", "dsl", "cable", "fibre", "internet", "landline"})
+_INSURANCE_WORD_RE = re.compile(
+    r"(?<![\w\-])(?P<word>[\w\-]*(?:versicherung|schutzbrief|geräteschutz|geraeteschutz)[\w\-]*)"
+    r"|\b(?P<english>(?:(?:phone|mobile|device|handset)\s+)?insurance)\b",
+    re.IGNORECASE,
 )
 
 
@@ -249,6 +264,29 @@ def _contract_type(folded: str) -> str | None:
             if not _NEGATED_BEFORE_RE.search(folded[: match.start()]):
                 return contract_type
     return None
+
+
+def _insurance_option(
+    text: str, folded: str, contract_type: str | None, categories: tuple[str, ...]
+) -> tuple[str, str] | None:
+    """A device insurance booked as an add-on of a telecom contract ("Handyversicherung bei o2",
+    "the phone insurance on my congstar contract"): its name and the contract's type; else None.
+
+    With an insurer (Wertgarantie, or no provider named) the insurance is its own contract
+    (hand-test item 3); "Geräteschutz für mein Handy" names a device, no telecom provider."""
+    if contract_type != "insurance":
+        return None
+    match = _INSURANCE_WORD_RE.search(text)
+    if match is None:
+        return None
+    name = (match.group("word") or match.group("english")).strip("-")
+    rest = _contract_type(fold(text[: match.start()] + " " + text[match.end():]))
+    device = _contract_type(fold(re.sub(r"versicherung|schutz|insurance", " ", name, flags=re.IGNORECASE)))
+    telecom_provider = bool(set(categories) & _TELECOM_TYPES) and "insurance" not in categories
+    kind = next((kind for kind in (rest, device) if kind in _TELECOM_TYPES), None)
+    if kind is None or not telecom_provider:
+        return None
+    return name, kind
 
 
 def contract_type_named(text: str) -> str | None:
@@ -438,6 +476,7 @@ _NAMED_AFTER_BEI_RE = re.compile(
 _NOT_A_COMPANY_RE = re.compile(
     r"\b(?:\w*kuendigung\w*|frage\w*|hilfe|suche|erstellung|problem\w*|umzug|tod|todesfall|"
     r"vertrag\w*|anbieter\w*|firma|gesellschaft|mir|uns|ihnen|ihm|ihr|post|e-?mail|ende|beginn|"
+    r"[\w\-]*hotline[\w\-]*|service[\w\-]*|warteschleife|callcenter|support|"  # "bei der Hotline angerufen" (item 4)
     r"laufzeit|frist\w*|mindestlaufzeit|ihre[mnr]?|meine[mnr]?|kunden\w*|mitglied\w*|preis\w*|bedarf|gelegenheit|\w*fragen|seit|ab|bis)\b"
 )
 _ABSTRACT_NOUN_RE = re.compile(r"(?:ung|heit|keit|schaft|tion|tum)$")
@@ -479,7 +518,14 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
         contract_type = match.provider.categories[0]
 
     option_found, option_name, option_position = _option(text, folded)
-    subject_kind = _subject_kind(folded, option_found, option_position, contract_type, provider)
+    add_on = _insurance_option(text, folded, contract_type, match.provider.categories if match else ())
+    if add_on is not None:
+        # The insurance is what is cancelled; the telecom contract runs on.
+        contract_type = add_on[1]
+        subject_kind = "option"
+        option_name = option_name or add_on[0]
+    else:
+        subject_kind = _subject_kind(folded, option_found, option_position, contract_type, provider)
     if subject_kind != "option":
         option_name = None
 

@@ -104,7 +104,11 @@ def waiting_message(letter: AttemptRecord) -> Message:
     )
 
 
-_TYPE_OF_LABEL = {label: ContractType(key) for key, label in CONTRACT_TYPE_LABELS.items()}
+# Letters written before cable internet got its own label carry the old one.
+_TYPE_OF_LABEL = {
+    "Kabelanschluss-Vertrag": ContractType.CABLE,
+    **{label: ContractType(key) for key, label in CONTRACT_TYPE_LABELS.items()},
+}
 
 
 def stored_contract_type(letter: AttemptRecord) -> Optional[ContractType]:

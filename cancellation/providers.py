@@ -23,7 +23,7 @@ from cancellation.provider_records import Hint, IdentificationRule, ProviderAddr
 DEFAULT_PATH = Path(__file__).with_name("providers.yml")
 
 CONTRACT_TYPES = (
-    "mobile", "dsl", "cable", "fibre", "landline", "tv", "energy", "gas",
+    "mobile", "dsl", "cable", "fibre", "internet", "landline", "tv", "energy", "gas",
     "gym", "streaming", "press", "insurance", "other",
 )
 

@@ -53,6 +53,7 @@ class ContractType(Vocabulary):
     DSL = "dsl"
     CABLE = "cable"
     FIBRE = "fibre"
+    INTERNET = "internet"  # "mein Internet": a fixed-line connection whose technology was not named
     LANDLINE = "landline"
     TV = "tv"
     ENERGY = "energy"
@@ -74,13 +75,13 @@ class ContractType(Vocabulary):
     @property
     def is_fixed_line_internet(self) -> bool:
         """Where § 57 Abs. 4 TKG (slow internet, BNetzA measurement) can apply."""
-        return self in (ContractType.DSL, ContractType.CABLE, ContractType.FIBRE)
+        return self in (ContractType.DSL, ContractType.CABLE, ContractType.FIBRE, ContractType.INTERNET)
 
     @property
     def has_phone_number(self) -> bool:
         """Where number porting (§ 59 TKG) makes sense."""
         return self in (ContractType.MOBILE, ContractType.LANDLINE, ContractType.DSL,
-                        ContractType.CABLE, ContractType.FIBRE)
+                        ContractType.CABLE, ContractType.FIBRE, ContractType.INTERNET)
 
 
 # TV over cable/IPTV is an electronic communications service in many bundles, but a pure pay-TV
@@ -90,6 +91,7 @@ _SECTORS = {
     ContractType.DSL: Sector.TELECOM,
     ContractType.CABLE: Sector.TELECOM,
     ContractType.FIBRE: Sector.TELECOM,
+    ContractType.INTERNET: Sector.TELECOM,
     ContractType.LANDLINE: Sector.TELECOM,
     ContractType.ENERGY: Sector.ENERGY,
     ContractType.GAS: Sector.ENERGY,

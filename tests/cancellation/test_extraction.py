@@ -132,7 +132,7 @@ def test_contract_cancellations(text, contract_type):
     "text, contract_type",
     [
         # Hand-test item 12: "kein Glasfaser" at the new home made the DSL contract a fibre one.
-        ("Ich ziehe um, am neuen Ort gibt es kein Glasfaser. Ich habe Festnetz und Internet bei der Telekom", "dsl"),
+        ("Ich ziehe um, am neuen Ort gibt es kein Glasfaser. Ich habe Festnetz und Internet bei der Telekom", "internet"),
         ("am neuen Ort gibt es kein Glasfaser", None),
         ("Ich habe keinen Handyvertrag, nur Festnetz", "landline"),
     ],
@@ -271,3 +271,70 @@ def test_a_german_sender_has_no_country_and_the_providers_block_abroad_is_not_th
             "1075 KZ Amsterdam\nNiederlande\n\nHiermit kündige ich mein Netflix-Abo.")
     facts = extract_facts(text, TODAY)
     assert (facts.street, facts.postcode, facts.city, facts.country) == ("Musterstraße 5", "10115", "Berlin", None)
+
+
+@pytest.mark.parametrize(
+    "text, contract_type, subject_kind, option_name, provider_name",
+    [
+        # Hand-test item 3: an insurance with an insurer is its own contract, whatever device it covers.
+        ("Ich möchte meine Handyversicherung bei Wertgarantie kündigen", "insurance", "contract", None, "Wertgarantie"),
+        ("Smartphone-Versicherung kündigen", "insurance", "contract", None, None),
+        ("Ich will meinen Fahrrad-Schutzbrief kündigen", "insurance", "contract", None, None),
+        ("Geräteschutz für mein Handy kündigen", "insurance", "contract", None, None),
+        # Booked with the mobile contract at the telecom provider: an option of that contract.
+        ("Ich möchte meine Handyversicherung bei o2 kündigen", "mobile", "option", "Handyversicherung", None),
+        ("Ich möchte nur die Handyversicherung bei Vodafone kündigen, der Vertrag bleibt", "mobile", "option",
+         "Handyversicherung", None),
+    ],
+)
+def test_an_insurance_wins_over_the_device_it_covers(text, contract_type, subject_kind, option_name, provider_name):
+    facts = extract_facts(text, TODAY)
+    assert (facts.contract_type, facts.subject_kind, facts.option_name) == (contract_type, subject_kind, option_name)
+    assert facts.provider_name == provider_name
+
+
+@pytest.mark.parametrize(
+    "text, contract_type",
+    [
+        # Hand-test item 17: cable internet is no TV contract, and "internet" alone says no DSL.
+        ("Ich will GigaZuhause 250 Kabel bei Vodafone kündigen", "cable"),
+        ("kabel tv bei vodafone kündigen", "tv"),
+        ("I want to cancel my internet with 1&1", "internet"),
+        ("internet kündigen", "internet"),
+        ("will mein vodafone dls kündgen", "dsl"),
+    ],
+)
+def test_internet_is_named_by_what_the_user_says(text, contract_type):
+    assert extract_facts(text, TODAY).contract_type == contract_type
+
+
+def test_internet_labels_are_neutral_and_cable_is_internet():
+    assert CONTRACT_TYPE_LABELS["internet"] == "Internetvertrag"
+    assert CONTRACT_TYPE_LABELS["cable"] == "Internet über Kabel"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hand-test item 11: typed without umlauts, a whole mobile contract asked "contract or option?".
+        "ich will mein handy vertrag kundigen bei vodafon",
+        "handyvertrag kuendgen bei o2",
+    ],
+)
+def test_a_cancellation_typed_without_umlauts_is_the_whole_contract(text):
+    facts = extract_facts(text, TODAY)
+    assert (facts.subject_kind, facts.contract_type) == ("contract", "mobile")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hand-test item 4: "bei der Hotline" named a provider called "Hotline".
+        "ich habe heute zweimal vergeblich bei der Hotline angerufen",
+        "Ich hänge seit einer Stunde bei der Service-Hotline in der Warteschleife",
+        "bei dem Kundenservice erreiche ich niemanden",
+    ],
+)
+def test_the_hotline_is_no_provider(text):
+    facts = extract_facts(text, TODAY)
+    assert facts.provider_name is None and facts.provider is None
