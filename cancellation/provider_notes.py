@@ -9,6 +9,7 @@ from typing import List, Optional
 from cancellation.provider_records import Hint, ProviderAddress, Source
 from cancellation.providers import Provider
 from cancellation.texts import Message, Renderable, say
+from cancellation.vocabulary import SubjectKind
 
 
 # Hints that ask the user to give a number the letter prints: said only while none is given.
@@ -18,6 +19,9 @@ _NUMBER_HINTS = frozenset(
 # Hints asking for something the letter has no place for (LetterData has no meter number): a
 # summary must not ask for what the user cannot give (hand-test item 10).
 _NOT_IN_THE_LETTER = frozenset({Hint.NAME_METER_NUMBER})
+# Hints about the end of the whole contract: cancelling one option (the Sky Sport package) leaves
+# the contract, and the rented receiver and smartcard, in use (hand-test item 14).
+_CONTRACT_END_HINTS = frozenset({Hint.RETURN_RENTAL_EQUIPMENT, Hint.PREPAID_DEACTIVATES})
 
 
 def directory_notes(
@@ -26,13 +30,16 @@ def directory_notes(
     address_used: bool,
     contract_type: Optional[str] = None,
     number_given: bool = False,
+    subject_kind: Optional[str] = None,
 ) -> List[Message]:
     """Everything the summary says about a known provider: the notes on its directory address
     when the letter uses it, then the hints. `number_given`: a customer or contract number is
-    in the letter, so no hint asks for one again."""
+    in the letter, so no hint asks for one again. For an option only the hints that fit one."""
     if provider is None:
         return []
     skipped = _NOT_IN_THE_LETTER | (_NUMBER_HINTS if number_given else frozenset())
+    if SubjectKind.parse(subject_kind) is SubjectKind.OPTION:
+        skipped |= _CONTRACT_END_HINTS
     hints = provider_hints(provider, skip=skipped)
     return (address_notes(provider, contract_type) if address_used else []) + hints
 

@@ -141,6 +141,7 @@ def summary_text(
         address_used=not answers.get("provider_address"),
         contract_type=answers.get("contract_type"),
         number_given=number_given,
+        subject_kind=answers.get("subject_kind"),
     )
     if provider_address_is_own(answers, provider):
         # Asked before the letter is written: a letter to one's own address cancels nothing.

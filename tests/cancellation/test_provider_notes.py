@@ -138,3 +138,16 @@ def test_the_letter_is_addressed_as_the_country_of_the_address_wants(directory, 
     assert lines[0] == provider.legal_entity and lines[-len(tail):] == tail
     assert render_pdf(data)[:5] == b"%PDF-"
 
+
+
+def test_cancelling_only_an_option_asks_for_no_equipment_back(directory):
+    # Hand-test item 14: the Sky Sport package ends, the receiver and smartcard stay in use.
+    sky = directory.get("sky")
+    contract = dict(ANSWERS, provider="Sky", provider_key="sky", contract_type="tv")
+    option = dict(contract, subject_kind="option", option_name="Sky Sport")
+    assert "Receiver" in summary_text(contract, sky)
+    assert "Receiver" not in summary_text(option, sky)
+    assert "receiver" not in summary_text(option, sky, language="en")
+    assert f"utter_provider_hint_{Hint.RETURN_RENTAL_EQUIPMENT.value}" not in {
+        message.key for message in directory_notes(sky, address_used=False, subject_kind="option")
+    }
