@@ -18,6 +18,7 @@ def sending_advice(
     concluded_after_2016: Optional[bool],
     sector: Optional[Sector] = None,
     sender_abroad: bool = False,
+    identification_of: Optional[str] = None,
 ) -> Tuple[Message, ...]:
     """How to send the letter.
 
@@ -27,6 +28,9 @@ def sending_advice(
     `sender_abroad`: the letter is posted outside Germany, where Deutsche Post's
     Einwurf-Einschreiben does not exist: an international registered letter with advice of
     delivery (UPU "Recommandé" / "Avis de réception") is the proof there.
+    `identification_of`: the name of a provider whose own rules ask for a customer password or a
+    handwritten signature (o2's Kundenkennzahl, providers.yml); said once, as practical advice next
+    to the legal form, so that no sentence calls the signature a must (hand-test item 13).
     """
     advice: List[Message] = []
     if concluded_after_2016 is True:
@@ -35,6 +39,10 @@ def sending_advice(
         advice.append(say("utter_advice_signed_letter"))
     else:
         advice.append(say("utter_advice_textform_if_after_2016"))
+    if identification_of:
+        # LEGAL.md "Form and proof": standard terms may not require more than text form
+        # (§ 309 Nr. 13 b BGB); the provider's rule only decides how fast it matches the letter.
+        advice.append(say("utter_advice_provider_identification", provider=identification_of))
     advice.append(say("utter_advice_registered_mail_abroad" if sender_abroad else "utter_advice_registered_mail"))
     if sector is not Sector.INSURANCE:
         # § 312k BGB; without a compliant button the consumer may cancel at any time without

@@ -15,6 +15,7 @@ from cancellation.deadlines import add_months
 from cancellation.interview import ASAP
 from cancellation.letter_request import build_letter_data
 from cancellation.log.records import AttemptRecord
+from cancellation.provider_records import Identification
 from cancellation.providers import Provider
 from cancellation.replies import fold
 from cancellation.special.facts import provider_sector
@@ -34,6 +35,13 @@ def _sector(contract_type: Optional[str], provider: Optional[Provider]) -> Optio
     return provider_sector(provider.categories) if provider else None
 
 
+def _asks_identification(provider: Optional[Provider]) -> bool:
+    return provider is not None and any(
+        provider.identification.mentions(item)
+        for item in (Identification.CUSTOMER_PASSWORD, Identification.HANDWRITTEN_SIGNATURE)
+    )
+
+
 def _advice(provider: Optional[Provider], contract_type: Optional[str], sender_abroad: bool) -> Sequence[Message]:
     return sending_advice(
         provider_has_button=provider.has_cancellation_button if provider else None,
@@ -42,17 +50,24 @@ def _advice(provider: Optional[Provider], contract_type: Optional[str], sender_a
         concluded_after_2016=None,
         sector=_sector(contract_type, provider),
         sender_abroad=sender_abroad,
+        identification_of=provider.name if provider is not None and _asks_identification(provider) else None,
     )
 
 
 def how_to_send(
-    provider: Optional[Provider], contract_type: Optional[str] = None, sender_abroad: bool = False,
+    provider: Optional[Provider],
+    contract_type: Optional[str] = None,
+    sender_abroad: bool = False,
+    letter: Optional[AttemptRecord] = None,
 ) -> List[Message]:
-    """The answer to "reicht eine E-Mail?" / "muss ich das per Einschreiben schicken?"."""
-    intro = (
-        say("utter_how_to_send_intro_provider", provider=provider.name) if provider
-        else say("utter_how_to_send_intro")
-    )
+    """The answer to "reicht eine E-Mail?" / "muss ich das per Einschreiben schicken?"; after a
+    letter, for that letter (hand-test item 13)."""
+    if letter is not None:
+        intro = say("utter_how_to_send_intro_letter", reference=letter.reference, provider=letter.provider or "–")
+    elif provider:
+        intro = say("utter_how_to_send_intro_provider", provider=provider.name)
+    else:
+        intro = say("utter_how_to_send_intro")
     answer = [intro, *_advice(provider, contract_type, sender_abroad)]
     if provider is not None and provider.fax:
         answer.append(say("utter_how_to_send_fax_number", provider=provider.name, fax=provider.fax))

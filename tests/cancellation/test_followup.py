@@ -6,6 +6,7 @@ from cancellation.followup import (
     confirmation_message,
     earlier_cancellation_day,
     escalation_advice,
+    how_to_send,
     is_telecom,
     letter_subject,
     latest_letter,
@@ -183,3 +184,21 @@ def test_the_confirmation_names_the_subject_in_the_readers_language():
     assert "KB-2026-AAAAAA, mobile contract (Mobilfunkvertrag) with o2: cancellation confirmed" in english
     german = text_of(confirmation_message(record(), None, "de"))
     assert "KB-2026-AAAAAA (Mobilfunkvertrag bei o2)" in german
+
+
+def test_o2s_identification_rule_is_practical_advice_beside_the_text_form():
+    # Hand-test item 13: "unbedingt von Hand unterschreiben" beside "Fax oder E-Mail genügt".
+    o2 = load_directory().get("o2")
+    for text in (text_of(next_steps(o2, "mobile")), text_of(how_to_send(o2, "mobile"))):
+        assert "Textform" in text and "Kundenkennzahl" in text
+        assert "unbedingt" not in text
+    assert "Kundenkennzahl" not in text_of(how_to_send(load_directory().get("vodafone"), "mobile"))
+    english = text_of(how_to_send(o2, "mobile"), "en")
+    assert "customer password" in english and "text form" in english
+
+
+def test_how_to_send_after_the_letter_answers_for_that_letter():
+    o2 = load_directory().get("o2")
+    letter = record(reference="KB-2026-PVYPR0", provider="o2")
+    answer = text_of(how_to_send(o2, "mobile", letter=letter))
+    assert "KB-2026-PVYPR0" in answer and "E-Mail" in answer
