@@ -23,6 +23,7 @@ from cancellation.hotline import (
     empathy_response,
     letter_to,
     parse_call_report,
+    provider_of_the_letters,
 )
 from cancellation import clock, examples
 from cancellation.log.references import find_reference
@@ -82,6 +83,13 @@ class ActionLogHotlineCalls(Action):
         pending = tracker.get_slot("hotline_calls")
         records = services.attempt_log().reads.attempts_for_conversation(tracker.sender_id)
         provider, provider_key = tracker.get_slot("provider"), tracker.get_slot("provider_key")
+        contract_type = tracker.get_slot("contract_type")
+        if not provider and not pending:
+            # "bei der Hotline angerufen" after the letter: the calls to that letter's provider.
+            letter = provider_of_the_letters(records)
+            if letter is not None and letter.provider:
+                provider, provider_key = letter.provider, letter.provider_key
+                contract_type = letter.contract_type or contract_type
         # Said once: "no call needed" and whether this provider already has its letter.
         empathy = empathy_response(records, provider, provider_key, asked_provider=bool(pending))
         if empathy:
@@ -109,8 +117,8 @@ class ActionLogHotlineCalls(Action):
                     channel=channel_of(tracker),
                     conversation_id=tracker.sender_id,
                     provider=str(provider),
-                    provider_key=tracker.get_slot("provider_key") or None,
-                    contract_type=ContractType.parse(tracker.get_slot("contract_type")),
+                    provider_key=provider_key or None,
+                    contract_type=ContractType.parse(contract_type),
                     subject=subject_text(answers_of(tracker)),
                     called_at=moment,
                     outcome=OUTCOME_UNREACHABLE,

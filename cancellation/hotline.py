@@ -138,6 +138,21 @@ def letter_to(
     return latest_letter([record for record in records if _same_provider(record, provider, provider_key)])
 
 
+def provider_of_the_letters(records: Sequence[AttemptRecord]) -> Optional[AttemptRecord]:
+    """The newest letter when all the conversation's letters go to one provider, else None.
+
+    Calls reported without a provider after such a letter ("bei der Hotline angerufen") are calls
+    to that provider (hand-test item 4); with letters to several providers the user is asked.
+    """
+    newest = latest_letter(records)
+    if newest is None:
+        return None
+    letters = [record for record in records if latest_letter([record]) is not None]
+    if all(_same_provider(record, newest.provider or "", newest.provider_key) for record in letters):
+        return newest
+    return None
+
+
 def empathy_response(
     records: Sequence[AttemptRecord], provider: Optional[str], provider_key: Optional[str], *, asked_provider: bool
 ) -> Optional[str]:

@@ -2,7 +2,15 @@ import datetime as dt
 
 import pytest
 
-from cancellation.hotline import call_note, call_times, calls_summary, empathy_response, letter_to, parse_call_report
+from cancellation.hotline import (
+    call_note,
+    call_times,
+    calls_summary,
+    empathy_response,
+    letter_to,
+    parse_call_report,
+    provider_of_the_letters,
+)
 from cancellation.log.records import AttemptRecord
 from cancellation.texts import render
 from cancellation.vocabulary import AttemptKind, Channel, Status, SubjectKind
@@ -105,3 +113,23 @@ def test_the_letter_the_calls_come_after(records, provider, key, letter):
 )
 def test_what_is_said_about_the_calls(records, provider, key, asked, said):
     assert empathy_response(records, provider, key, asked_provider=asked) == said
+
+
+O2 = record("o2", "o2", day=5)
+O2_AGAIN = record("O2 Telefónica", "o2", day=6)
+
+
+@pytest.mark.parametrize(
+    "records, letter",
+    [
+        # Hand-test item 4: "bei der Hotline angerufen" after the o2 letter are calls to o2.
+        ([O2], O2),
+        ([O2, O2_CALL], O2),  # calls are no letter
+        ([O2, O2_AGAIN], O2_AGAIN),  # one provider, two letters: the newest
+        ([VODAFONE, O2], None),  # two providers: the user is asked which one
+        ([OLD_O2], None),  # a forgotten letter is gone
+        ([], None),
+    ],
+)
+def test_calls_without_a_provider_named_go_to_the_provider_of_the_conversations_letters(records, letter):
+    assert provider_of_the_letters(records) == letter

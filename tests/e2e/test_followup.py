@@ -115,3 +115,28 @@ def test_confirmation_then_evidence_in_chat_and_from_the_cli(chat: Chat, tmp_pat
     text = pdf_text(target.read_bytes())
     assert "Brief erstellt" in text and "Statusänderung" in text and "intakt" in text
     assert "bestätigtes Vertragsende 31.03.2027" in text
+
+
+def test_hotline_calls_after_a_letter_belong_to_that_letter(chat: Chat):
+    # Hand-test item 4: "bei der Hotline" named no provider called "Hotline" and started a new interview.
+    reference = letter_for_o2(chat)
+    logged = chat.say("ich habe heute zweimal vergeblich bei der Hotline angerufen")
+    assert "2 erfolglose Anrufe bei o2" in logged
+    assert "ganzen Vertrag" not in logged and "gemeinsam" not in logged
+    references = set(re.findall(r"KB-\d{4}-[0-9A-Z]{6}", logged))
+    calls = [row for row in attempts_json(chat.stack) if row["reference"] in references]
+    assert len(calls) == 2 and all(row["kind"] == "hotline_call" and row["provider"] == "o2" for row in calls)
+    waiting = chat.say("es kam keine Bestätigung")
+    assert "sobald dieser Brief fertig ist" not in waiting
+    assert reference in waiting or "Bitte warten Sie bis zum" in waiting
+    chat.say("Nachweis")
+    report = pdf_text(download_letter(chat))
+    assert f"Nachweis zu Vorgang {reference}" in report and report.count("Hotline-Anruf") == 2
+
+
+def test_sending_question_after_the_letter_answers_for_that_letter(chat: Chat):
+    # Hand-test item 13: the question was answered with "schreiben Sie einfach „kündigen“".
+    letter_for_o2(chat)
+    reply = chat.say("wie schicke ich das ab? zählt auch eine E-Mail?")
+    assert "„kündigen“" not in reply
+    assert "Textform" in reply or "E-Mail" in reply
