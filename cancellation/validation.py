@@ -889,7 +889,11 @@ def says_end_date(text: str) -> bool:
 
 
 def is_only_a_date(text: str) -> bool:
-    """True for a message that is a date and nothing else ("zum 31.01.2027", "bis 1. März")."""
+    """True for a message that is a date and nothing else ("zum 31.01.2027", "bis 1. März");
+    "1/2345" (a policy number) has no month 23 and is no date."""
+    parts = _find_date_parts(fold(text))
+    if parts is None or not 1 <= parts.month <= 12 or not 1 <= (parts.day or 1) <= 31:
+        return False
     return _is_only_a_date(text)
 
 

@@ -486,3 +486,15 @@ def test_a_remark_after_the_name_is_not_part_of_it(answer):
 @pytest.mark.parametrize("answer", ["Peters, Klaus", "Klaus Peters, geb. Müller", "Anna-Lena Schmidt", "Ursula von der Leyen"])
 def test_names_with_commas_and_particles_stay_whole(answer):
     assert parse_full_name(answer) == answer
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("zum 31.01.2027", True), ("31.1.27", True), ("bis 1. März", True), ("01.05.2025", True),
+     ("1/2345", False), ("12/3456", False), ("V-2024-123456", False), ("0176 12345678", False),
+     ("M-123456", False)],
+)
+def test_a_date_is_told_from_a_number(text, expected):
+    from cancellation.validation import is_only_a_date
+
+    assert is_only_a_date(text) is expected
