@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from cancellation.extraction import contract_type_named
+from cancellation.extraction import contract_types_named
 from cancellation.replies import fold
 from cancellation.vocabulary import ChangeOfMind, SubjectKind
 
@@ -91,8 +91,9 @@ def changed_contract_type(text: str, *, contract_type: Optional[str], asked: Opt
     folded = fold(text).replace("\u2019", "'")
     if re.search(r"[0-9]", folded) or not _CHANGE_RE.search(folded):
         return None
-    named = contract_type_named(text)
-    return named if named is not None and named != contract_type else None
+    # "doch Gas statt Strom" names both: the one that is not the chosen one is meant.
+    other = [named for named in contract_types_named(text) if named != contract_type]
+    return other[0] if len(other) == 1 else None
 
 
 def change_of_mind(

@@ -289,10 +289,15 @@ def _insurance_option(
     return name, kind
 
 
-def contract_type_named(text: str) -> str | None:
-    """The kind of contract a message names ("ich meine den Gasvertrag" -> "gas"), skipping one
-    named as not meant ("doch nicht Strom"), or None."""
-    return _contract_type(fold(text))
+def contract_types_named(text: str) -> tuple[str, ...]:
+    """Every kind of contract a message names ("doch Gas statt Strom" -> gas, energy), skipping
+    one named as not meant ("doch nicht Strom")."""
+    folded = fold(text)
+    return tuple(
+        contract_type
+        for contract_type, pattern in _CONTRACT_TYPE_PATTERNS
+        if any(not _NEGATED_BEFORE_RE.search(folded[: match.start()]) for match in re.finditer(pattern, folded))
+    )
 
 
 def known_option_name(text: str) -> str | None:

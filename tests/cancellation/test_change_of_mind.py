@@ -67,6 +67,8 @@ KIND = ChangeOfMind.CONTRACT_TYPE
         ("Moment, nein, doch nicht Strom, ich meine den Gasvertrag", "energy", "full_name", KIND),
         ("ach doch, Strom", "gas", "full_name", KIND),
         ("nein, eigentlich den Gasvertrag", "energy", "summary_confirmed", KIND),
+        ("doch Gas statt Strom", "energy", "full_name", KIND),
+        ("actually gas, not electricity", "energy", "email", KIND),
         ("ach doch, Strom", "energy", "full_name", None),  # the kind chosen already: no change
         ("Peter Strom", "gas", "full_name", None),  # a surname, said as no change
         ("ach, Stromstraße 5", "gas", "street", None),  # an address
