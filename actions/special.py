@@ -15,6 +15,7 @@ from cancellation.special import Context, assess, latest_receipt, next_question
 from cancellation.special.facts import provider_sector
 from cancellation.special_interview import (
     InvalidAnswer,
+    asks_why,
     assessment_messages,
     detect_ground,
     facts_from_message,
@@ -22,6 +23,7 @@ from cancellation.special_interview import (
     ground_label,
     parse_fact,
     parse_ground,
+    why_asked,
 )
 from cancellation.texts import say
 from cancellation.vocabulary import ContractType, Sector, SpecialGround, SubjectKind
@@ -156,6 +158,11 @@ class ValidateSpecialForm(FormValidationAction):
         missing = next_question(ground, facts, context)
         if missing is None:
             return {"special_fact": FACT_DONE}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "ask_why" or asks_why(str(value or "")):
+            # Explained, then the same question again (the form asks while the slot is empty).
+            tell(dispatcher, tracker, why_asked(missing.question))
+            return {"special_fact": None}
         # Whatever question it answers, a message's other facts are taken too ("mein Vater",
         # "dort gibt es kein Glasfaser"): they are not asked again.
         stated = facts_from_message(SpecialGround.parse(ground), str(value or ""))

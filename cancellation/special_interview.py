@@ -240,6 +240,24 @@ def facts_from_message(ground: Optional[SpecialGround], text: str) -> Dict[str, 
     return facts
 
 
+# --- "warum?" at a question ---------------------------------------------------------------------------
+
+_WHY = re.compile(r"^\W*(?:warum|wieso|weshalb|wozu|wofuer|why|what for)\b")
+# Questions with their own explanation (utter_why_special_<key>); the others get the general one.
+_EXPLAINED = frozenset({"deceased_name", "date_of_death", "relationship", "has_death_certificate"})
+
+
+def asks_why(text: str) -> bool:
+    """ "warum?", "warum brauchen Sie das?" at a fact question: a question, not an answer."""
+    return bool(_WHY.match(fold(text or "")))
+
+
+def why_asked(question: Question) -> Message:
+    """Why the rules need this fact (hand-test item 8: "warum?" got "Bitte nennen Sie ein Datum")."""
+    key = question.key if question.key in _EXPLAINED else "general"
+    return say(f"utter_why_special_{key}")
+
+
 # --- answers --------------------------------------------------------------------------------------
 
 _SECTOR_WORDS = (

@@ -135,7 +135,7 @@ def compose(data: LetterData) -> LetterText:
     body.append(_identification(data))
     body.append(_confirmation_request(data))
     if data.revoke_sepa_mandate:
-        body.append(clause("extras.sepa"))
+        body.append(clause("extras.sepa_death", holder=data.holder_name) if is_death_case(data) else clause("extras.sepa"))
     if data.request_number_porting:
         number = (
             clause("extras.porting_number", number=data.phone_number)

@@ -33,37 +33,39 @@ _LEAD = re.compile(r"^(?:ich\s+bin\s+|i\s+am\s+|i\s*'?m\s+)?(?:(?:die|der|das|se
 
 
 # "mein Vater ist gestorben": who died says how the writer is related (issue: the relationship was
-# asked again). The noun of the deceased, the writer's relationship, and the deceased's gender.
+# asked again). The letter then says it the way the user did ("Hans Muster war mein Ehemann"), with
+# no double forms for the writer's unknown gender (hand-test item 8).
 _RELATIVES = (
-    (r"vater|papa|vati|father|dad", "Kind", True),
-    (r"mutter|mama|mutti|mother|mum|mom", "Kind", False),
-    (r"(?:ehe)?mann|husband", "Ehepartnerin bzw. Ehepartner", True),
-    (r"(?:ehe)?frau|wife", "Ehepartnerin bzw. Ehepartner", False),
-    (r"lebensgefaehrte|lebenspartner|partner", "Lebenspartnerin bzw. Lebenspartner", True),
-    (r"lebensgefaehrtin|lebenspartnerin|partnerin", "Lebenspartnerin bzw. Lebenspartner", False),
-    (r"bruder|brother", "Geschwister", True),
-    (r"schwester|sister", "Geschwister", False),
-    (r"opa|grossvater|grandfather|grandpa", "Enkelkind", True),
-    (r"oma|grossmutter|grandmother|grandma", "Enkelkind", False),
-    (r"sohn|son", "Elternteil", True),
-    (r"tochter|daughter", "Elternteil", False),
+    (r"vater|papa|vati|father|dad", "mein Vater"),
+    (r"mutter|mama|mutti|mother|mum|mom", "meine Mutter"),
+    (r"(?:ehe)?mann|husband", "mein Ehemann"),
+    (r"(?:ehe)?frau|wife", "meine Ehefrau"),
+    (r"lebensgefaehrte|lebenspartner|partner", "mein Lebensgefährte"),
+    (r"lebensgefaehrtin|lebenspartnerin|partnerin", "meine Lebensgefährtin"),
+    (r"bruder|brother", "mein Bruder"),
+    (r"schwester|sister", "meine Schwester"),
+    (r"opa|grossvater|grandfather|grandpa", "mein Großvater"),
+    (r"oma|grossmutter|grandmother|grandma", "meine Großmutter"),
+    (r"sohn|son", "mein Sohn"),
+    (r"tochter|daughter", "meine Tochter"),
 )
 _POSSESSIVE = r"\b(?:mein|meine|meinem|meinen|meiner|meines|my)\s+(?:(?:liebe[rn]?|geliebte[rn]?|late)\s+)?"
+# An answer that names the deceased's role from the writer's side: "mein Vater", "meine Frau".
+_OWN_RELATIVE = re.compile(r"^(?:mein|meine)\s", re.IGNORECASE)
 
 
 def relationship_from(text: str) -> Optional[str]:
-    """The writer's relationship as the letter prints it when a message names the deceased as a
-    relative ("Mein Vater ist gestorben" -> "Kind des Verstorbenen"), else None."""
+    """Who the deceased was to the writer when a message names them as a relative ("Mein Mann ist
+    gestorben" -> "mein Ehemann"), else None."""
     folded = fold(text or "")
     found = [
-        (match.start(), relationship, male)
-        for pattern, relationship, male in _RELATIVES
+        (match.start(), relative)
+        for pattern, relative in _RELATIVES
         for match in re.finditer(_POSSESSIVE + r"(?:" + pattern + r")\b", folded)
     ]
     if not found:
         return None
-    _, relationship, male = min(found)
-    return f"{relationship} des Verstorbenen" if male else f"{relationship} der Verstorbenen"
+    return min(found)[1]
 
 
 def relationship_word(text: str) -> str:
@@ -74,12 +76,18 @@ def relationship_word(text: str) -> str:
 
 def assess(facts: Facts, context: Context) -> SpecialAssessment:
     name = facts.text(DECEASED_NAME)
-    died_on = facts.date(DATE_OF_DEATH)
-    relationship = relationship_word(facts.text(RELATIONSHIP))
+    # The questions name the deceased: no "sie" for "mein Mann" (hand-test item 8).
+    died_on = facts.date(DATE_OF_DEATH, name=name)
+    relationship = relationship_word(facts.text(RELATIONSHIP, name=name))
     has_certificate = facts.reply(HAS_DEATH_CERTIFICATE) is Reply.YES
+    writer = (
+        statement("death_relative", holder=name, relative=relationship)
+        if _OWN_RELATIVE.match(relationship)
+        else statement("death_writer_as", holder=name, relationship=relationship)
+    )
     preamble = (
         statement("death_holder", holder=name, died_on=died_on),
-        statement("death_writer", relationship=relationship),
+        writer,
         statement("death_certificate_enclosed" if has_certificate else "death_certificate_follows"),
     )
     warnings = [say("utter_special_death_inheritance")]

@@ -206,10 +206,10 @@ def test_a_relative_named_in_the_first_message_is_not_asked_for_again():
     _, slots = events_of(ActionStartSpecial(), "/affirm", special_offer=offered["special_offer"])
     asked, facts = _run_special_form("death", ("Hans Muster", "01.11.2026", "ja"), special_facts=slots["special_facts"])
     assert not any("Verhältnis" in question for question in asked)
-    assert facts["relationship"] == "Kind des Verstorbenen"
+    assert facts["relationship"] == "mein Vater"
     messages, slots = events_of(ActionAssessSpecial(), special_ground="death", special_facts=facts)
     preamble = " ".join(str(part) for part in slots["special_termination"].values())
-    assert "Kind des Verstorbenen" in preamble
+    assert "mein Vater" in preamble
 
 
 def test_a_fact_stated_in_another_answer_is_not_asked_for_again():

@@ -399,7 +399,7 @@ CASES: Tuple[Case, ...] = (
         LetterMode.GOODWILL,
         "§ 1922 BGB: kein Sonderkündigungsrecht; §§ 1943, 1944 BGB: nicht als Erbe schreiben",
         f"{LEGAL} Special termination (Death); Issue 9",
-        letter=("Hans Muster ist am 01.11.2026 verstorben", "als Angehörige bzw. Angehöriger (Tochter)",
+        letter=("Hans Muster ist am 01.11.2026 verstorben", "Ich schreibe Ihnen als Tochter von Hans Muster.",
                 "Eine Kopie der Sterbeurkunde liegt bei", ORDINARY_LETTER),
         not_in_letter=("Erbe", "Erbin", "außerordentlich"),
         chat=("innerhalb von sechs Wochen ausgeschlagen werden (§§ 1943, 1944 BGB)",),
@@ -412,6 +412,16 @@ CASES: Tuple[Case, ...] = (
         "§ 1922 BGB", f"{LEGAL} Special termination (Death)",
         letter=("Eine Kopie der Sterbeurkunde reiche ich nach",),
         not_in_letter=("Anlagen", "Erbe"),
+    ),
+    Case(
+        "Todesfall: „Mein Mann ist verstorben“", DEATH,
+        {"deceased_name": "Hans Muster", "date_of_death": "2026-11-20", "relationship": "mein Ehemann",
+         "has_death_certificate": YES},
+        LetterMode.GOODWILL,
+        "§ 1922 BGB; die Beziehung so, wie die Nutzerin sie nannte (keine Doppelformen)",
+        f"{LEGAL} Special termination (Death)",
+        letter=("Hans Muster war mein Ehemann.",),
+        not_in_letter=("bzw.", "Erbe", "Angehörige"),
     ),
     # --- important reason --------------------------------------------------------------------------
     Case(

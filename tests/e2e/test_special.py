@@ -83,7 +83,8 @@ def test_death_asks_the_writers_own_name_and_never_calls_the_writer_heir(chat: C
     answer_until_summary(chat)
     reference_in(chat.say("ja"))
     text = pdf_text(download_letter(chat))
-    assert "Hans Muster ist am" in text and "als Angehörige bzw. Angehöriger (Kind des Verstorbenen)" in text
+    assert "Hans Muster ist am" in text and "Hans Muster war mein Vater." in text
+    assert "bzw." not in text
     assert "Mit freundlichen Grüßen Erika Muster" in text
     assert "Erbe" not in text and "Erbin" not in text
     assert "Anlagen Kopie der Sterbeurkunde" in text
@@ -180,3 +181,22 @@ def test_the_dates_of_a_price_rise_named_in_the_first_message_are_not_asked_agai
     assert "Haben Sie die Mitteilung noch" in chat.say("nein")
     assessed = chat.say("ja")
     assert f"zum {format_date(effective)}" in assessed and "§ 41 Abs. 5 EnWG" in assessed
+
+
+def test_a_widow_is_told_why_and_her_letter_says_it_as_she_did(chat: Chat):
+    # Hand-test item 8: "warum?" at the date-of-death question got "Bitte nennen Sie ein Datum";
+    # the question said "sie" after "Mein Mann"; the letter had slash forms.
+    reply = _accept_offer(chat, chat.say("Mein Mann ist verstorben, ich möchte seinen Handyvertrag bei o2 kündigen"))
+    assert "verstorbene Person" in reply
+    asked = chat.say("Hans Muster")
+    assert "An welchem Tag ist Hans Muster verstorben?" in asked
+    why = chat.say("warum?")
+    assert "Todestag" in why and "Bitte nennen Sie ein Datum" not in why
+    assert "An welchem Tag ist Hans Muster verstorben?" in why  # asked again
+    assert "Sterbeurkunde" in chat.say(format_date(today() - dt.timedelta(days=20)))
+    assert "§§ 1943, 1944 BGB" in chat.say("ja")
+    answer_until_summary(chat)
+    reference_in(chat.say("ja"))
+    text = pdf_text(download_letter(chat))
+    assert "Hans Muster war mein Ehemann." in text
+    assert "bzw." not in text and "Angehörige" not in text

@@ -170,6 +170,15 @@ def test_a_relative_writes_for_the_deceased_holder_without_claiming_to_be_the_he
     assert pdf_tools.reader(pdf).metadata.author == "Erika Musterfrau"
 
 
+def test_the_direct_debit_sentence_of_a_death_case_names_the_deceaseds_account(make_letter, pdf_tools):
+    # Hand-test item 8: "von meinem Konto" in a widow's letter; the account is the deceased's.
+    letter = make_letter(holder_name="Max Mustermann", special=DEATH, revoke_sepa_mandate=True)
+    text = text_of(letter, pdf_tools)
+    assert "keine Beträge mehr per Lastschrift vom Konto von Max Mustermann ein" in text
+    assert "meinem Konto" not in text and "widerrufe ich" not in text
+    assert "von meinem Konto" in text_of(make_letter(revoke_sepa_mandate=True), pdf_tools)
+
+
 def test_a_different_holder_name_alone_is_not_a_death_case(make_letter, pdf_tools):
     text = text_of(make_letter(holder_name="Erika Mustermann"), pdf_tools)
     assert "verstorben" not in text and "Todesfall" not in text
