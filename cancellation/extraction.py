@@ -152,26 +152,78 @@ def _signature(text: str) -> str | None:
 # end date
 
 _DATE_TRIGGER_RE = re.compile(
-    r"\b(?:zum|per|bis\s+zum|bis|ab\s+dem|ab|mit\s+wirkung\s+zum|spaetestens\s+zum|wirksam\s+zum)\s+"
+    r"\b(?:zum|per|bis\s+zum|bis|ab\s+dem|ab|mit\s+wirkung\s+zum|spaetestens\s+zum|wirksam\s+zum|"
+    r"on|by|effective(?:\s+(?:on|from))?|as\s+of|with\s+effect\s+from)\s+"  # English users
     r"(?P<expr>(?:ende\s+)?[^\n,;]{1,30})"
 )
+# The day the contract ends by its term: "endet (laut Vertrag) am 28.02.2027", "Vertragsende
+# 31.05.2027", "läuft am 12.03.2027 aus", "soll am 15.01.2027 enden", "zum Ablauf des
+# Versicherungsjahres am 01.01.2027". Each gap is bounded (linear on hostile input).
+_NUMERIC_DATE = r"(?P<date>[0-9]{1,2}\.[0-9]{1,2}\.(?:[0-9]{4}|[0-9]{2})?)"
+_TERM_END_RE = re.compile(
+    r"\b(?:endet|enden|vertragsende|laufzeitende|ablauf|laeuft)\b[^\n.;!?0-9]{0,40}?" + _NUMERIC_DATE
+    + r"|\bam\s+" + _NUMERIC_DATE.replace("?P<date>", "?P<before>") + r"\s+(?:enden|auslaufen|aus\b|ablaufen)"
+)
+# "March 31st, 2027" -> "31 march 2027"; "01/31/2027" (month first: the day is over 12) -> "31/01/2027".
+_ENGLISH_MONTH_FIRST_RE = re.compile(
+    r"\b(?P<month>january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?,?(?=\s+[0-9]{4}\b|\b)"
+)
+_US_DATE_RE = re.compile(r"\b(?P<month>0?[1-9]|1[0-2])/(?P<day>1[3-9]|2[0-9]|3[01])/(?P<year>[0-9]{4})\b")
+# A clause about a price rise, a move or the next provider names its own day, no end date.
+_OTHER_DAY_RE = re.compile(r"preis|erhoeh|\bzieh|umzug|umgezogen|uebernimmt|neue[rn]?\s+anbieter|angekuendigt|raise|moving")
 _END_ASAP_RE = re.compile(
     r"naechst\s*(?:-\s*)?moeglich|fruehest\s*(?:-\s*)?moeglich|schnellst\s*(?:-\s*)?moeglich|"
-    r"so (?:schnell|bald|frueh) wie moeglich|\basap\b"
+    r"so (?:schnell|bald|frueh) wie moeglich|so frueh es geht|\basap\b|"
+    r"as soon as possible|(?:at|on|by) the (?:next|earliest) (?:possible )?(?:date|opportunity|time)"
 )
+
+
+_CLAUSE_BOUNDARY_RE = re.compile(r"[.,;!?\n]\s|[,;!?\n]|\s(?:und|and|aber|but)\s")
+_CANCEL_IN_CLAUSE_RE = re.compile(r"(?<!ange)kuendig|\bcancel|\bterminat")
+
+
+def _names_another_day(folded: str, position: int) -> bool:
+    """Whether the clause around `position` is about a price rise, a move or the next provider
+    ("EnBW erhöht den Strompreis zum 01.02.2027", "Ich ziehe zum 15.01.2027 um") and not itself
+    the cancellation ("wegen der Preiserhöhung kündige ich zum 31.01.2027")."""
+    start, end = 0, len(folded)
+    for boundary in _CLAUSE_BOUNDARY_RE.finditer(folded):
+        if boundary.end() <= position:
+            start = boundary.end()
+        elif boundary.start() >= position:
+            end = boundary.start()
+            break
+    clause = folded[start:end]
+    return bool(_OTHER_DAY_RE.search(clause)) and not _CANCEL_IN_CLAUSE_RE.search(clause)
+
+
+def _normalise_english_dates(folded: str) -> str:
+    folded = _ENGLISH_MONTH_FIRST_RE.sub(lambda m: f"{m['day']} {m['month']}", folded)
+    return _US_DATE_RE.sub(lambda m: f"{m['day']}/{m['month']}/{m['year']}", folded)
 
 
 def _end_date(folded: str, today: date) -> date | None:
     # Only dates introduced by "zum", "per", "bis" ... count: a letter also
     # carries its own date and maybe a birth date, which are not end dates.
+    folded = _normalise_english_dates(folded)
     for match in _DATE_TRIGGER_RE.finditer(folded):
+        if _names_another_day(folded, match.start()):
+            continue
         try:
             found = find_end_date(match.group("expr"), today)
         except InvalidInput:
             continue
         if found is not None:
             return found
-    for match in re.finditer(r"\bende\s+(?:des\s+monats\s+)?[a-z]+\b(?:\s+[0-9]{4})?", folded):
+    for match in _TERM_END_RE.finditer(folded):
+        try:
+            found = find_end_date(match.group("date") or match.group("before"), today)
+        except InvalidInput:
+            continue
+        if found is not None:
+            return found
+    for match in re.finditer(r"\b(?:ende|end\s+of)\s+(?:des\s+monats\s+)?[a-z]+\b(?:\s+[0-9]{4})?", folded):
         try:
             found = find_end_date(match.group(0), today)
         except InvalidInput:

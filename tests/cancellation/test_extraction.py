@@ -338,3 +338,42 @@ def test_a_cancellation_typed_without_umlauts_is_the_whole_contract(text):
 def test_the_hotline_is_no_provider(text):
     facts = extract_facts(text, TODAY)
     assert facts.provider_name is None and facts.provider is None
+
+
+@pytest.mark.parametrize(
+    "text, end_date",
+    [
+        # End-of-term dates (the set tests/nlu/independent/facts_dev.yml): the day the contract ends.
+        ("mobilcom debitel handyvertrag kündigen, endet laut vertrag am 28.02.2027", date(2027, 2, 28)),
+        ("Mindestlaufzeit endet am 14.02.2027, wie kündige ich?", date(2027, 2, 14)),
+        ("mein blau vertrag läuft am 12.03.2027 aus, bitte kündigen", date(2027, 3, 12)),
+        ("Strom kündigen, Vertragsende 31.05.2027", date(2027, 5, 31)),
+        ("Netflix kündigen, das Abo soll am 15.01.2027 enden", date(2027, 1, 15)),
+        ("hiermit kündige ich die Kfz-Versicherung zum Ablauf des Versicherungsjahres am 01.01.2027", date(2027, 1, 1)),
+        # English dates.
+        ("I need to terminate my gym membership at McFit by 31 March 2027", date(2027, 3, 31)),
+        ("I want to end my gas contract with Vattenfall on March 31st, 2027", date(2027, 3, 31)),
+        ("cancel my MagentaTV subscription as of 01/31/2027", date(2027, 1, 31)),
+        ("cancel it effective 30/06/2027", date(2027, 6, 30)),
+        ("cancel FitX membership end of January 2027", date(2027, 1, 31)),
+        ("I hereby cancel my electricity contract with effect from 31 January 2027", date(2027, 1, 31)),
+        # A date in a clause about a price rise, a move or the next provider is no end date.
+        ("EnBW erhöht den Strompreis zum 01.02.2027, ich möchte außerordentlich kündigen", None),
+        ("Ich ziehe zum 15.01.2027 um und möchte mein Fitnessstudio FitX kündigen", None),
+        ("EnBW Strom kündigen, neuer Anbieter übernimmt ab 01.02.2027", None),
+        ("Sie haben eine Preiserhöhung zum 01.01.2027 angekündigt. Hiermit kündige ich zum 31.12.2026.",
+         date(2026, 12, 31)),
+        ("Wegen der Preiserhöhung kündige ich zum 31.01.2027", date(2027, 1, 31)),
+    ],
+)
+def test_end_of_term_and_english_dates(text, end_date):
+    assert extract_facts(text, date(2026, 12, 2)).end_date == end_date
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["How do I cancel my o2 phone contract as soon as possible?", "cancel my DAZN at the next possible date",
+     "Please cancel my Telekom DSL line at the earliest possible date", "Urban Sports Club beenden, so früh es geht"],
+)
+def test_as_soon_as_possible_in_english_and_german(text):
+    assert extract_facts(text, date(2026, 12, 2)).end_asap is True
