@@ -258,6 +258,27 @@ _NAMED_OPTIONS = {
     "giga depot": "GigaDepot",
     "travelmania": "TravelMania",
 }
+# Product names of options on the providers' own pages (sky.de packages, o2online.de
+# "Datenautomatik", telekom.de "UltraCard"), read when no word "Option"/"Paket" names one, with the
+# contract they belong to where the provider offers several.
+_PRODUCT_OPTIONS = {
+    "sky cinema": ("Sky Cinema", "tv"),
+    "sky sport": ("Sky Sport", "tv"),
+    "sky bundesliga": ("Sky Bundesliga", "tv"),
+    "sky kids": ("Sky Kids", "tv"),
+    "datenautomatik": ("Datenautomatik", "mobile"),
+    "ultracard": ("UltraCard", "mobile"),
+    "ultra card": ("UltraCard", "mobile"),
+}
+# Words that end an option's name read next to "Option"/"Paket" ("feste ip option",
+# "Option Vodafone Pass Music zum ...").
+_NAME_STOP_WORDS = frozenset(
+    "die das den der dem des ein eine einen einer eines mein meine meinen meiner meines nur bitte auch noch "
+    "the my a an this that your ich will moechte wuerde gerne kann bei im in am von fuer mit und oder zu "
+    "zur zum sie es".split()
+)
+_MAX_OPTION_NAME_WORDS = 3
+_QUOTED_RE = re.compile(r"\s*[„“\"'‚‘](?P<name>[^„“\"'‚‘\n]{1,60})[“”\"'‘’]")
 _CONTRACT_WORD_RE = re.compile(
     r"\b\w*(?:vertrag|vertrages|vertrags|mitgliedschaft|abo|abos|abonnement|anschluss|tarif)\b"
     r"|\b(?:contract|membership|subscription)\b",  # English users (cancellation/language.py)
@@ -384,6 +405,38 @@ def _name_before(text: str, position: int) -> str | None:
     return " ".join(words) or None
 
 
+def _name_word(word: str) -> bool:
+    folded = fold(word)
+    return bool(re.search(r"[^\W_]", word)) and folded not in _NAME_STOP_WORDS and not (
+        _CANCEL_RE.search(folded) or _CONTRACT_WORD_RE.search(folded) or re.fullmatch(r"[0-9.]+", folded)
+    )
+
+
+def _name_next_to(text: str, start: int, end: int) -> str | None:
+    """The name of an option next to the generic word at text[start:end] that no capitalised word
+    before it names: quoted after it ("Option 'Roaming Paket Welt'"), lower-case words before it
+    ("feste ip option"), or capitalised words after it ("Option Vodafone Pass Music zum ...")."""
+    quoted = _QUOTED_RE.match(text, end)
+    if quoted:
+        return quoted.group("name").strip() or None
+    before: list[str] = []
+    for word in reversed(text[:start].split()[-_MAX_OPTION_NAME_WORDS:]):
+        if not _name_word(word) or word[-1] in ".,;:!?)":
+            break
+        before.insert(0, word)
+    if before:
+        return " ".join(before)
+    after: list[str] = []
+    for word in text[end:].split()[:_MAX_OPTION_NAME_WORDS]:
+        bare = word.rstrip(".,;:!?)")
+        if not bare or not bare[0].isupper() or not _name_word(bare):
+            break
+        after.append(bare)
+        if bare != word:
+            break
+    return " ".join(after) or None
+
+
 def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
     """Whether an option is mentioned, its specific name if any, and where."""
     for alias, canonical in _NAMED_OPTIONS.items():
@@ -397,12 +450,17 @@ def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
             continue
         if folded_word in _GENERIC_OPTION_WORDS:
             named = _name_before(text, match.start("word"))
-            if named:  # "das Sky Sport Paket" (hand-test item 7): the words before name it
+            if named and not _QUOTED_RE.match(text, match.end("word")):
+                # "das Sky Sport Paket" (hand-test item 7): the words before name it
                 return True, f"{named} {word.strip('-')}", match.start("word") - len(named) - 1
-            return True, None, match.start("word")
+            return True, _name_next_to(text, match.start("word"), match.end("word")), match.start("word")
         if folded_word.endswith(("option", "optionen", "paket", "pakete", "pass")):
             name = word.strip("-")
             return True, name, match.start("word")
+    products = [(position, alias) for alias in _PRODUCT_OPTIONS if (position := folded.find(alias)) >= 0]
+    if products:
+        position, alias = min(products)
+        return True, _PRODUCT_OPTIONS[alias][0], position
     return False, None, None
 
 
@@ -585,6 +643,9 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
         subject_kind = _subject_kind(folded, option_found, option_position, contract_type, provider)
     if subject_kind != "option":
         option_name = None
+    elif contract_type is None:
+        # "Datenautomatik bei o2": o2 has several kinds of contract, the option names its own.
+        contract_type = next((kind for name, kind in _PRODUCT_OPTIONS.values() if name == option_name), None)
 
     street, postcode, city, country = _inline_address(text)
     if postcode is None:

@@ -377,3 +377,29 @@ def test_end_of_term_and_english_dates(text, end_date):
 )
 def test_as_soon_as_possible_in_english_and_german(text):
     assert extract_facts(text, date(2026, 12, 2)).end_asap is True
+
+
+@pytest.mark.parametrize(
+    "text, option_name, contract_type",
+    [
+        # Product names of options (the set tests/nlu/independent/facts_dev.yml).
+        ("Sky Bundesliga kündigen, den Rest nicht", "Sky Bundesliga", "tv"),
+        ("sky cinema kündigen pls, keep sky entertainment", "Sky Cinema", "tv"),
+        ("Datenautomatik bei o2 ausschalten bzw kündigen", "Datenautomatik", "mobile"),
+        ("Ultracard bei der Telekom abbestellen", "UltraCard", "mobile"),
+        # The name next to the word "Option" or "Paket".
+        ("bitte die Sky Cinema Option zum 31.01.2027 abbestellen, Sky selbst behalte ich", "Sky Cinema Option", "tv"),
+        ("die Türkei-Flat Option bei Aldi Talk beenden", "Türkei-Flat Option", "mobile"),
+        ("Norton Security Option im Vodafone Mobilfunkvertrag abbestellen", "Norton Security Option", "mobile"),
+        ("Kündigung der Option Vodafone Pass Music zum 28.02.2027, mein Handytarif bleibt bestehen",
+         "Vodafone Pass Music", "mobile"),
+        ("Ich möchte das Zusatzpaket Auslandsflat EU bei Blau kündigen", "Auslandsflat EU", "mobile"),
+        ("Telekom: bitte Option 'Roaming Paket Welt' zum 31.12.2026 beenden (Handyvertrag läuft weiter)",
+         "Roaming Paket Welt", "mobile"),
+        ("feste ip option bei 1und1 dsl kündigen", "feste ip", "dsl"),
+        ("Ich will eine Tarifoption kündigen, der Vertrag bleibt", None, None),
+    ],
+)
+def test_option_names_next_to_the_word_option_and_product_names(text, option_name, contract_type):
+    facts = extract_facts(text, TODAY)
+    assert (facts.subject_kind, facts.option_name, facts.contract_type) == ("option", option_name, contract_type)
