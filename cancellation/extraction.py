@@ -238,12 +238,15 @@ def _end_date(folded: str, today: date) -> date | None:
 
 _GENERIC_OPTION_WORDS = frozenset(
     {"option", "optionen", "tarifoption", "tarifoptionen", "zusatzoption", "zusatzoptionen", "paket",
-     "pakete", "zusatzpaket", "zusatzpakete", "buchungsoption", "kuendigungsoption"}
+     "pakete", "zusatzpaket", "zusatzpakete", "buchungsoption", "kuendigungsoption",
+     # an insurance's "Zusatzbaustein"; English add-ons ("the extra data pack", "the calling add-on")
+     "baustein", "zusatzbaustein", "add-on", "addon", "pack", "package"}
 )
 _NOT_OPTIONS = frozenset({"komplettpaket", "kombipaket", "internetpaket", "festnetzpaket", "gesamtpaket"})
 # Only from the start of a run of word characters and hyphens (leading hyphens skipped).
 _OPTION_WORD_RE = re.compile(
-    r"(?<![\w\-])-*\b(?P<word>[\w\-]*(?:option|optionen|paket|pakete|pass))\b", re.IGNORECASE
+    r"(?<![\w\-])-*\b(?P<word>[\w\-]*(?:option|optionen|paket|pakete|pass|baustein|add-?on|package|pack))\b",
+    re.IGNORECASE,
 )
 _NAMED_OPTIONS = {
     "multicard": "MultiCard",
@@ -289,7 +292,7 @@ _KEEP_CONTRACT_RE = re.compile(
     # back-reference: Python 3.10 has no atomic groups), then "... soll weiterlaufen".
     r"\b(?=\w*?(?:vertrag|tarif|mitgliedschaft|abo))(?=(?P<contract_word>\w+))(?P=contract_word)"
     r"\s+(?:\w+\s+){0,4}?"
-    r"(?:(?:soll\w*|moechte\s+ich|will\s+ich|moecht\w*)\s*)?(?:weiter\s*(?:laufen|behalten|nutzen)|behalten|bleib\w*|"
+    r"(?:(?:soll\w*|moechte\s+ich|will\s+ich|moecht\w*)\s*)?(?:weiter\s*(?:laufen|behalten|nutzen)|behalte\w*|bleib\w*|"
     r"laeuft\s+weiter|unveraendert)"
     r"|\bnur\s+(?:(?:die|das|den|meine|mein|meinen)\s+)?[\w\-]*(?:option|paket|pass)",
 )
@@ -311,12 +314,12 @@ _CONTRACT_TYPE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("internet", r"\binternet\w*|\bwlan\b|\bbreitband\w*"),
     ("landline", r"\bfestnetz\w*|\btelefonanschluss\w*|\blandline\b"),
     ("mobile", r"\bhandy\w*|\bmobilfunk\w*|\bsmartphone\w*|\bsim-?karte\w*|\bprepaid\w*|\bmobilvertrag\w*"
-               r"|\bmobile (?:phone|contract|plan)\b|\bphone (?:contract|plan)\b"),
+               r"|\bmobile\b|\bphone (?:contract|plan)\b|\bvodafone red\b"),
     ("energy", r"\bstrom\w*|\boekostrom\w*|\belectricity\b"),
     ("gas", r"\b(?:erd)?gas(?:vertrag|liefer\w*|tarif\w*|anbieter|versorg\w*)?\b"),
     ("gym", r"\bfitness\w*|\bgym\b|\bsportstudio\w*|\bmuckibude\b"),
     ("streaming", r"\bstreaming\w*|\bnetflix\b|\bspotify\b|\bdazn\b|\bdisney\s*\+|\bprime video\b"),
-    ("tv", r"\bpay-?tv\b|\bfernseh\w*|\btv\b|\bsky\b"),
+    ("tv", r"\bpay-?tv\b|\bfernseh\w*|\btv\b|\bsky\b|\bmagenta\s*tv\b|\bgiga\s*tv\b"),
     ("press", r"\bzeitung\w*|\bzeitschrift\w*|\bmagazin\w*|\bzeitungsabo\w*|\bnewspaper\w*"),
 )
 _TELECOM_TYPES = frozenset({"mobile", "dsl", "cable", "fibre", "internet", "landline"})
@@ -355,6 +358,8 @@ def _insurance_option(
     name = (match.group("word") or match.group("english")).strip("-")
     rest = _contract_type(fold(text[: match.start()] + " " + text[match.end():]))
     device = _contract_type(fold(re.sub(r"versicherung|schutz|insurance", " ", name, flags=re.IGNORECASE)))
+    if device is None and re.search(r"handy|smartphone|phone|mobil", fold(name)):
+        device = "mobile"  # "the phone insurance"
     telecom_provider = bool(set(categories) & _TELECOM_TYPES) and "insurance" not in categories
     kind = next((kind for kind in (rest, device) if kind in _TELECOM_TYPES), None)
     if kind is None or not telecom_provider:
@@ -454,7 +459,7 @@ def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
                 # "das Sky Sport Paket" (hand-test item 7): the words before name it
                 return True, f"{named} {word.strip('-')}", match.start("word") - len(named) - 1
             return True, _name_next_to(text, match.start("word"), match.end("word")), match.start("word")
-        if folded_word.endswith(("option", "optionen", "paket", "pakete", "pass")):
+        if folded_word.endswith(("option", "optionen", "paket", "pakete", "pass", "baustein")):
             name = word.strip("-")
             return True, name, match.start("word")
     products = [(position, alias) for alias in _PRODUCT_OPTIONS if (position := folded.find(alias)) >= 0]
@@ -462,6 +467,26 @@ def _option(text: str, folded: str) -> tuple[bool, str | None, int | None]:
         position, alias = min(products)
         return True, _PRODUCT_OPTIONS[alias][0], position
     return False, None, None
+
+
+# "Getränkeflat im Fitnessstudio kündigen, McFit Mitgliedschaft soll bleiben": what the message
+# names first, before where it is booked or the verb, is cancelled while the contract stays.
+_FIRST_OBJECT_RE = re.compile(
+    r"\s*(?:(?:das|die|den|mein|meine|meinen)\s+)?(?P<name>[A-ZÄÖÜ][\w\-+]*(?:\s[A-ZÄÖÜ][\w\-+]*){0,2})"
+    r"\s+(?:im|bei|beim|in|von|vom|kündigen|kuendigen|abbestellen|beenden)\b"
+)
+
+
+def _object_while_contract_stays(text: str, folded: str, directory: Directory) -> str | None:
+    if not _KEEP_CONTRACT_RE.search(folded) or not _CANCEL_RE.search(folded):
+        return None
+    match = _FIRST_OBJECT_RE.match(text)
+    if match is None:
+        return None
+    name = match.group("name")
+    if _CONTRACT_WORD_RE.search(fold(name)) or _CANCEL_RE.search(fold(name)) or directory.match(name) is not None:
+        return None
+    return name
 
 
 def _subject_kind(
@@ -633,6 +658,9 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
         contract_type = match.provider.categories[0]
 
     option_found, option_name, option_position = _option(text, folded)
+    if not option_found:
+        option_name = _object_while_contract_stays(text, folded, directory)
+        option_found, option_position = option_name is not None, 0 if option_name else None
     add_on = _insurance_option(text, folded, contract_type, match.provider.categories if match else ())
     if add_on is not None:
         # The insurance is what is cancelled; the telecom contract runs on.
@@ -643,7 +671,11 @@ def extract_facts(text: str, today: date, directory: Directory | None = None) ->
         subject_kind = _subject_kind(folded, option_found, option_position, contract_type, provider)
     if subject_kind != "option":
         option_name = None
-    elif contract_type is None:
+    if contract_type is None and match and subject_kind != "option" and re.search(r"mitgliedschaft|membership", folded):
+        # "ADAC Mitgliedschaft": a known provider's membership of no kind we know. Without the
+        # provider it stays open: a gym named later decides (actions/form.py).
+        contract_type = "other"
+    if subject_kind == "option" and contract_type is None:
         # "Datenautomatik bei o2": o2 has several kinds of contract, the option names its own.
         contract_type = next((kind for name, kind in _PRODUCT_OPTIONS.values() if name == option_name), None)
 

@@ -403,3 +403,30 @@ def test_as_soon_as_possible_in_english_and_german(text):
 def test_option_names_next_to_the_word_option_and_product_names(text, option_name, contract_type):
     facts = extract_facts(text, TODAY)
     assert (facts.subject_kind, facts.option_name, facts.contract_type) == ("option", option_name, contract_type)
+
+
+@pytest.mark.parametrize(
+    "text, subject_kind, option_name, contract_type",
+    [
+        # A membership of no known kind is a contract of its own kind ("other"), not unknown.
+        ("ADAC Mitgliedschaft kündigen", "contract", None, "other"),
+        ("Urban Sports Club Mitgliedschaft beenden", "contract", None, "gym"),
+        ("ich will meinen Vodafone contract canceln, mobile", "contract", None, "mobile"),
+        ("Please cancel my Telekom MagentaTV subscription", "contract", None, "tv"),
+        # An add-on in English, a "Zusatzbaustein" of an insurance.
+        ("I want to cancel the extra data pack on my ALDI TALK card", "option", "extra data", "mobile"),
+        ("I just want to drop the international calling add-on from my Lidl Connect plan", "option",
+         "international calling", "mobile"),
+        ("Allianz Kfz: Zusatzbaustein Auslandsschadenschutz kündigen", "option", "Auslandsschadenschutz", "insurance"),
+        ("I'd like to cancel only the phone insurance on my congstar contract, keep the plan", "option",
+         "phone insurance", "mobile"),
+        # What is cancelled, named first, while the contract stays.
+        ("Getränkeflat im Fitnessstudio kündigen, McFit Mitgliedschaft soll bleiben", "option", "Getränkeflat", "gym"),
+        ("Digital-Upgrade beim SPIEGEL kündigen, Printabo behalte ich", "option", "Digital-Upgrade", "press"),
+    ],
+)
+def test_memberships_english_add_ons_and_what_is_cancelled_while_the_contract_stays(
+    text, subject_kind, option_name, contract_type
+):
+    facts = extract_facts(text, TODAY)
+    assert (facts.subject_kind, facts.option_name, facts.contract_type) == (subject_kind, option_name, contract_type)
