@@ -13,8 +13,11 @@ from rasa_sdk.types import DomainDict
 from cancellation import clock
 from cancellation.extraction import extract_facts
 from cancellation.interview import ASAP
+from cancellation.requested_end import too_late
+from cancellation.special_interview import detect_ground
 
 from actions import services
+from actions.speech import tell
 
 
 def facts_as_slots(text: str, today: dt.date) -> Dict[str, Any]:
@@ -59,6 +62,14 @@ class ActionTakeOverFacts(Action):
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         slots = facts_as_slots(text, clock.today())
+        end = slots.get("end_date")
+        if end not in (None, ASAP) and detect_ground(text) is None:
+            # "Kfz-Versicherung zum Jahresende" after the notice ran out: said now, and the letter
+            # takes the next possible end (hand-test item 5). A special reason's date is its own.
+            warning = too_late(dt.date.fromisoformat(end), slots.get("contract_type"), clock.today())
+            if warning is not None:
+                tell(dispatcher, tracker, warning)
+                slots["end_date"] = ASAP
         # A new request replaces the subject of an earlier letter, but keeps the person.
         return [SlotSet("summary_confirmed", None), SlotSet("interview_paused", False)] + [
             SlotSet(name, value) for name, value in slots.items()

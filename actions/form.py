@@ -42,6 +42,7 @@ from cancellation.interview import (
     record_answer,
     reference_numbers,
 )
+from cancellation.requested_end import too_late
 from cancellation.texts import render, say
 from cancellation.validation import InvalidInput
 from cancellation.vocabulary import ChangeOfMind, SubjectKind
@@ -381,6 +382,10 @@ class ValidateCancellationForm(FormValidationAction):
     def validate_end_date(self, value, dispatcher, tracker, domain) -> Slots:
         def parse(text: str) -> Slots:
             end = validation.parse_end_date(text, _today())
+            warning = too_late(end, tracker.get_slot("contract_type"), _today()) if end else None
+            if warning is not None:  # the notice has run out: said, and the next possible end
+                tell(dispatcher, tracker, warning)
+                return {"end_date": ASAP}
             return {"end_date": end.isoformat() if end else ASAP}
 
         return self._parse("end_date", value, parse, dispatcher, tracker)

@@ -525,6 +525,11 @@ _END_OF_MONTH_RE = re.compile(
     r"\b(?:ende|end\s+of)\s+(?:des\s+monats\s+)?(?P<month>" + _MONTH_NAMES + r")\b\.?(?:\s*(?P<y>[0-9]{4}))?"
 )
 _MONTH_END_RE = re.compile(r"\b(?:monatsende|ende\s+(?:des|diese[sn])\s+monats)\b")
+# "zum Jahresende": the 31.12. of this year (hand-test item 5); whether notice still allows it is
+# cancellation/requested_end.py's question.
+_YEAR_END_RE = re.compile(
+    r"\b(?:jahresende|jahreswechsel|ende\s+(?:des|diese[sn])\s+jahr(?:es|s)?|end\s+of\s+(?:the|this)\s+year)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -602,6 +607,9 @@ def find_end_date(text: str, today: date) -> date | None:
     folded = fold(text)
     parts = _find_date_parts(folded)
     if parts is None:
+        if _YEAR_END_RE.search(folded):
+            end = date(today.year, 12, 31)
+            return end if end > today else date(today.year + 1, 12, 31)
         if _MONTH_END_RE.search(folded):
             end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
             if end <= today:

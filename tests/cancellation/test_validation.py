@@ -498,3 +498,12 @@ def test_a_date_is_told_from_a_number(text, expected):
     from cancellation.validation import is_only_a_date
 
     assert is_only_a_date(text) is expected
+
+
+def test_the_end_of_the_year_is_the_31st_of_december_of_this_year():
+    # hand-test item 5: "zum Jahresende" was asked again ("Zu wann möchten Sie kündigen?")
+    from cancellation.validation import parse_end_date
+
+    assert parse_end_date("zum Jahresende", date(2026, 12, 2)) == date(2026, 12, 31)
+    assert parse_end_date("Ende des Jahres", date(2026, 3, 1)) == date(2026, 12, 31)
+    assert parse_end_date("zum Jahresende", date(2026, 12, 31)) == date(2027, 12, 31)

@@ -167,3 +167,24 @@ def _answer_one(chat: Chat) -> str:
     answer = next((reply for words, reply in INTERVIEW_ANSWERS if words in chat.text), None)
     assert answer is not None, f"unexpected question: {chat.text}"
     return chat.say(answer)
+
+
+def test_an_insurance_end_whose_notice_has_run_out_is_told_and_not_taken(chat: Chat):
+    # Hand-test item 5: "Kfz-Versicherung bei der HUK zum Jahresende" on 2 December: the end was
+    # asked again, then 31.12. accepted without a word that the last day of receipt had passed.
+    soon = today() + dt.timedelta(days=10)  # at least one month's notice (§ 11 Abs. 4 VVG): too late
+    reply = chat.say(f"Ich möchte meine Kfz-Versicherung bei der HUK zum {format_date(soon)} kündigen. "
+                     "Bis wann muss die Kündigung da sein?")
+    assert f"Zum {format_date(soon)} reicht es nicht mehr" in reply and "§ 11 Abs. 4 VVG" in reply
+    assert "nächstmöglichen Zeitpunkt" in reply
+    asked = [reply]
+    for _ in range(12):
+        if "Bitte prüfen Sie Ihre Angaben" in chat.text:
+            break
+        asked.append(_answer_one(chat))
+    assert not any("Zu wann" in text for text in asked)  # not asked again
+    assert "nächstmöglichen Zeitpunkt" in chat.text
+    # The same at the end-date question: the date is not taken silently.
+    chat.say("Kündigungsdatum ändern")
+    changed = chat.say(format_date(soon))
+    assert "reicht es nicht mehr" in changed
