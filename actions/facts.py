@@ -62,6 +62,8 @@ class ActionTakeOverFacts(Action):
     ) -> List[EventType]:
         text = tracker.latest_message.get("text") or ""
         slots = facts_as_slots(text, clock.today())
+        other = services.directory().other_named(text, slots.get("provider_key"))
+        slots["also_mentioned"] = other.key if other else None
         end = slots.get("end_date")
         if end not in (None, ASAP) and detect_ground(text) is None:
             # "Kfz-Versicherung zum Jahresende" after the notice ran out: said now, and the letter

@@ -21,8 +21,8 @@ from cancellation.letter_explanation import explain_letter
 from cancellation.letter_request import build_letter_data, missing_answers, personal_data, requested_end
 from cancellation.ratelimit import letter_limits
 from cancellation.summary import subject_text
-from cancellation.texts import render, say
-from cancellation.vocabulary import ContractType, Language
+from cancellation.texts import Message, render, say
+from cancellation.vocabulary import ContractType, Language, SpecialGround
 
 from actions import services
 from bot import metrics
@@ -73,6 +73,17 @@ async def letter_allowed(tracker: Tracker) -> bool:
         metrics.rate_limited(decision.limit)
         logger.info("A letter was refused by the rate limit %s", decision.limit)
     return decision.allowed
+
+
+def _also_mentioned(tracker: Tracker, provider) -> Optional[Message]:
+    """ "Sie hatten auch Vattenfall erwähnt …": a second provider of the first message (hand-test
+    item 8), with what to write to begin its letter; for a death case the reason goes with it."""
+    other = services.directory().get(tracker.get_slot("also_mentioned") or "")
+    if other is None or (provider is not None and other.key == provider.key):
+        return None
+    special = tracker.get_slot("special_termination") or {}
+    key = "utter_also_mentioned_death" if special.get("ground") == SpecialGround.DEATH.value else "utter_also_mentioned"
+    return say(key, provider=other.name)
 
 
 class ActionCreateLetter(Action):
@@ -131,8 +142,11 @@ class ActionCreateLetter(Action):
             letter = build_letter_data(answers, provider, reference=record.reference, today=today)
             tell(dispatcher, tracker, explain_letter(letter))
         tell(dispatcher, tracker, next_steps(provider, answers.get("contract_type"), bool(answers.get("country"))))
+        also = _also_mentioned(tracker, provider)
+        if also is not None:
+            tell(dispatcher, tracker, also)
         offers = offer_after_letter(dispatcher, tracker, record.reference, answers, provider)
         kept = set(PERSONAL_SLOTS)
-        return [SlotSet("last_reference", record.reference)] + offers + [
+        return [SlotSet("last_reference", record.reference), SlotSet("also_mentioned", None)] + offers + [
             SlotSet(name, None) for name in INTERVIEW_SLOTS if name not in kept
         ]

@@ -165,6 +165,20 @@ class Directory:
                 break  # longer exact matches win ("Vodafone Kabel" over "Kabel ...")
         return best
 
+    def other_named(self, text: str, first_key: str | None) -> Provider | None:
+        """A second provider named word for word in `text` besides `first_key` ("…bei o2 und den
+        Stromvertrag bei Vattenfall"), or None. Exact names only: a fuzzy second match would offer a
+        letter to a company nobody named (hand-test item 8)."""
+        if not isinstance(text, str) or not first_key:
+            return None
+        tokens = normalise(text[:20_000]).split()
+        for size in range(min(MAX_WINDOW_TOKENS, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                found = self._index.get(" ".join(tokens[start:start + size]))
+                if found is not None and found.key != first_key:
+                    return found
+        return None
+
     def _match_window(self, window: str) -> ProviderMatch | None:
         exact = self._index.get(window)
         if exact is not None:

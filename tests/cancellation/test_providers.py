@@ -288,3 +288,15 @@ def test_allianz_names_its_property_insurer_from_a_dated_source(directory):
         "80802",
     )
     assert allianz.source.date.shown() is not None and allianz.source.date.year == 2015
+
+
+@pytest.mark.parametrize("text, first, other", [
+    ("Mein Mann ist verstorben, seinen Handyvertrag bei o2 und den Stromvertrag bei Vattenfall kündigen", "o2", "vattenfall"),
+    ("Ich will meinen Vertrag bei Vodafone kündigen", "vodafone", None),
+    ("Vodafone Kabel kündigen, Vodafone hat die Preise erhöht", "vodafone", None),  # the same one twice
+    ("Vertrag bei Vodafne und Vatenfal kündigen", "vodafone", None),  # typos: only exact names count
+])
+def test_a_second_provider_in_a_message_is_found_by_its_exact_name(directory, text, first, other):
+    # hand-test item 8: "… und den Stromvertrag bei Vattenfall" was dropped
+    found = directory.other_named(text, first)
+    assert (found.key if found else None) == other

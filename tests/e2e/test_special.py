@@ -186,7 +186,8 @@ def test_the_dates_of_a_price_rise_named_in_the_first_message_are_not_asked_agai
 def test_a_widow_is_told_why_and_her_letter_says_it_as_she_did(chat: Chat):
     # Hand-test item 8: "warum?" at the date-of-death question got "Bitte nennen Sie ein Datum";
     # the question said "sie" after "Mein Mann"; the letter had slash forms.
-    reply = _accept_offer(chat, chat.say("Mein Mann ist verstorben, ich möchte seinen Handyvertrag bei o2 kündigen"))
+    reply = _accept_offer(chat, chat.say(
+        "Mein Mann ist verstorben, ich möchte seinen Handyvertrag bei o2 und den Stromvertrag bei Vattenfall kündigen"))
     assert "verstorbene Person" in reply
     asked = chat.say("Hans Muster")
     assert "An welchem Tag ist Hans Muster verstorben?" in asked
@@ -196,7 +197,13 @@ def test_a_widow_is_told_why_and_her_letter_says_it_as_she_did(chat: Chat):
     assert "Sterbeurkunde" in chat.say(format_date(today() - dt.timedelta(days=20)))
     assert "§§ 1943, 1944 BGB" in chat.say("ja")
     answer_until_summary(chat)
-    reference_in(chat.say("ja"))
+    done = chat.say("ja")
+    reference_in(done)
+    # The second contract she named is offered, with what to write (it was dropped).
+    assert "Sie hatten auch Vattenfall erwähnt" in done and "Todesfall: Vertrag bei Vattenfall kündigen" in done
     text = pdf_text(download_letter(chat))
     assert "Hans Muster war mein Ehemann." in text
     assert "bzw." not in text and "Angehörige" not in text
+    # What the offer says to write begins the second letter, for a death again.
+    second = _accept_offer(chat, chat.say("Todesfall: Vertrag bei Vattenfall kündigen"))
+    assert "verstorbene Person" in second, second
