@@ -484,8 +484,11 @@ def _object_while_contract_stays(text: str, folded: str, directory: Directory) -
     if match is None:
         return None
     name = match.group("name")
-    if _CONTRACT_WORD_RE.search(fold(name)) or _CANCEL_RE.search(fold(name)) or directory.match(name) is not None:
+    folded_name = fold(name)
+    if _CONTRACT_WORD_RE.search(folded_name) or _CANCEL_RE.search(folded_name) or directory.match(name) is not None:
         return None
+    if _contract_type(folded_name) is not None:
+        return None  # "Festnetz bei der Telekom kündigen, der Handyvertrag bleibt": a contract of its own
     return name
 
 

@@ -423,6 +423,7 @@ def test_option_names_next_to_the_word_option_and_product_names(text, option_nam
         # What is cancelled, named first, while the contract stays.
         ("Getränkeflat im Fitnessstudio kündigen, McFit Mitgliedschaft soll bleiben", "option", "Getränkeflat", "gym"),
         ("Digital-Upgrade beim SPIEGEL kündigen, Printabo behalte ich", "option", "Digital-Upgrade", "press"),
+        ("Festnetz bei der Telekom kündigen, mein Handyvertrag soll weiterlaufen", "contract", None, "landline"),
     ],
 )
 def test_memberships_english_add_ons_and_what_is_cancelled_while_the_contract_stays(
