@@ -149,6 +149,9 @@ class ValidateSpecialForm(FormValidationAction):
         slots: Slots = {"special_ground": ground.value}
         if tracker.get_slot("special_ground") != ground.value:
             slots["special_facts"] = {}  # a newly chosen ground starts from scratch
+        if next_question(ground, slots.get("special_facts", _facts(tracker)), context_of(tracker)) is None:
+            # Nothing to ask for this ground (a gym member's move): done now, not one message late.
+            slots["special_fact"] = FACT_DONE
         return slots
 
     def validate_special_fact(self, value, dispatcher, tracker, domain) -> Slots:

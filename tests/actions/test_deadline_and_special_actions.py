@@ -266,3 +266,15 @@ def test_an_unknown_provider_named_in_the_deadline_question_is_kept_for_the_lett
                                                 "bis wann kann ich kündigen?", provider_key="o2")
     assert slots["provider"] == "Lokalzeitung Nordkurier" and slots["provider_key"] is None
     assert slots["contract_type"] == "press"
+
+
+def test_a_ground_that_needs_no_facts_finishes_the_special_questions_at_once():
+    # Hand-test item 1: a gym member's move needs no fact; the form asked nothing and listened, so
+    # the assessment came one message late. Chosen at the start or at the ground question alike.
+    _, started = events_of(ActionStartSpecial(), "Fitnessstudio kündigen wegen Umzug", contract_type="gym")
+    assert started["special_ground"] == "relocation" and started["special_fact"] == "done"
+    chosen = ValidateSpecialForm().validate_special_ground(
+        "Umzug", CollectingDispatcher(), tracker(contract_type="gym"), {})
+    assert chosen["special_fact"] == "done"
+    _, telecom = events_of(ActionStartSpecial(), "DSL kündigen wegen Umzug", contract_type="dsl")
+    assert telecom["special_fact"] is None  # the move date is still to ask

@@ -207,3 +207,12 @@ def test_a_widow_is_told_why_and_her_letter_says_it_as_she_did(chat: Chat):
     # What the offer says to write begins the second letter, for a death again.
     second = _accept_offer(chat, chat.say("Todesfall: Vertrag bei Vattenfall kündigen"))
     assert "verstorbene Person" in second, second
+
+
+def test_a_move_chosen_at_the_ground_question_for_a_gym_is_answered_at_once(chat: Chat):
+    reply = chat.say("Ich möchte mein Fitnessstudio außerordentlich kündigen")
+    if "Umzug" not in reply:
+        reply = chat.say("Sonderkündigung")
+    assert "Umzug" in reply, reply  # the ground question and its buttons
+    assessed = chat.say("relocation")
+    assert "kein gesetzliches Sonderkündigungsrecht wegen eines Umzugs" in assessed, assessed
