@@ -216,3 +216,10 @@ def test_a_move_chosen_at_the_ground_question_for_a_gym_is_answered_at_once(chat
     assert "Umzug" in reply, reply  # the ground question and its buttons
     assessed = chat.say("relocation")
     assert "kein gesetzliches Sonderkündigungsrecht wegen eines Umzugs" in assessed, assessed
+
+
+def test_a_gym_member_moving_abroad_can_still_choose_the_important_reason(chat: Chat):
+    # The way forward the careful answer names ("schreiben Sie mir „wichtiger Grund“") works.
+    reply = _accept_offer(chat, chat.say("Ich will mein Fitnessstudio kündigen, ich ziehe ins Ausland"))
+    assert "„wichtiger Grund“" in reply
+    assert "Was ist der wichtige Grund" in chat.say("wichtiger Grund")
