@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Callable, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,11 +14,13 @@ from cancellation import clock, examples
 from cancellation import deadline_answers as answers_of
 from cancellation import deadline_interview as di
 from cancellation.extraction import extract_facts
+from cancellation.interview import ASAP
+from cancellation.requested_end import deadline_answer, too_late
 from cancellation.texts import LANGUAGE_SLOT, catalogue, render, say
 from cancellation.validation import InvalidInput
 
 from actions import services
-from actions.speech import AskWithExamples
+from actions.speech import AskWithExamples, tell
 
 Slots = Dict[Text, Any]
 # Set by action_start_deadline: False when the first message already answered every question.
@@ -169,3 +172,19 @@ class ActionAnswerDeadline(Action):
         reply = di.deadline_reply(_answers(tracker), clock.today())
         _say(dispatcher, tracker, list(reply.messages), buttons_of=reply.offer)
         return [SlotSet(di.END_DATE, reply.end_date)]
+
+
+class ActionDeadlineDuringInterview(Action):
+    """ "Bis wann muss die Kündigung da sein?" inside the interview: for the end chosen, not a
+    claim that the letter cancels "zum nächstmöglichen Zeitpunkt" anyway (hand-test item 5)."""
+
+    def name(self) -> Text:
+        return "action_deadline_during_interview"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[EventType]:
+        end = tracker.get_slot("end_date")
+        contract_type = tracker.get_slot("contract_type")
+        tell(dispatcher, tracker, deadline_answer(end, contract_type, clock.today()))
+        if end and end != ASAP and too_late(dt.date.fromisoformat(end), contract_type, clock.today()):
+            return [SlotSet("end_date", ASAP)]  # as the warning says
+        return []

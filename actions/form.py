@@ -416,6 +416,10 @@ class ValidateCancellationForm(FormValidationAction):
                 dispatcher.utter_message(text=render(error.message, language(tracker)))
                 return {"summary_confirmed": None}
             if end is not None:
+                warning = too_late(end, tracker.get_slot("contract_type"), _today())
+                if warning is not None:  # notice run out: said, and the next possible end (item 5)
+                    tell(dispatcher, tracker, warning)
+                    return {"end_date": ASAP, "summary_confirmed": None, "failed_answers": 0}
                 tell(dispatcher, tracker, say("utter_end_date_changed", day=end))
                 return {"end_date": end.isoformat(), "summary_confirmed": None, "failed_answers": 0}
         with_value = corrected_with_value(text, dispatcher, tracker)

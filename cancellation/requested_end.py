@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, List, Optional
 
+from cancellation.interview import ASAP
 from cancellation.deadlines import add_months, latest_receipt_day
 from cancellation.posting import SendingMethod, assumed_receipt
 from cancellation.texts import Message, say
@@ -39,3 +40,20 @@ def too_late(end: dt.date, contract_type: Any, today: dt.date) -> Optional[List[
         said.append(say("utter_end_too_late_fax", last=last))
     said.append(say("utter_end_too_late_next", end=end, next=add_months(end, INSURANCE_YEAR_MONTHS)))
     return said
+
+
+def deadline_answer(end: Any, contract_type: Any, today: dt.date) -> List[Message]:
+    """ "Bis wann muss die Kündigung da sein?" asked inside the interview (hand-test item 5): for the
+    end chosen, the last day of receipt where the law's minimum notice makes it certain. An end that
+    is too late gets `too_late`'s messages: the caller then sets the end to the next possible one."""
+    if not end or end == ASAP:
+        return [say("utter_deadline_during_interview")]  # "zum nächstmöglichen Zeitpunkt" anyway
+    day = dt.date.fromisoformat(str(end))
+    parsed = ContractType.parse(contract_type)
+    if parsed is None or parsed.sector not in MINIMUM_NOTICE:
+        return [say("utter_deadline_during_interview_dated", end=day)]
+    warning = too_late(day, contract_type, today)
+    if warning is not None:
+        return warning
+    months, rule = MINIMUM_NOTICE[parsed.sector]
+    return [say("utter_deadline_for_end_insurance", end=day, last=latest_receipt_day(day, months), rule=rule)]

@@ -32,3 +32,18 @@ def test_a_passed_notice_is_told_with_the_last_day_and_the_next_end(today, end, 
 def test_the_fax_hint_only_while_the_last_day_has_not_passed():
     assert "Per Fax" not in render(too_late(dt.date(2026, 12, 31), "insurance", dt.date(2026, 12, 2)))
     assert "Per Fax" in render(too_late(dt.date(2026, 12, 31), "insurance", dt.date(2026, 11, 27)))
+
+
+def test_the_deadline_asked_inside_the_interview_fits_the_end_chosen():
+    # hand-test item 5: at the summary "bis wann?" got "Der Brief kündigt ohnehin zum nächstmöglichen
+    # Zeitpunkt" although the user had chosen the 31.12.
+    from cancellation.requested_end import deadline_answer
+
+    today = dt.date(2026, 10, 1)
+    insurance = " ".join(render(deadline_answer("2026-12-31", "insurance", today)).split())
+    assert "spätestens am 30.11.2026 beim Versicherer" in insurance and "§ 11 Abs. 4 VVG" in insurance
+    gym = render(deadline_answer("2026-12-31", "gym", today))
+    assert "Der Brief kündigt zum 31.12.2026" in gym and "ohnehin" not in gym
+    assert "ohnehin „zum nächstmöglichen Zeitpunkt“" in render(deadline_answer("asap", "gym", today))
+    late = render(deadline_answer("2026-12-31", "insurance", dt.date(2026, 12, 2)))
+    assert "reicht es nicht mehr" in late

@@ -188,3 +188,18 @@ def test_an_insurance_end_whose_notice_has_run_out_is_told_and_not_taken(chat: C
     chat.say("Kündigungsdatum ändern")
     changed = chat.say(format_date(soon))
     assert "reicht es nicht mehr" in changed
+
+
+def test_the_deadline_asked_at_the_summary_fits_the_end_chosen(chat: Chat):
+    # Hand-test item 5: "bis wann?" at the summary got "Der Brief kündigt ohnehin zum
+    # nächstmöglichen Zeitpunkt … schreiben Sie „abbrechen“" although an end was chosen.
+    end = dt.date(today().year + 1, 12, 31)  # far enough for one month's notice
+    chat.say(f"Ich möchte meine Kfz-Versicherung bei der HUK zum {format_date(end)} kündigen")
+    for _ in range(12):
+        if "Bitte prüfen Sie Ihre Angaben" in chat.text:
+            break
+        _answer_one(chat)
+    assert format_date(end) in chat.text
+    answer = chat.say("Bis wann muss die Kündigung da sein?")
+    assert "§ 11 Abs. 4 VVG" in answer and f"zum {format_date(end)} wirkt" in answer, answer
+    assert "ohnehin" not in answer
